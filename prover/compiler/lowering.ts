@@ -1,0 +1,47 @@
+/**
+ * The state of one compilation: symbolic tensors flowing between ops, the circom lines being
+ * written, and the constraints each node costs. Op modules call into it; nothing here knows
+ * about particular ops.
+ */
+import type { DType } from "../onnx/graph.ts";
+import type { Lin } from "./linexpr.ts";
+
+export type SymTensor =
+  | { kind: "const"; dtype: DType; dims: number[]; data: number[] }
+  | { kind: "sym"; dtype: DType; dims: number[]; elems: Lin[] };
+
+export interface NodeCost {
+  node: string;
+  opType: string;
+  constraints: number;
+}
+
+export class Lowering {
+  readonly lines: string[] = [];
+  readonly costs: NodeCost[] = [];
+  private counter = 0;
+  private current: NodeCost | undefined;
+
+  /** Starts accounting constraints against one node. */
+  beginNode(node: string, opType: string): void {
+    this.current = { node, opType, constraints: 0 };
+    this.costs.push(this.current);
+  }
+
+  addCost(n: number): void {
+    if (this.current) this.current.constraints += n;
+  }
+
+  emit(line: string): void {
+    this.lines.push(`    ${line}`);
+  }
+
+  comment(text: string): void {
+    this.lines.push(`    // ${text}`);
+  }
+
+  /** A fresh component instance name. */
+  fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Integer Div: truncates toward zero, as onnxruntime does. In a circuit only division by a
+ * constant power of two of a non-negative value is supported (the quantizer's rescale).
+ */
+import { ProverError } from "../errors.ts";
+import type { OpModule } from "./types.ts";
+import { constOperand, input, scalarOf } from "./operands.ts";
+import { broadcastDims, broadcastIndex, nodeRef, size } from "./tensor-util.ts";
+import { lowerSpec } from "./requant.ts";
+
+export const Div: OpModule = {
+  opType: "Div",
+  evaluate(node, inputs) {
+    const a = input(node, inputs, 0), b = input(node, inputs, 1);
+    const dims = broadcastDims(a.dims, b.dims, node);
+    const data = Array.from({ length: size(dims) }, (_, i) => {
+      const d = b.data[broadcastIndex(i, dims, b.dims)];
+      if (d === 0) throw new ProverError(`${nodeRef(node)}: integer division by zero`);
+      return Math.trunc(a.data[broadcastIndex(i, dims, a.dims)] / d);
+    });
+    return [{ dtype: a.dtype, dims, data }];
+  },
+  lower(node, inputs, ctx) {
+    const x = input(node, inputs, 0);
+    const d = scalarOf(node, constOperand(node, inputs, 1), "divisor");
+    const shift = Math.log2(d ?? 0);
+    if (!Number.isInteger(shift) || shift < 0) {
+      throw new ProverError(`${nodeRef(node)}: divisor ${d} must be a power of two`);
+    }
+    return [lowerSpec(node, x, { relu: false, shift, lo: null, hi: null }, x.dtype, ctx)];
+  },
+};

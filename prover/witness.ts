@@ -1,0 +1,45 @@
+/**
+ * Witness generation with the circuit's own WebAssembly (circom_runtime). One calculator is
+ * kept per wasm file, so evaluating many inputs does not reload it.
+ */
+import { readFileSync } from "node:fs";
+import { WitnessCalculatorBuilder } from "circom_runtime";
+import { ProverError } from "./errors.ts";
+
+interface Calculator {
+  calculateWitness(input: Record<string, unknown>, sanityCheck: boolean): Promise<bigint[]>;
+  calculateWTNSBin(input: Record<string, unknown>, sanityCheck: boolean): Promise<Uint8Array>;
+}
+
+const calculators = new Map<string, Promise<Calculator>>();
+
+function calculator(wasmPath: string): Promise<Calculator> {
+  let c = calculators.get(wasmPath);
+  if (!c) {
+    c = WitnessCalculatorBuilder(readFileSync(wasmPath)) as Promise<Calculator>;
+    calculators.set(wasmPath, c);
+  }
+  return c;
+}
+
+function circuitInput(x: ArrayLike<number>): Record<string, unknown> {
+  return { x: Array.from(x, (v) => BigInt(v)) };
+}
+
+/** The full witness as field elements (wire 0 is 1; then public outputs, public and private inputs). */
+export async function calculateWitness(wasmPath: string, x: ArrayLike<number>): Promise<bigint[]> {
+  try {
+    return await (await calculator(wasmPath)).calculateWitness(circuitInput(x), true);
+  } catch (e) {
+    throw new ProverError(`witness generation failed (${wasmPath}): ${(e as Error).message}`);
+  }
+}
+
+/** The witness in snarkjs' .wtns binary format, ready for groth16.prove. */
+export async function calculateWtns(wasmPath: string, x: ArrayLike<number>): Promise<Uint8Array> {
+  try {
+    return await (await calculator(wasmPath)).calculateWTNSBin(circuitInput(x), true);
+  } catch (e) {
+    throw new ProverError(`witness generation failed (${wasmPath}): ${(e as Error).message}`);
+  }
+}
