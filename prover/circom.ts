@@ -13,11 +13,12 @@ import { ProverError } from "./errors.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** --O2: full linear simplification, so linear layers leave no constraints behind. */
-export const CIRCOM_FLAGS = ["--r1cs", "--wasm", "--O2"];
+export const CIRCOM_FLAGS = ["--r1cs", "--wasm", "--sym", "--O2"];
 
 export interface CircomOutput {
   r1cs: string;
   wasm: string;
+  sym: string;
 }
 
 export function circomVersion(): string {
@@ -41,7 +42,7 @@ export async function compileCircom(circuitPath: string, outDir: string): Promis
     throw new ProverError(`circom failed on ${circuitPath}:\n${err.stderr ?? ""}${err.stdout ?? ""}`);
   }
   const name = path.basename(circuitPath, ".circom");
-  const out = { r1cs: path.join(outDir, `${name}.r1cs`), wasm: path.join(outDir, `${name}_js`, `${name}.wasm`) };
+  const out = { r1cs: path.join(outDir, `${name}.r1cs`), wasm: path.join(outDir, `${name}_js`, `${name}.wasm`), sym: path.join(outDir, `${name}.sym`) };
   if (!existsSync(out.r1cs) || !existsSync(out.wasm)) throw new ProverError(`circom wrote no ${out.r1cs} or ${out.wasm}`);
   return out;
 }

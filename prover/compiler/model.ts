@@ -4,7 +4,7 @@
  * generated source (and so the circuit) did not change.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom.ts";
@@ -39,6 +39,46 @@ export function buildDir(modelDir: string): string {
   return path.join(modelDir, "build");
 }
 
+/**
+ * Compiles a .circom file into outDir (r1cs, witness wasm, sym) unless a build of the same
+ * source (and library, compiler, flags) is already there. Builds go to a temporary folder and
+ * are renamed into place, so concurrent callers (parallel test files) never see half a build.
+ */
+export async function ensureCircuitBuild(circuitPath: string, outDir: string, log: (m: string) => void = () => {}) {
+  const source = readFileSync(circuitPath, "utf8");
+  const lib = readFileSync(path.join(REPO_ROOT, "circuits", "lib", "zkinfer.circom"), "utf8");
+  const sourceHash = sha256([source, lib, circomVersion(), CIRCOM_FLAGS.join(" ")].join("\0"));
+  const name = path.basename(circuitPath, ".circom");
+  const files = (dir: string) => ({
+    r1cs: path.join(dir, `${name}.r1cs`),
+    wasm: path.join(dir, `${name}_js`, `${name}.wasm`),
+    sym: path.join(dir, `${name}.sym`),
+    stamp: path.join(dir, "source.sha256"),
+  });
+  const f = files(outDir);
+  const fresh = () => existsSync(f.stamp) && readFileSync(f.stamp, "utf8") === sourceHash && existsSync(f.r1cs) && existsSync(f.wasm);
+  if (fresh()) {
+    log(`circuit unchanged (${sourceHash.slice(0, 12)}), not recompiled`);
+    return { ...f, sourceHash };
+  }
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  log(`compiling ${path.relative(REPO_ROOT, circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
+  const t0 = Date.now();
+  await compileCircom(circuitPath, tmp);
+  writeFileSync(files(tmp).stamp, sourceHash);
+  log(`compiled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (!fresh()) {
+    rmSync(outDir, { recursive: true, force: true });
+    try {
+      renameSync(tmp, outDir);
+    } catch {
+      // Another process renamed its build into place first; both builds are identical.
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  return { ...f, sourceHash };
+}
+
 export async function compileModelFile(o: CompileModelOptions): Promise<ModelArtifacts> {
   const log = o.log ?? (() => {});
   const onnxBytes = readFileSync(o.onnxPath);
@@ -48,22 +88,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   mkdirSync(path.dirname(circuitPath), { recursive: true });
   writeFileSync(circuitPath, compiled.source);
 
-  // The compile is keyed by everything that determines the r1cs: sources, compiler, flags.
-  const lib = readFileSync(path.join(REPO_ROOT, "circuits", "lib", "zkinfer.circom"), "utf8");
-  const sourceHash = sha256([compiled.source, lib, circomVersion(), CIRCOM_FLAGS.join(" ")].join("\0"));
-  const out = path.join(buildDir(o.modelDir), "circuit");
-  const name = path.basename(circuitPath, ".circom");
-  const stamp = path.join(out, "source.sha256");
-  let r1cs = path.join(out, `${name}.r1cs`), wasm = path.join(out, `${name}_js`, `${name}.wasm`);
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== sourceHash || !existsSync(r1cs) || !existsSync(wasm)) {
-    log(`compiling ${path.relative(REPO_ROOT, circuitPath)} with circom ${circomVersion()} ...`);
-    const t0 = Date.now();
-    ({ r1cs, wasm } = await compileCircom(circuitPath, out));
-    writeFileSync(stamp, sourceHash);
-    log(`compiled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  } else {
-    log(`circuit unchanged (${sourceHash.slice(0, 12)}), not recompiled`);
-  }
+  const { r1cs, wasm, sourceHash } = await ensureCircuitBuild(circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
   const r = readR1cs(r1cs);
   const circuitHash = sha256(readFileSync(r1cs));
   const ioDims = (i: number, list: typeof graph.inputs) => list[i].dims;
@@ -107,7 +132,9 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, "utf8")) : {};
   // The setup section is written by `zkinfer setup`; keep it while the circuit is the same.
   const setup = previous.circuit?.hash === circuitHash ? previous.setup : undefined;
-  writeFileSync(manifestPath, JSON.stringify({ ...manifest, ...(setup ? { setup } : {}) }, null, 2) + "\n");
+  // Fields from the recipe (quantization, accuracy, recipe) are kept when not given again.
+  const kept = { quantization: previous.quantization, accuracy: previous.accuracy, recipe: previous.recipe };
+  writeFileSync(manifestPath, JSON.stringify({ ...kept, ...manifest, ...(setup ? { setup } : {}) }, null, 2) + "\n");
   log(`${o.name}: ${r.nConstraints} constraints (estimated ${compiled.estimatedConstraints}), circuit ${circuitHash.slice(0, 12)}`);
   return { manifestPath, circuitPath, r1cs, wasm, circuitHash, constraints: r.nConstraints };
 }

@@ -1,0 +1,58 @@
+/**
+ * The files of a compiled model folder (models/<name>/): manifest, integer ONNX, generated
+ * circuit, and the build outputs (circuit, setup) that are made locally and never committed.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { ProverError } from "./errors.ts";
+import { REPO_ROOT } from "./circom.ts";
+import { ensureCircuitBuild } from "./compiler/model.ts";
+
+export interface Manifest {
+  name: string;
+  modelId: string;
+  files: { float: string; integer: string; circuit: string };
+  input: { name: string; shape: (number | string)[]; dtype: string; shift: number };
+  output: { name: string; shape: (number | string)[]; dtype: string; shift: number };
+  visibility: { weights: string; input: string; output: string };
+  publicSignals: string[];
+  circuit: { hash: string; constraints: number };
+  proofSystem: string;
+  setup?: { vkeyHash: string; power: number; ptau: string };
+  [k: string]: unknown;
+}
+
+export interface ModelDir {
+  dir: string;
+  manifest: Manifest;
+  onnxPath: string;
+  circuitPath: string;
+  buildDir: string;
+}
+
+export const MODELS_DIR = path.join(REPO_ROOT, "models");
+
+/** Opens a model folder by path, or by name under models/. */
+export function openModelDir(nameOrPath: string): ModelDir {
+  const dir = existsSync(path.join(nameOrPath, "manifest.json")) ? path.resolve(nameOrPath) : path.join(MODELS_DIR, nameOrPath);
+  const manifestPath = path.join(dir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new ProverError(`model ${nameOrPath}: no manifest.json in ${dir}`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  } catch (e) {
+    throw new ProverError(`${manifestPath}: not valid JSON (${(e as Error).message})`);
+  }
+  return {
+    dir,
+    manifest,
+    onnxPath: path.join(dir, manifest.files.integer),
+    circuitPath: path.resolve(dir, manifest.files.circuit),
+    buildDir: path.join(dir, "build"),
+  };
+}
+
+/** Compiles the model's committed circuit into build/circuit unless already there. */
+export function buildModelCircuit(m: ModelDir, log?: (msg: string) => void) {
+  return ensureCircuitBuild(m.circuitPath, path.join(m.buildDir, "circuit"), log);
+}
