@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadDigits, splitDigits, digitsFloatInput } from "../lib/digits.ts";
 import { trainMlp, mlpToOnnx } from "../lib/mlp.ts";
 import { buildModel } from "../lib/build-model.ts";
+import { terminateSnarkjsCurves } from "../../prover/snarkjs.ts";
 
 export const DIGITS_MLP = {
   name: "digits-mlp",
@@ -43,4 +44,7 @@ async function main() {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+  await terminateSnarkjsCurves();
+}

@@ -11,6 +11,9 @@ import { denseForward, readDenseChain } from "../../prover/quantize/dense-chain.
 import { compileModelFile } from "../../prover/compiler/model.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
 import { argmax } from "./mlp.ts";
+import { setupGroth16 } from "../../prover/setup.ts";
+import { openModelDir, recordSetup } from "../../prover/model-dir.ts";
+import { REPO_ROOT } from "../../prover/circom.ts";
 
 export interface BuildModelOptions {
   name: string;
@@ -43,7 +46,7 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
   const accuracy = { float: floatOk / o.test.length, integer: intOk / o.test.length, testSamples: o.test.length };
   o.log(`float accuracy ${(100 * accuracy.float).toFixed(2)} %, integer ${(100 * accuracy.integer).toFixed(2)} %`);
 
-  await compileModelFile({
+  const built = await compileModelFile({
     name: o.name,
     templateName: o.templateName,
     onnxPath: intPath,
@@ -51,4 +54,12 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
     extra: { quantization: report, accuracy, recipe: o.recipe },
     log: o.log,
   });
+  const setup = await setupGroth16({
+    r1csPath: built.r1cs,
+    setupDir: join(o.dir, "build", "setup"),
+    ptau: { kind: "dev", cacheDir: join(REPO_ROOT, "build", "ptau") },
+    log: { info: o.log },
+  });
+  recordSetup(openModelDir(o.dir), setup);
+  o.log(`verifying key ${setup.vkeyHash.slice(0, 12)} (development setup, INSECURE)`);
 }

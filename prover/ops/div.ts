@@ -16,7 +16,7 @@ export const Div: OpModule = {
     const data = Array.from({ length: size(dims) }, (_, i) => {
       const d = b.data[broadcastIndex(i, dims, b.dims)];
       if (d === 0) throw new ProverError(`${nodeRef(node)}: integer division by zero`);
-      return Math.trunc(a.data[broadcastIndex(i, dims, a.dims)] / d);
+      return Math.trunc(a.data[broadcastIndex(i, dims, a.dims)] / d) + 0; // + 0 turns -0 into 0
     });
     return [{ dtype: a.dtype, dims, data }];
   },

@@ -35,6 +35,13 @@ export interface QuantizeReport {
 
 const log2floor = (x: number) => Math.floor(Math.log2(x));
 
+/** max |v| by a loop: Math.max(...v) overflows the stack on large layers. */
+function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
 function shiftFor(maxAbs: number, limit = 127): number {
   if (!(maxAbs > 0)) return 0;
   return log2floor(limit / maxAbs);
@@ -50,7 +57,7 @@ export function quantizeDenseChain(float: Graph, calibration: ArrayLike<number>[
   const layers = readDenseChain(float);
   if (calibration.length === 0) throw new ProverError("calibration data is empty");
   const acts = calibration.map((x) => denseForward(layers, x));
-  const maxAt = (l: number) => Math.max(...acts.map((a) => Math.max(...Array.from(a[l], Math.abs))));
+  const maxAt = (l: number) => acts.reduce((m, a) => Math.max(m, maxAbs(a[l])), 0);
   const sx = opts.inputShift ?? shiftFor(maxAt(0));
 
   const inits = new Map<string, Tensor>();
@@ -60,7 +67,7 @@ export function quantizeDenseChain(float: Graph, calibration: ArrayLike<number>[
   let cur = float.inputs[0]?.name ?? "input";
   let sIn = sx;
   layers.forEach((L, l) => {
-    const sw = shiftFor(Math.max(...Array.from(L.w, Math.abs)));
+    const sw = shiftFor(maxAbs(L.w));
     const sAcc = sIn + sw;
     const wq = Int8Array.from(L.w, (v) => Math.max(-127, Math.min(127, Math.round(v * 2 ** sw))));
     const last = l === layers.length - 1;

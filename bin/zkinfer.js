@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The zkinfer CLI, run from its TypeScript sources through tsx (no build step).
+import { register } from "tsx/esm/api";
+
+register();
+await import("../prover/cli/main.ts");

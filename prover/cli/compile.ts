@@ -1,0 +1,30 @@
+/** `zkinfer compile`: integer ONNX → circuits/generated/<name>.circom, r1cs, wasm, manifest. */
+import path from "node:path";
+import { compileModelFile } from "../compiler/model.ts";
+import { needFile, progress, UsageError, type Command } from "./args.ts";
+
+const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+export const compile: Command = {
+  name: "compile",
+  summary: "compile an integer ONNX model to a circom circuit and a manifest",
+  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>]
+
+  Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
+  <model-dir>/build/circuit, and writes <model-dir>/manifest.json.
+  --name       model name (default: the model folder's name)
+  --model-dir  model folder (default: the folder of the ONNX file)
+  --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
+               inside the project: the circom compiler only sees files below it)`,
+  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" } },
+  async run([onnx], v) {
+    const onnxPath = needFile("<model.int8.onnx>", onnx);
+    const modelDir = path.resolve((v["model-dir"] as string | undefined) ?? path.dirname(onnxPath));
+    const name = (v.name as string | undefined) ?? path.basename(modelDir);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name: "${name}" must be lower-case letters, digits and dashes`);
+    const circuitPath = v.circuit ? path.resolve(v.circuit as string) : undefined;
+    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, log: progress.info });
+    process.stdout.write(`${JSON.stringify({ manifest: r.manifestPath, circuit: r.circuitPath, constraints: r.constraints, circuitHash: r.circuitHash })}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+/** `zkinfer setup`: Groth16 setup of a compiled model, keyed by its circuit hash. */
+import path from "node:path";
+import { openModelDir, buildModelCircuit, recordSetup } from "../model-dir.ts";
+import { setupGroth16 } from "../setup.ts";
+import { REPO_ROOT } from "../circom.ts";
+import { needFile, progress, type Command } from "./args.ts";
+
+export const setup: Command = {
+  name: "setup",
+  summary: "Groth16 setup (development ptau, or a ceremony file checked against its published hash)",
+  usage: `usage: zkinfer setup <model> [--ptau <file> [--ptau-hash <blake2b hex>]] [--dev-ptau-dir <dir>]
+
+  <model> is a folder with a manifest.json, or a name under models/.
+  Without --ptau a DEVELOPMENT ONLY powers of tau with known toxic waste is generated
+  (cached in --dev-ptau-dir, default build/ptau). --ptau takes a Hermez ceremony file
+  (powersOfTau28_hez_final_NN.ptau), refused unless its blake2b hash is the published one.`,
+  options: { ptau: { type: "string" }, "ptau-hash": { type: "string" }, "dev-ptau-dir": { type: "string" } },
+  async run([model], v) {
+    const m = openModelDir(model ?? "");
+    const build = await buildModelCircuit(m, progress.info);
+    const ptau = v.ptau
+      ? { kind: "file" as const, path: needFile("--ptau", v.ptau as string), expectedHash: v["ptau-hash"] as string | undefined }
+      : { kind: "dev" as const, cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? path.join(REPO_ROOT, "build", "ptau") };
+    const s = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(m.buildDir, "setup"), ptau, log: progress });
+    recordSetup(m, s);
+    process.stdout.write(`${JSON.stringify({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, cached: s.cached, insecure: s.ptau.insecure })}\n`);
+    return 0;
+  },
+};

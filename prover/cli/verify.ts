@@ -1,0 +1,32 @@
+/** `zkinfer verify`: checks a proof file against a model's verifying key. Exit 0 valid, 1 invalid. */
+import { readFileSync } from "node:fs";
+import { openModelDir } from "../model-dir.ts";
+import { verifyGroth16 } from "../prove.ts";
+import { needFile, UsageError, type Command } from "./args.ts";
+import { setupFiles } from "./artifacts.ts";
+
+function readJson(what: string, p: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(p, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`${what}: ${p} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export const verify: Command = {
+  name: "verify",
+  summary: "verify a proof in JavaScript",
+  usage: `usage: zkinfer verify <model> --proof <proof.json> [--vkey <vkey.json>]
+
+  --proof  a file written by zkinfer prove (needs "proof" and "publicSignals")
+  --vkey   verifying key (default: the model's setup)`,
+  options: { proof: { type: "string" }, vkey: { type: "string" } },
+  async run([model], v) {
+    const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
+    const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(openModelDir(model ?? "")).vkey;
+    if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
+    const ok = await verifyGroth16(readJson("--vkey", vkeyPath), proofFile.publicSignals as string[], proofFile.proof as never);
+    process.stdout.write(`${ok ? "valid" : "INVALID"}\n`);
+    return ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * The zkinfer CLI as a user runs it: a real child process per command, on the digits-mlp
+ * model and on a copy compiled into a scratch folder.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+
+const scratch = path.join(REPO_ROOT, "build", `cli-test-${process.pid}`);
+mkdirSync(scratch, { recursive: true });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], {
+      cwd: REPO_ROOT,
+      maxBuffer: 64 << 20,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const digit = splitDigits(loadDigits()).test[7];
+
+describe("zkinfer CLI", () => {
+  it("every command has --help", async () => {
+    for (const cmd of ["compile", "setup", "prove", "verify", "export-verifier"]) {
+      const r = await zkinfer(cmd, "--help");
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout).toContain(`usage: zkinfer ${cmd}`);
+    }
+  });
+
+  it("an unknown command or option is refused, naming it", async () => {
+    const a = await zkinfer("frobnicate");
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('unknown command "frobnicate"');
+    const b = await zkinfer("prove", "digits-mlp", "--inptu", "[1]");
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("--inptu");
+  });
+
+  it("setup, prove and verify a digit; a tampered proof file is invalid", async () => {
+    const setup = await zkinfer("setup", "digits-mlp");
+    expect(setup.code, setup.stderr).toBe(0);
+    const s = JSON.parse(setup.stdout);
+    expect(s.insecure).toBe(true);
+    const inputFile = path.join(scratch, "digit.json");
+    writeFileSync(inputFile, JSON.stringify(digit.pixels));
+    const proofFile = path.join(scratch, "proof.json");
+    const p = await zkinfer("prove", "digits-mlp", "--input", inputFile, "--out", proofFile);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stderr).toContain("proved in");
+    const proof = JSON.parse(readFileSync(proofFile, "utf8"));
+    expect(proof.output).toHaveLength(10);
+    expect(proof.input).toEqual(digit.pixels);
+    const ok = await zkinfer("verify", "digits-mlp", "--proof", proofFile);
+    expect(ok.stdout.trim()).toBe("valid");
+    expect(ok.code).toBe(0);
+    proof.publicSignals[3] = (BigInt(proof.publicSignals[3]) + 1n).toString();
+    writeFileSync(proofFile, JSON.stringify(proof));
+    const bad = await zkinfer("verify", "digits-mlp", "--proof", proofFile);
+    expect(bad.stdout.trim()).toBe("INVALID");
+    expect(bad.code).toBe(1);
+  });
+
+  it("prove refuses an input of the wrong length or range, naming the field", async () => {
+    const short = await zkinfer("prove", "digits-mlp", "--input", "[1,2,3]");
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("expected an array of 64 numbers");
+    const big = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify([...digit.pixels.slice(0, 63), 300]));
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain("--input[63]: 300 is not an int8");
+  });
+
+  it("verify names a missing proof file", async () => {
+    const r = await zkinfer("verify", "digits-mlp", "--proof", "/nonexistent/proof.json");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--proof: file /nonexistent/proof.json does not exist");
+  });
+
+  it("export-verifier writes the Solidity verifier", async () => {
+    await zkinfer("setup", "digits-mlp");
+    const out = path.join(scratch, "Verifier.sol");
+    const r = await zkinfer("export-verifier", "digits-mlp", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("contract Groth16Verifier");
+  });
+
+  it("compile makes a circuit and manifest from an integer ONNX file", async () => {
+    const dir = path.join(scratch, "copy-model");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
+    const circuit = path.join(scratch, "copy-model.circom");
+    const r = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
+    expect(manifest.modelId).toBe(committed.modelId);
+    expect(manifest.circuit.constraints).toBe(committed.circuit.constraints);
+    expect(existsSync(circuit)).toBe(true);
+    const missing = await zkinfer("compile", path.join(dir, "nope.onnx"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nope.onnx does not exist");
+  });
+});
