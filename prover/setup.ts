@@ -96,7 +96,10 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
     // a production setup adds real contributions (snarkjs zkey contribute) before this.
     await snarkjs.zKey.beacon(zkey0, zkey1, "zkinfer dev beacon (public, INSECURE)", DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
     const vkey = await snarkjs.zKey.exportVerificationKey(zkey1, slog);
-    writeFileSync(files.vkeyPath, JSON.stringify(vkey, null, 1));
+    // Every file is renamed into place, so a concurrent setup of the same circuit (identical,
+    // as it is deterministic) never exposes a half-written file.
+    writeFileSync(`${tmp}.vkey`, JSON.stringify(vkey, null, 1));
+    renameSync(`${tmp}.vkey`, files.vkeyPath);
     renameSync(zkey1, files.zkeyPath);
     const info: SetupInfo = {
       circuitHash,
@@ -107,7 +110,8 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
       vkeyHash: hashJson(vkey),
       tools: toolVersions(),
     };
-    writeFileSync(files.info, JSON.stringify(info, null, 2) + "\n");
+    writeFileSync(`${tmp}.json`, JSON.stringify(info, null, 2) + "\n");
+    renameSync(`${tmp}.json`, files.info);
     log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${dir}`);
     return { ...info, ...files, dir, cached: false };
   } finally {
