@@ -2,7 +2,7 @@
 // generated once and checked against direct curve arithmetic, against snarkjs' own
 // prepare phase2, and end to end through snarkjs groth16/plonk setup, prove and verify.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { compileCircom } from "../circom.ts";
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -155,13 +155,11 @@ describe("generateDevPtau", () => {
 describe("snarkjs setup with a dev ptau", () => {
   let r1cs: string;
   let wasm: string;
-  beforeAll(() => {
-    // circom2 (WASI) only sees paths below its working directory: compile from the repo root.
-    const out = path.relative(repoRoot, path.join(here, "fixtures", "build"));
-    execFileSync("npx", ["circom2", path.relative(repoRoot, path.join(here, "fixtures", "multiplier.circom")),
-      "--r1cs", "--wasm", "-o", out, "-l", "node_modules"], { cwd: repoRoot, stdio: "pipe" });
-    r1cs = path.join(here, "fixtures", "build", "multiplier.r1cs");
-    wasm = path.join(here, "fixtures", "build", "multiplier_js", "multiplier.wasm");
+  beforeAll(async () => {
+    // A build folder of its own per process: a clean clone has none, and test files run in parallel.
+    const out = await compileCircom(path.join(here, "fixtures", "multiplier.circom"), path.join(repoRoot, "build", `ptau-test-${process.pid}`));
+    r1cs = out.r1cs;
+    wasm = out.wasm;
   });
 
   it("groth16 setup accepts the file and a proof made with the zkey verifies", async () => {
