@@ -75,3 +75,13 @@ template PackInt8(n) {
     }
     for (var j = 0; j < m; j++) packed[j] <== acc[j];
 }
+
+// out = max(a, b), for -2^B <= a - b < 2^B: the sign bit of a - b picks the larger.
+template Max2(B) {
+    signal input a;
+    signal input b;
+    signal output out;
+    component d = OffsetBits(B);
+    d.in <== a - b;
+    out <== b + d.bits[B] * (a - b);
+}

@@ -5,8 +5,8 @@
 import path from "node:path";
 import fc from "fast-check";
 import { WitnessCalculatorBuilder } from "circom_runtime";
-import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureCircuitBuild } from "../../prover/compiler/model.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { readR1cs, firstViolated, type R1cs } from "../../prover/r1cs.ts";
@@ -18,11 +18,10 @@ import { toField, fromField } from "../../prover/field.ts";
 type Calc = { calculateWitness(i: Record<string, unknown>, sanity: boolean): Promise<bigint[]> };
 let calc: Calc, r1cs: R1cs, sym: Map<string, number>;
 
+const outDir = path.join(REPO_ROOT, "build", "test-circuits", `lib-wrapper-${process.pid}`);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 beforeAll(async () => {
-  const b = await ensureCircuitBuild(
-    path.join(REPO_ROOT, "circuits", "lib", "test", "lib-wrapper.circom"),
-    path.join(REPO_ROOT, "build", "test-circuits", `lib-wrapper-${process.pid}`),
-  );
+  const b = await ensureCircuitBuild(path.join(REPO_ROOT, "circuits", "lib", "test", "lib-wrapper.circom"), outDir);
   calc = (await WitnessCalculatorBuilder(readFileSync(b.wasm))) as Calc;
   r1cs = readR1cs(b.r1cs);
   sym = readSym(b.sym);

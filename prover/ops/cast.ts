@@ -9,12 +9,12 @@ import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef, wrapInt32, wrapInt8 } from "./tensor-util.ts";
 
-const TO: Record<number, DType> = { 3: "int8", 6: "int32" };
-const RANGE: Record<string, [bigint, bigint]> = { int8: [-128n, 127n], int32: [-(2n ** 31n), 2n ** 31n - 1n] };
+const TO: Record<number, DType> = { 2: "uint8", 3: "int8", 6: "int32" };
+const RANGE: Record<string, [bigint, bigint]> = { uint8: [0n, 255n], int8: [-128n, 127n], int32: [-(2n ** 31n), 2n ** 31n - 1n] };
 
 function target(node: Parameters<OpModule["evaluate"]>[0]): DType {
   const t = TO[Number(node.attrs.to)];
-  if (!t) throw new ProverError(`${nodeRef(node)}: cast to type ${node.attrs.to} is not supported (int8 = 3, int32 = 6)`);
+  if (!t) throw new ProverError(`${nodeRef(node)}: cast to type ${node.attrs.to} is not supported (uint8 = 2, int8 = 3, int32 = 6)`);
   return t;
 }
 
@@ -22,7 +22,7 @@ export const Cast: OpModule = {
   opType: "Cast",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0), to = target(node);
-    const wrap = to === "int8" ? wrapInt8 : wrapInt32;
+    const wrap = to === "int8" ? wrapInt8 : to === "uint8" ? (v: number) => ((v % 256) + 256) % 256 : wrapInt32;
     return [{ dtype: to, dims: x.dims, data: x.data.map(wrap) }];
   },
   lower(node, inputs) {

@@ -10,10 +10,10 @@ import { writeOnnx } from "../onnx/proto.ts";
 import { evaluateGraph } from "../evaluate.ts";
 import type { IntTensor } from "./types.ts";
 
-const ORT_TYPE: Record<string, "int8" | "int32"> = { int8: "int8", int32: "int32" };
-const ARRAY = { int8: Int8Array, int32: Int32Array } as const;
+const ORT_TYPE: Record<string, "int8" | "uint8" | "int32" | "int64"> = { int8: "int8", uint8: "uint8", int32: "int32", int64: "int64" };
+const ARRAY = { int8: Int8Array, uint8: Uint8Array, int32: Int32Array } as const;
 
-function oneNode(opType: string, inputs: ValueInfo[], out: ValueInfo, attrs: Record<string, number> = {}): Graph {
+function oneNode(opType: string, inputs: ValueInfo[], out: ValueInfo, attrs: Record<string, number | number[]> = {}): Graph {
   return {
     name: opType, opset: 17, metadata: {}, initializers: new Map(),
     inputs, outputs: [out],
@@ -29,7 +29,9 @@ async function sameAsOrt(graph: Graph, runs: fc.Arbitrary<IntTensor[]>) {
       const evalIn: Record<string, IntTensor> = {};
       graph.inputs.forEach((vi, i) => {
         const t = tensors[i];
-        feeds[vi.name] = new ort.Tensor(ORT_TYPE[t.dtype], ARRAY[t.dtype as "int8" | "int32"].from(t.data), t.dims);
+        feeds[vi.name] = t.dtype === "int64"
+          ? new ort.Tensor("int64", BigInt64Array.from(t.data, BigInt), t.dims)
+          : new ort.Tensor(ORT_TYPE[t.dtype], ARRAY[t.dtype as "int8" | "uint8" | "int32"].from(t.data), t.dims);
         evalIn[vi.name] = t;
       });
       const ours = evaluateGraph(graph, evalIn).get(graph.outputs[0].name)!;
@@ -78,5 +80,28 @@ describe("op modules match onnxruntime", () => {
   it("Cast (int32 -> int8 wraps around)", async () => {
     const g = oneNode("Cast", [vi("a", "int32", [20])], vi("y", "int8", [20]), { to: 3 });
     await sameAsOrt(g, fc.tuple(ints("int32", [20], ...I32)));
+  });
+
+  it("ConvInteger (int8, stride, padding, dilation)", async () => {
+    const attrs = { kernel_shape: [3, 3], strides: [2, 1], pads: [1, 0, 1, 2], dilations: [1, 2] };
+    const g = oneNode("ConvInteger", [vi("x", "int8", [1, 2, 7, 8]), vi("w", "int8", [3, 2, 3, 3])], vi("y", "int32", [1, 3, 4, 6]), attrs);
+    await sameAsOrt(g, fc.tuple(ints("int8", [1, 2, 7, 8], ...I8), ints("int8", [3, 2, 3, 3], ...I8)));
+  });
+
+  it("ConvInteger (one group per channel, the quantizer's average-pool sum)", async () => {
+    const g = oneNode("ConvInteger", [vi("x", "int8", [1, 3, 6, 6]), vi("w", "int8", [3, 1, 2, 2])], vi("y", "int32", [1, 3, 3, 3]), { group: 3, kernel_shape: [2, 2], strides: [2, 2] });
+    await sameAsOrt(g, fc.tuple(ints("int8", [1, 3, 6, 6], ...I8), ints("int8", [3, 1, 2, 2], ...I8)));
+  });
+
+  it("MaxPool (int8, with padding and stride)", async () => {
+    const g = oneNode("MaxPool", [vi("x", "int8", [1, 2, 5, 6])], vi("y", "int8", [1, 2, 3, 3]), { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 0] });
+    await sameAsOrt(g, fc.tuple(ints("int8", [1, 2, 5, 6], ...I8)));
+  });
+
+  it("Reshape and Flatten keep row-major order", async () => {
+    const r = oneNode("Reshape", [vi("x", "int32", [1, 2, 3, 4]), vi("s", "int64", [2])], vi("y", "int32", [2, 12]));
+    await sameAsOrt(r, fc.tuple(ints("int32", [1, 2, 3, 4], -1000, 1000), fc.constant<IntTensor>({ dtype: "int64", dims: [2], data: [2, -1] })));
+    const f = oneNode("Flatten", [vi("x", "int8", [1, 2, 3, 4])], vi("y", "int8", [1, 24]), { axis: 1 });
+    await sameAsOrt(f, fc.tuple(ints("int8", [1, 2, 3, 4], ...I8)));
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * ConvInteger: 8-bit input x [1, C, H, W] and constant 8-bit weights [M, C/group, kH, kW] to
+ * int32 [1, M, oH, oW], with strides, pads, dilations and groups, as onnxruntime computes it.
+ * In the circuit each output is a linear combination of input signals: no constraints.
+ */
+import { ProverError } from "../errors.ts";
+import type { Node } from "../onnx/graph.ts";
+import { constLin, dot, type Lin } from "../compiler/linexpr.ts";
+import type { IntTensor, OpModule } from "./types.ts";
+import { constOperand, input } from "./operands.ts";
+import { nodeRef, wrapInt32 } from "./tensor-util.ts";
+
+interface ConvGeom {
+  C: number; H: number; W: number; M: number; kH: number; kW: number; group: number;
+  sH: number; sW: number; pT: number; pL: number; dH: number; dW: number; oH: number; oW: number;
+}
+
+export function convGeometry(node: Node, x: number[], w: number[]): ConvGeom {
+  if (x.length !== 4 || w.length !== 4 || x[0] !== 1) throw new ProverError(`${nodeRef(node)}: expected x [1, C, H, W] and W [M, C/group, kH, kW], got [${x}] and [${w}]`);
+  const a = node.attrs;
+  const ints = (k: string, d: number[]) => ((a[k] as number[] | undefined) ?? d).map(Number);
+  const [sH, sW] = ints("strides", [1, 1]);
+  const [pT, pL, pB, pR] = ints("pads", [0, 0, 0, 0]);
+  const [dH, dW] = ints("dilations", [1, 1]);
+  const group = Number(a.group ?? 1);
+  if (a.auto_pad !== undefined && a.auto_pad !== "NOTSET") throw new ProverError(`${nodeRef(node)}: auto_pad ${a.auto_pad} is not supported; give explicit pads`);
+  const [, C, H, W] = x, [M, Cg, kH, kW] = w;
+  if (C !== Cg * group || M % group !== 0) throw new ProverError(`${nodeRef(node)}: channels ${C} and weights [${w}] do not match group ${group}`);
+  const oH = Math.floor((H + pT + pB - dH * (kH - 1) - 1) / sH) + 1;
+  const oW = Math.floor((W + pL + pR - dW * (kW - 1) - 1) / sW) + 1;
+  return { C, H, W, M, kH, kW, group, sH, sW, pT, pL, dH, dW, oH, oW };
+}
+
+/** For every output element, the (input index, weight index) pairs it sums. */
+function* taps(g: ConvGeom, m: number, oy: number, ox: number): Generator<[number, number]> {
+  const Cg = g.C / g.group, Mg = g.M / g.group, grp = Math.floor(m / Mg);
+  for (let c = 0; c < Cg; c++)
+    for (let ky = 0; ky < g.kH; ky++)
+      for (let kx = 0; kx < g.kW; kx++) {
+        const iy = oy * g.sH - g.pT + ky * g.dH, ix = ox * g.sW - g.pL + kx * g.dW;
+        if (iy < 0 || ix < 0 || iy >= g.H || ix >= g.W) continue; // zero padding
+        const ci = grp * Cg + c;
+        yield [(ci * g.H + iy) * g.W + ix, ((m * Cg + c) * g.kH + ky) * g.kW + kx];
+      }
+}
+
+function zeroPointsZero(node: Node, zs: (IntTensor | undefined)[]): void {
+  for (const z of zs) if (z && z.data.some((v) => v !== 0)) throw new ProverError(`${nodeRef(node)}: nonzero zero points are not supported`);
+}
+
+export const ConvInteger: OpModule = {
+  opType: "ConvInteger",
+  evaluate(node, inputs) {
+    const x = input(node, inputs, 0), w = input(node, inputs, 1);
+    zeroPointsZero(node, [inputs[2], inputs[3]]);
+    const g = convGeometry(node, x.dims, w.dims);
+    const out: number[] = [];
+    for (let m = 0; m < g.M; m++)
+      for (let oy = 0; oy < g.oH; oy++)
+        for (let ox = 0; ox < g.oW; ox++) {
+          let s = 0;
+          for (const [xi, wi] of taps(g, m, oy, ox)) s += x.data[xi] * w.data[wi];
+          out.push(wrapInt32(s));
+        }
+    return [{ dtype: "int32", dims: [1, g.M, g.oH, g.oW], data: out }];
+  },
+  lower(node, inputs) {
+    const x = input(node, inputs, 0);
+    const w = constOperand(node, inputs, 1);
+    if (x.kind !== "sym") throw new ProverError(`${nodeRef(node)}: input 0 must depend on the model input`);
+    zeroPointsZero(node, [inputs[2], inputs[3]].map((t) => (t?.kind === "const" ? t : undefined)));
+    const g = convGeometry(node, x.dims, w.dims);
+    const elems: Lin[] = [];
+    for (let m = 0; m < g.M; m++)
+      for (let oy = 0; oy < g.oH; oy++)
+        for (let ox = 0; ox < g.oW; ox++) {
+          const xs: Lin[] = [], ws: bigint[] = [];
+          for (const [xi, wi] of taps(g, m, oy, ox)) {
+            xs.push(x.elems[xi]);
+            ws.push(BigInt(w.data[wi]));
+          }
+          elems.push(xs.length ? dot(xs, ws, 0n) : constLin(0n));
+        }
+    return [{ kind: "sym", dtype: "int32", dims: [1, g.M, g.oH, g.oW], elems }];
+  },
+};
