@@ -15,6 +15,7 @@ export interface Manifest {
   input: { name: string; shape: (number | string)[]; dtype: string; shift: number };
   output: { name: string; shape: (number | string)[]; dtype: string; shift: number };
   visibility: { weights: string; input: string; output: string };
+  weightInputs?: { signal: string; tensor: string }[];
   publicSignals: string[];
   circuit: { hash: string; constraints: number };
   proofSystem: string;

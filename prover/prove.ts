@@ -13,7 +13,7 @@ export interface ProofResult {
   publicSignals: string[];
 }
 
-export async function proveGroth16(zkeyPath: string, wasmPath: string, input: ArrayLike<number>): Promise<ProofResult> {
+export async function proveGroth16(zkeyPath: string, wasmPath: string, input: ArrayLike<number> | Record<string, unknown>): Promise<ProofResult> {
   const snarkjs = await loadSnarkjs();
   const wtns = await calculateWtns(wasmPath, input);
   const zkey = readFileSync(zkeyPath);
@@ -28,8 +28,29 @@ export async function verifyGroth16(vkey: unknown, publicSignals: string[], proo
   return snarkjs.groth16.verify(vkey, publicSignals, proof);
 }
 
-/** Splits public signals as the compiler lays them out. */
-export function decodePublicSignals(publicSignals: string[]): { inputCommitment: bigint; output: bigint[] } {
-  if (publicSignals.length < 1) throw new ProverError("publicSignals is empty");
-  return { inputCommitment: BigInt(publicSignals[0]), output: publicSignals.slice(1).map((s) => fromField(s)) };
+export interface DecodedSignals {
+  inputCommitment?: bigint;
+  weightsCommitment?: bigint;
+  outputCommitment?: bigint;
+  /** The outputs as signed integers (public-output mode). */
+  output: bigint[];
+  /** The input (public-input mode). */
+  input: bigint[];
+}
+
+/** The default layout: hashed input, fixed weights, public outputs. */
+const defaultLayout = (n: number) => ["inputCommitment", ...Array.from({ length: n - 1 }, (_, i) => `out[${i}]`)];
+
+/** Names the public signals by the layout the compiler recorded in the manifest (publicSignals). */
+export function decodePublicSignals(publicSignals: string[], layout: string[] = defaultLayout(publicSignals.length)): DecodedSignals {
+  if (publicSignals.length !== layout.length) throw new ProverError(`expected ${layout.length} public signals, got ${publicSignals.length}`);
+  const d: DecodedSignals = { output: [], input: [] };
+  layout.forEach((name, i) => {
+    const v = publicSignals[i];
+    if (name === "inputCommitment" || name === "weightsCommitment" || name === "outputCommitment") d[name] = BigInt(v);
+    else if (name.startsWith("out[")) d.output.push(fromField(v));
+    else if (name.startsWith("x[")) d.input.push(fromField(v));
+    else throw new ProverError(`unknown public signal ${name} in the layout`);
+  });
+  return d;
 }

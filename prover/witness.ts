@@ -22,12 +22,17 @@ function calculator(wasmPath: string): Promise<Calculator> {
   return c;
 }
 
-function circuitInput(x: ArrayLike<number>): Record<string, unknown> {
-  return { x: Array.from(x, (v) => BigInt(v)) };
+/** A bare int8 vector is the input x of a circuit with fixed weights and a public output. */
+function circuitInput(x: ArrayLike<number> | Record<string, unknown>): Record<string, unknown> {
+  return isArrayLike(x) ? { x: Array.from(x, (v) => BigInt(v)) } : x;
+}
+
+function isArrayLike(x: unknown): x is ArrayLike<number> {
+  return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
 /** The full witness as field elements (wire 0 is 1; then public outputs, public and private inputs). */
-export async function calculateWitness(wasmPath: string, x: ArrayLike<number>): Promise<bigint[]> {
+export async function calculateWitness(wasmPath: string, x: ArrayLike<number> | Record<string, unknown>): Promise<bigint[]> {
   try {
     return await (await calculator(wasmPath)).calculateWitness(circuitInput(x), true);
   } catch (e) {
@@ -36,7 +41,7 @@ export async function calculateWitness(wasmPath: string, x: ArrayLike<number>): 
 }
 
 /** The witness in snarkjs' .wtns binary format, ready for groth16.prove. */
-export async function calculateWtns(wasmPath: string, x: ArrayLike<number>): Promise<Uint8Array> {
+export async function calculateWtns(wasmPath: string, x: ArrayLike<number> | Record<string, unknown>): Promise<Uint8Array> {
   try {
     return await (await calculator(wasmPath)).calculateWTNSBin(circuitInput(x), true);
   } catch (e) {

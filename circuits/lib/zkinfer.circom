@@ -59,19 +59,22 @@ template ReluRescaleClip(B, K, H) {
     out <== d.bits[B] * clipped;
 }
 
-// Range-checks n int8 values and packs them, offset to 0..255, 31 per field element:
-// packed[j] = sum_i (in[31j+i] + 128) * 256^i. Packing is injective only because of the checks.
-template PackInt8(n) {
-    var m = (n + 30) \ 31;
+// Range-checks n signed values of `bits` bits and packs them, offset to be non-negative,
+// k = 248 \ bits per field element: packed[j] = sum_i (in[kj+i] + 2^(bits-1)) * 2^(bits*i).
+// The packing is injective only because of the range checks; 248 bits never wrap the field.
+template PackBits(n, bits) {
+    assert(bits >= 1 && bits <= 248);
+    var k = 248 \ bits;
+    var m = (n + k - 1) \ k;
     signal input in[n];
     signal output packed[m];
     component b[n];
     var acc[m];
     for (var j = 0; j < m; j++) acc[j] = 0;
     for (var i = 0; i < n; i++) {
-        b[i] = Num2Bits(8);
-        b[i].in <== in[i] + 128;
-        acc[i \ 31] += (in[i] + 128) * (256 ** (i % 31));
+        b[i] = Num2Bits(bits);
+        b[i].in <== in[i] + (1 << (bits - 1));
+        acc[i \ k] += (in[i] + (1 << (bits - 1))) * (1 << (bits * (i % k)));
     }
     for (var j = 0; j < m; j++) packed[j] <== acc[j];
 }

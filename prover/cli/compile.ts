@@ -8,22 +8,35 @@ const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])
 export const compile: Command = {
   name: "compile",
   summary: "compile an integer ONNX model to a circom circuit and a manifest",
-  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>]
+  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|public] [--output public|hashed]
 
   Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
   <model-dir>/build/circuit, and writes <model-dir>/manifest.json.
   --name       model name (default: the model folder's name)
   --model-dir  model folder (default: the folder of the ONNX file)
+  --weights    fixed (default: constants, bound by the verifying key) | hashed (private, public commitment)
+  --input      hashed (default: private, public commitment) | public
+  --output     public (default) | hashed (commitment with a private salt)
   --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
                inside the project: the circom compiler only sees files below it)`,
-  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" } },
+  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" }, weights: { type: "string" }, input: { type: "string" }, output: { type: "string" } },
   async run([onnx], v) {
     const onnxPath = needFile("<model.int8.onnx>", onnx);
     const modelDir = path.resolve((v["model-dir"] as string | undefined) ?? path.dirname(onnxPath));
     const name = (v.name as string | undefined) ?? path.basename(modelDir);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name: "${name}" must be lower-case letters, digits and dashes`);
     const circuitPath = v.circuit ? path.resolve(v.circuit as string) : undefined;
-    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, log: progress.info });
+    const choice = <T extends string>(opt: string, allowed: readonly T[], dflt: T): T => {
+      const val = (v[opt] as string | undefined) ?? dflt;
+      if (!allowed.includes(val as T)) throw new UsageError(`--${opt}: "${val}" is not one of ${allowed.join(", ")}`);
+      return val as T;
+    };
+    const visibility = {
+      weights: choice("weights", ["fixed", "hashed"] as const, "fixed"),
+      input: choice("input", ["hashed", "public"] as const, "hashed"),
+      output: choice("output", ["public", "hashed"] as const, "public"),
+    };
+    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, log: progress.info });
     process.stdout.write(`${JSON.stringify({ manifest: r.manifestPath, circuit: r.circuitPath, constraints: r.constraints, circuitHash: r.circuitHash })}\n`);
     return 0;
   },

@@ -1,5 +1,9 @@
 /** `zkinfer prove`: output of the integer model on one input, with its Groth16 proof. */
 import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { readOnnx } from "../onnx/proto.ts";
+import { circuitInputs } from "../inputs.ts";
+import { BN254_R } from "../field.ts";
 import { openModelDir, buildModelCircuit } from "../model-dir.ts";
 import { proveGroth16, decodePublicSignals } from "../prove.ts";
 import { runOnnx } from "../onnx/runtime.ts";
@@ -22,21 +26,29 @@ export const prove: Command = {
     const x = readInput(v.input as string | undefined, m.manifest, v.float === true);
     const { zkey } = setupFiles(m);
     const build = await buildModelCircuit(m, progress.info);
-    const served = await runOnnx(readFileSync(m.onnxPath), x);
+    const onnx = readFileSync(m.onnxPath);
+    const served = await runOnnx(onnx, x);
+    // A hashed output is hidden behind a fresh random salt, returned to the caller only.
+    const salt = m.manifest.visibility.output === "hashed" ? BigInt(`0x${randomBytes(32).toString("hex")}`) % BN254_R : undefined;
+    const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt });
     progress.info("proving ...");
     const t0 = Date.now();
-    const { proof, publicSignals } = await proveGroth16(zkey, build.wasm, x);
+    const { proof, publicSignals } = await proveGroth16(zkey, build.wasm, input);
     progress.info(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
-    const decoded = decodePublicSignals(publicSignals);
-    const output = decoded.output.map(Number);
+    const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
     // The served output must be the proven one; a mismatch is a compiler bug, never shipped.
-    if (output.some((o, i) => o !== served[i])) throw new ProverError(`proof output [${output}] differs from onnxruntime's [${served}]`);
+    if (decoded.output.length && decoded.output.some((o, i) => Number(o) !== served[i])) {
+      throw new ProverError(`proof output [${decoded.output}] differs from onnxruntime's [${served}]`);
+    }
     const result = {
       model: m.manifest.name,
       modelId: m.manifest.modelId,
       input: Array.from(x),
-      inputCommitment: decoded.inputCommitment.toString(),
-      output,
+      inputCommitment: decoded.inputCommitment?.toString(),
+      weightsCommitment: decoded.weightsCommitment?.toString(),
+      outputCommitment: decoded.outputCommitment?.toString(),
+      output: served,
+      salt: salt?.toString(),
       proof,
       publicSignals,
     };

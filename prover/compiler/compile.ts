@@ -1,33 +1,54 @@
 /**
- * Compiles an integer ONNX graph to a circom circuit: the input is a private int8 vector
- * bound by a public Poseidon commitment, the weights are constants (bound by the verifying
- * key), the graph output is public. Public signals: [inputCommitment, ...output].
+ * Compiles an integer ONNX graph to a circom circuit. Visibility (DESIGN.md decision 3):
+ *   weights  fixed  — constants of the circuit, bound by the verifying key (default)
+ *            hashed — private inputs, range-checked, bound by a public Poseidon commitment:
+ *                     one circuit serves any weights of the architecture (same scales)
+ *   input    hashed — private, bound by a public commitment (default) | public
+ *   output   public — the values (default) | hashed — a commitment with a private salt
+ * Public signals, in order: [inputCommitment]? [weightsCommitment]? (out[...] | outputCommitment) [x[...]]?
  */
 import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { opFor } from "../ops/index.ts";
 import { toIntTensor } from "../evaluate.ts";
-import { CHUNK, PACK_BYTES } from "../commitment.ts";
 import { fuseRequant } from "./fuse.ts";
 import { renderLin, signalLin } from "./linexpr.ts";
 import { Lowering, type NodeCost, type SymTensor } from "./lowering.ts";
+import { emitChain, emitPack } from "./commit-emit.ts";
+import { weightTensors } from "./weights.ts";
+
+export interface Visibility {
+  weights: "fixed" | "hashed";
+  input: "public" | "hashed";
+  output: "public" | "hashed";
+}
+
+export const DEFAULT_VISIBILITY: Visibility = { weights: "fixed", input: "hashed", output: "public" };
+/** Hashed biases are range-checked to this many bits (the circuit's bounds assume it). */
+export const DEFAULT_BIAS_BITS = 24;
 
 export interface CompileOptions {
   /** circom template name, e.g. "DigitsMlp". */
   templateName: string;
+  visibility?: Partial<Visibility>;
+  biasBits?: number;
 }
 
 export interface CompiledCircuit {
   source: string;
   inputSize: number;
   outputSize: number;
-  /** Estimated constraints per (fused) node, plus the commitment. */
+  visibility: Visibility;
+  publicSignals: string[];
+  /** Hashed-weights mode: the initializers that became private inputs w0, w1, ... (int8 first, then biases). */
+  weightInputs: { signal: string; tensor: string; kind: "weight" | "bias"; size: number }[];
   costs: NodeCost[];
   estimatedConstraints: number;
 }
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
   int8: [-128n, 127n],
+  uint8: [0n, 255n],
   int32: [-(2n ** 31n), 2n ** 31n - 1n],
 };
 
@@ -35,24 +56,13 @@ function checkRange(t: SymTensor, where: string): void {
   if (t.kind !== "sym") return;
   const [lo, hi] = INT_RANGE[t.dtype] ?? [-(2n ** 63n), 2n ** 63n - 1n];
   for (const e of t.elems) {
-    if (e.min < lo || e.max > hi) {
-      throw new ProverError(`${where}: values may reach [${e.min}, ${e.max}], beyond ${t.dtype}; onnxruntime would wrap`);
-    }
+    if (e.min < lo || e.max > hi) throw new ProverError(`${where}: values may reach [${e.min}, ${e.max}], beyond ${t.dtype}; onnxruntime would wrap`);
   }
 }
 
-/** circomlib Poseidon(n) after --O2, measured for n = 1..16 (index n). */
-const POSEIDON_CONSTRAINTS = [0, 213, 240, 261, 297, 321, 354, 381, 402, 417, 459, 465, 504, 543, 537, 573, 609];
-
-function commitmentCost(n: number): number {
-  const m = Math.ceil(n / PACK_BYTES);
-  // Num2Bits(8) per value; Poseidon(t) costs for circomlib's round numbers.
-  let cost = 8 * n;
-  for (let j = 0; j < m; j += CHUNK) cost += POSEIDON_CONSTRAINTS[1 + Math.min(CHUNK, m - j)];
-  return cost;
-}
-
 export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCircuit {
+  const vis: Visibility = { ...DEFAULT_VISIBILITY, ...opts.visibility };
+  const biasBits = opts.biasBits ?? DEFAULT_BIAS_BITS;
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new ProverError(`graph must have one input and one output, has ${graph.inputs.length} and ${graph.outputs.length}`);
   }
@@ -61,29 +71,38 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   const dims = inp.dims.map((d) => (typeof d === "number" ? d : 1));
   const n = dims.reduce((a, b) => a * b, 1);
   const ctx = new Lowering();
+  const decl: string[] = [`signal input x[${n}];`];
+  const publicSignals: string[] = [];
   const values = new Map<string, SymTensor>();
+  const hashed = vis.weights === "hashed" ? weightTensors(graph) : [];
+  const weightInputs: CompiledCircuit["weightInputs"] = [];
   for (const [name, t] of graph.initializers) values.set(name, { kind: "const", ...toIntTensor(t) });
-  values.set(inp.name, {
-    kind: "sym",
-    dtype: "int8",
-    dims,
-    elems: Array.from({ length: n }, (_, i) => signalLin(`x[${i}]`, -128n, 127n)),
-  });
+  values.set(inp.name, { kind: "sym", dtype: "int8", dims, elems: Array.from({ length: n }, (_, i) => signalLin(`x[${i}]`, -128n, 127n)) });
 
-  ctx.beginNode("input commitment", "zkinfer.Commit");
-  ctx.addCost(commitmentCost(n));
-  ctx.emit(`component pack = PackInt8(${n});`);
-  ctx.emit(`for (var i = 0; i < ${n}; i++) pack.in[i] <== x[i];`);
-  const m = Math.ceil(n / PACK_BYTES);
-  let h = String(n);
-  for (let j = 0, c = 0; j < m; j += CHUNK, c++) {
-    const k = Math.min(CHUNK, m - j);
-    ctx.emit(`component commit${c} = Poseidon(${k + 1});`);
-    ctx.emit(`commit${c}.inputs[0] <== ${h};`);
-    for (let i = 0; i < k; i++) ctx.emit(`commit${c}.inputs[${i + 1}] <== pack.packed[${j + i}];`);
-    h = `commit${c}.out`;
+  ctx.beginNode("input", vis.input === "hashed" ? "zkinfer.InputCommitment" : "zkinfer.InputRange");
+  const packedX = emitPack(ctx, "packX", "x", n, 8);
+  if (vis.input === "hashed") {
+    decl.push("signal output inputCommitment;");
+    publicSignals.push("inputCommitment");
+    ctx.emit(`inputCommitment <== ${emitChain(ctx, "commitX", String(n), packedX)};`);
   }
-  ctx.emit(`inputCommitment <== ${h};`);
+
+  if (hashed.length) {
+    ctx.beginNode("weights", "zkinfer.WeightsCommitment");
+    hashed.forEach((w, k) => {
+      const t = graph.initializers.get(w.tensor)!;
+      const signal = `w${k}`, size = t.data.length;
+      const half = w.kind === "weight" ? 128n : 1n << BigInt(biasBits - 1);
+      decl.push(`signal input ${signal}[${size}];`);
+      weightInputs.push({ signal, tensor: w.tensor, kind: w.kind, size });
+      values.set(w.tensor, { kind: "sym", dtype: t.dtype, dims: t.dims, elems: Array.from({ length: size }, (_, i) => signalLin(`${signal}[${i}]`, -half, half - 1n)) });
+    });
+    const packed = weightInputs.flatMap((w) => emitPack(ctx, `pack${w.signal}`, w.signal, w.size, w.kind === "weight" ? 8 : biasBits));
+    const total = weightInputs.reduce((a, w) => a + w.size, 0);
+    decl.push("signal output weightsCommitment;");
+    publicSignals.push("weightsCommitment");
+    ctx.emit(`weightsCommitment <== ${emitChain(ctx, "commitW", String(total), packed)};`);
+  }
 
   fuseRequant(graph).forEach((node, i) => {
     const op = opFor(node, i);
@@ -99,33 +118,44 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   const out = values.get(graph.outputs[0].name);
   if (!out) throw new ProverError(`output ${graph.outputs[0].name} is never computed`);
   const outN = out.kind === "sym" ? out.elems.length : out.data.length;
-  ctx.beginNode("output", "zkinfer.Output");
-  for (let i = 0; i < outN; i++) {
-    const expr = out.kind === "sym" ? renderLin(out.elems[i]) : String(out.data[i]);
-    ctx.emit(`out[${i}] <== ${expr};`);
+  const outExpr = (i: number) => (out.kind === "sym" ? renderLin(out.elems[i]) : String(out.data[i]));
+  ctx.beginNode("output", vis.output === "hashed" ? "zkinfer.OutputCommitment" : "zkinfer.Output");
+  if (vis.output === "public") {
+    decl.push(`signal output out[${outN}];`);
+    publicSignals.push(...Array.from({ length: outN }, (_, i) => `out[${i}]`));
+    // out[i] <== linear combination: --O2 folds it into the signals it combines.
+    for (let i = 0; i < outN; i++) ctx.emit(`out[${i}] <== ${outExpr(i)};`);
+  } else {
+    decl.push("signal input salt;", `signal out[${outN}];`, "signal output outputCommitment;");
+    publicSignals.push("outputCommitment");
+    for (let i = 0; i < outN; i++) ctx.emit(`out[${i}] <== ${outExpr(i)};`);
+    const elems = ["salt", ...Array.from({ length: outN }, (_, i) => `out[${i}]`)];
+    ctx.emit(`outputCommitment <== ${emitChain(ctx, "commitY", String(outN), elems)};`);
   }
-  // out[i] <== linear combination: --O2 folds it into the signals it combines, no constraint left.
+  if (vis.input === "public") publicSignals.push(...Array.from({ length: n }, (_, i) => `x[${i}]`));
 
   const source = [
     "// GENERATED by zkinfer's compiler from the integer ONNX graph. Do not edit by hand.",
+    `// visibility: weights ${vis.weights}, input ${vis.input}, output ${vis.output}`,
     "pragma circom 2.1.0;",
     "",
     'include "zkinfer.circom";',
     "",
     `template ${opts.templateName}() {`,
-    `    signal input x[${n}];`,
-    "    signal output inputCommitment;",
-    `    signal output out[${outN}];`,
+    ...decl.map((d) => `    ${d}`),
     ...ctx.lines,
     "}",
     "",
-    `component main = ${opts.templateName}();`,
+    `component main${vis.input === "public" ? " {public [x]}" : ""} = ${opts.templateName}();`,
     "",
   ].join("\n");
   return {
     source,
     inputSize: n,
     outputSize: outN,
+    visibility: vis,
+    publicSignals,
+    weightInputs,
     costs: ctx.costs,
     estimatedConstraints: ctx.costs.reduce((a, c) => a + c.constraints, 0),
   };

@@ -4,7 +4,7 @@
  * about particular ops.
  */
 import type { DType } from "../onnx/graph.ts";
-import type { Lin } from "./linexpr.ts";
+import { renderLin, signalLin, constLin, scaleLin, type Lin } from "./linexpr.ts";
 
 export type SymTensor =
   | { kind: "const"; dtype: DType; dims: number[]; data: number[] }
@@ -38,6 +38,20 @@ export class Lowering {
 
   comment(text: string): void {
     this.lines.push(`    // ${text}`);
+  }
+
+  /**
+   * The product of two values: free when one is a constant, else one signal and one
+   * constraint (hashed weights: every multiply-accumulate costs a constraint).
+   */
+  mul(a: Lin, b: Lin): Lin {
+    if (a.terms.size === 0) return scaleLin(b, a.c);
+    if (b.terms.size === 0) return scaleLin(a, b.c);
+    const name = this.fresh("t");
+    this.emit(`signal ${name} <== (${renderLin(a)}) * (${renderLin(b)});`);
+    this.addCost(1);
+    const c = [a.min * b.min, a.min * b.max, a.max * b.min, a.max * b.max];
+    return signalLin(name, c.reduce((x, y) => (y < x ? y : x)), c.reduce((x, y) => (y > x ? y : x)));
   }
 
   /** A fresh component instance name. */

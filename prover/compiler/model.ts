@@ -9,7 +9,7 @@ import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
-import { compileToCircom } from "./compile.ts";
+import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
 import { toolVersions } from "../versions.ts";
 
 export interface CompileModelOptions {
@@ -19,6 +19,7 @@ export interface CompileModelOptions {
   modelDir: string;
   /** Where the generated .circom goes; default circuits/generated/<name>.circom. */
   circuitPath?: string;
+  visibility?: Partial<Visibility>;
   /** Merged into the manifest (quantization report, accuracy, recipe). */
   extra?: Record<string, unknown>;
   log?: (msg: string) => void;
@@ -83,7 +84,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const log = o.log ?? (() => {});
   const onnxBytes = readFileSync(o.onnxPath);
   const graph = readOnnx(onnxBytes);
-  const compiled = compileToCircom(graph, { templateName: o.templateName });
+  const compiled = compileToCircom(graph, { templateName: o.templateName, visibility: o.visibility });
   const circuitPath = o.circuitPath ?? path.join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`);
   mkdirSync(path.dirname(circuitPath), { recursive: true });
   writeFileSync(circuitPath, compiled.source);
@@ -114,8 +115,9 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
       shift: Number(graph.metadata["zkinfer.output_shift"] ?? 0),
       meaning: "logits; value = q / 2^shift",
     },
-    visibility: { weights: "fixed", input: "hashed", output: "public" },
-    publicSignals: ["inputCommitment", ...Array.from({ length: compiled.outputSize }, (_, i) => `out[${i}]`)],
+    visibility: compiled.visibility,
+    publicSignals: compiled.publicSignals,
+    ...(compiled.weightInputs.length ? { weightInputs: compiled.weightInputs.map(({ signal, tensor }) => ({ signal, tensor })), biasBits: DEFAULT_BIAS_BITS } : {}),
     circuit: {
       hash: circuitHash,
       sourceHash,

@@ -5,9 +5,9 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import { constLin, dot, type Lin } from "../compiler/linexpr.ts";
+import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
 import type { IntTensor, OpModule } from "./types.ts";
-import { constOperand, input } from "./operands.ts";
+import { input } from "./operands.ts";
 import { nodeRef, wrapInt32 } from "./tensor-util.ts";
 
 interface ConvGeom {
@@ -64,9 +64,9 @@ export const ConvInteger: OpModule = {
         }
     return [{ dtype: "int32", dims: [1, g.M, g.oH, g.oW], data: out }];
   },
-  lower(node, inputs) {
+  lower(node, inputs, ctx) {
     const x = input(node, inputs, 0);
-    const w = constOperand(node, inputs, 1);
+    const w = input(node, inputs, 1);
     if (x.kind !== "sym") throw new ProverError(`${nodeRef(node)}: input 0 must depend on the model input`);
     zeroPointsZero(node, [inputs[2], inputs[3]].map((t) => (t?.kind === "const" ? t : undefined)));
     const g = convGeometry(node, x.dims, w.dims);
@@ -74,12 +74,14 @@ export const ConvInteger: OpModule = {
     for (let m = 0; m < g.M; m++)
       for (let oy = 0; oy < g.oH; oy++)
         for (let ox = 0; ox < g.oW; ox++) {
-          const xs: Lin[] = [], ws: bigint[] = [];
-          for (const [xi, wi] of taps(g, m, oy, ox)) {
-            xs.push(x.elems[xi]);
-            ws.push(BigInt(w.data[wi]));
+          const tapList = [...taps(g, m, oy, ox)];
+          if (w.kind === "const") {
+            // Constant weights: a linear combination, no constraint.
+            elems.push(dot(tapList.map(([xi]) => x.elems[xi]), tapList.map(([, wi]) => BigInt(w.data[wi])), 0n));
+          } else {
+            // Hashed (private) weights: one product per multiply-accumulate.
+            elems.push(tapList.reduce((acc, [xi, wi]) => addLin(acc, ctx.mul(x.elems[xi], w.elems[wi])), constLin(0n)));
           }
-          elems.push(xs.length ? dot(xs, ws, 0n) : constLin(0n));
         }
     return [{ kind: "sym", dtype: "int32", dims: [1, g.M, g.oH, g.oW], elems }];
   },

@@ -4,9 +4,9 @@
  * In the circuit each output is a linear combination of A's signals: no constraints.
  */
 import { ProverError } from "../errors.ts";
-import { dot } from "../compiler/linexpr.ts";
+import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
 import type { OpModule, IntTensor } from "./types.ts";
-import { constOperand, input } from "./operands.ts";
+import { input } from "./operands.ts";
 import { nodeRef, wrapInt32 } from "./tensor-util.ts";
 
 function checkShapes(node: Parameters<OpModule["evaluate"]>[0], a: number[], b: number[]): [number, number, number] {
@@ -37,17 +37,23 @@ export const MatMulInteger: OpModule = {
       }
     return [{ dtype: "int32", dims: [M, N], data: out }];
   },
-  lower(node, inputs) {
+  lower(node, inputs, ctx) {
     const a = input(node, inputs, 0);
-    const b = constOperand(node, inputs, 1);
+    const b = input(node, inputs, 1);
     if (a.kind !== "sym") throw new ProverError(`${nodeRef(node)}: input 0 must depend on the model input`);
     checkZeroPoints(node, [inputs[2], inputs[3]].map((t) => (t?.kind === "const" ? t : undefined)));
     const [M, K, N] = checkShapes(node, a.dims, b.dims);
-    const elems = [];
+    const elems: Lin[] = [];
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) {
-        const ws = Array.from({ length: K }, (_, k) => BigInt(b.data[k * N + n]));
-        elems.push(dot(a.elems.slice(m * K, (m + 1) * K), ws, 0n));
+        const xs = a.elems.slice(m * K, (m + 1) * K);
+        if (b.kind === "const") {
+          // Constant weights: a linear combination, no constraint.
+          elems.push(dot(xs, Array.from({ length: K }, (_, k) => BigInt(b.data[k * N + n])), 0n));
+        } else {
+          // Hashed (private) weights: one product per multiply-accumulate.
+          elems.push(xs.reduce((acc, x, k) => addLin(acc, ctx.mul(x, b.elems[k * N + n])), constLin(0n)));
+        }
       }
     return [{ kind: "sym", dtype: "int32", dims: [M, N], elems }];
   },

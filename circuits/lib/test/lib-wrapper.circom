@@ -16,7 +16,7 @@ template LibWrapper() {
     component c = ReluRescaleClip(14, 3, 7);
     c.in <== b;
     clip <== c.out;
-    component p = PackInt8(40);
+    component p = PackBits(40, 8);
     for (var i = 0; i < 40; i++) p.in[i] <== x[i];
     packed[0] <== p.packed[0];
     packed[1] <== p.packed[1];

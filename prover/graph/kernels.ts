@@ -1,0 +1,46 @@
+/**
+ * The float kernel registry and the op vocabulary of the simplifier: which ops a canonical
+ * graph may contain, which are folded at compile time, and which are removed or dropped.
+ */
+import { ProverError } from "../errors.ts";
+import type { FloatOp } from "./value.ts";
+import { Conv } from "./kernels-conv.ts";
+import { AveragePool, MaxPool } from "./kernels-pool.ts";
+import { Gemm, MatMul } from "./kernels-dense.ts";
+import { Add, Div, Dropout, Identity, Mul, Relu, Sub } from "./kernels-elementwise.ts";
+import { BatchNormalization, LogSoftmax, Softmax } from "./kernels-normalize.ts";
+import { Flatten, Reshape, Shape, Squeeze, Transpose, Unsqueeze } from "./kernels-reshape.ts";
+import { Cast, Concat, Constant, Gather, Slice } from "./kernels-const.ts";
+
+export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
+  [
+    Conv, MaxPool, AveragePool, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Identity, Dropout,
+    BatchNormalization, Softmax, LogSoftmax, Flatten, Reshape, Shape, Squeeze, Unsqueeze,
+    Transpose, Cast, Concat, Constant, Gather, Slice,
+  ].map((op) => [op.opType, op]),
+);
+
+/** The ops a simplified graph consists of. */
+export const CANONICAL_OPS: readonly string[] = ["Conv", "Gemm", "MatMul", "Add", "Relu", "MaxPool", "AveragePool", "Flatten", "Reshape"];
+
+/** Ops accepted only when all their inputs are known at compile time: they are folded away. */
+export const FOLDED_OPS: readonly string[] = ["Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Transpose", "Sub", "Mul", "Div"];
+
+/** Ops removed (Identity, Dropout), folded into the layer before (BatchNormalization) or dropped at the end (Softmax). */
+export const REMOVED_OPS: readonly string[] = ["Identity", "Dropout", "BatchNormalization", "Softmax", "LogSoftmax"];
+
+/** The "supported: ..." tail of every unsupported-op refusal. */
+export function supportedOpsText(): string {
+  return `supported: ${CANONICAL_OPS.join(", ")}; removed or folded: ${REMOVED_OPS.join(", ")}; ` +
+    `folded when constant: ${FOLDED_OPS.join(", ")}`;
+}
+
+export function kernelFor(opType: string, where: string): FloatOp {
+  const k = KERNELS.get(opType);
+  if (!k) throw new ProverError(`${where}: unsupported op; ${supportedOpsText()}`);
+  return k;
+}
+
+export function nodeWhere(name: string, index: number, opType: string): string {
+  return `node ${name} (#${index}, ${opType})`;
+}

@@ -1,0 +1,62 @@
+/**
+ * simplifyFloatGraph: a float ONNX graph as PyTorch or Keras export it, turned into the
+ * canonical chain the quantizer reads (Conv, Gemm, MatMul, Add, Relu, MaxPool, AveragePool,
+ * Flatten, Reshape). Passes, in order: constant folding with shape inference, Identity/Dropout
+ * removal, BatchNormalization folding, final Softmax dropping, dead-node pruning; then every
+ * op left is checked to be canonical.
+ */
+import type { Graph } from "../onnx/graph.ts";
+import { tensor } from "../onnx/graph.ts";
+import { CANONICAL_OPS, supportedOpsText } from "./kernels.ts";
+import { foldConstants } from "./fold-constants.ts";
+import { removePassThrough } from "./passthrough.ts";
+import { foldBatchNorms } from "./fold-batchnorm.ts";
+import { dropFinalSoftmax } from "./softmax.ts";
+import { Work } from "./work.ts";
+
+/** Removes nodes nothing reads (back to front, so whole dead chains go), then unread initializers. */
+function prune(w: Work): void {
+  let dead = 0;
+  for (let i = w.nodes.length - 1; i >= 0; i--) {
+    const n = w.nodes[i];
+    if (!n.outputs.some((o) => w.used(o))) {
+      w.remove(n);
+      dead++;
+    }
+  }
+  if (dead) w.notes.push(`removed ${dead} node(s) no output depends on`);
+  const read = new Set(w.nodes.flatMap((n) => n.inputs));
+  for (const name of [...w.inits.keys()]) if (!read.has(name)) w.inits.delete(name);
+}
+
+/** Gives every Reshape an explicit target shape (no 0 or -1): the dims are known by now. */
+function explicitReshapes(w: Work): void {
+  for (const n of w.nodes.filter((n) => n.opType === "Reshape")) {
+    const dims = w.dims.get(n.outputs[0])!;
+    const name = w.fresh(`${n.name}_shape`);
+    w.inits.set(name, tensor("int64", [dims.length], BigInt64Array.from(dims, BigInt)));
+    n.inputs = [n.inputs[0], name];
+    delete n.attrs.allowzero;
+  }
+}
+
+/**
+ * Returns a new canonical graph (the input graph is not modified) and notes on what was
+ * changed, for the manifest. Throws ProverError naming the node (name, original index, op
+ * type) of anything it cannot turn into canonical ops.
+ * Example: `const { graph, notes } = simplifyFloatGraph(readOnnx(bytes))`
+ */
+export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[] } {
+  const w = new Work(graph);
+  foldConstants(w);
+  removePassThrough(w);
+  foldBatchNorms(w);
+  dropFinalSoftmax(w);
+  prune(w);
+  for (const n of w.nodes) {
+    if (!CANONICAL_OPS.includes(n.opType)) w.refuse(n, `unsupported op; ${supportedOpsText()}`);
+  }
+  explicitReshapes(w);
+  prune(w);
+  return { graph: w.toGraph(), notes: w.notes };
+}

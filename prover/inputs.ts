@@ -1,0 +1,32 @@
+/**
+ * The circuit's private and public inputs for one request: the int8 input, and depending on
+ * the visibility the model's weights (hashed-weights mode) and the output salt.
+ */
+import type { Graph } from "./onnx/graph.ts";
+import { ProverError } from "./errors.ts";
+
+export interface CircuitLayout {
+  visibility: { weights: string; input: string; output: string };
+  weightInputs?: { signal: string; tensor: string }[];
+}
+
+export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts: { graph?: Graph; salt?: bigint } = {}): Record<string, unknown> {
+  const input: Record<string, unknown> = { x: Array.from(x, (v) => BigInt(v)) };
+  for (const w of layout.weightInputs ?? []) {
+    const t = opts.graph?.initializers.get(w.tensor);
+    if (!t) throw new ProverError(`weights tensor ${w.tensor} (circuit input ${w.signal}) is not in the model`);
+    input[w.signal] = Array.from(t.data as ArrayLike<number>, (v) => BigInt(v));
+  }
+  if (layout.visibility.output === "hashed") input.salt = opts.salt ?? 0n;
+  return input;
+}
+
+/** The model's weights and biases in the order the weights commitment packs them. */
+export function committedWeights(layout: CircuitLayout, graph: Graph): { weights: number[]; biases: number[] } {
+  const weights: number[] = [], biases: number[] = [];
+  for (const w of layout.weightInputs ?? []) {
+    const t = graph.initializers.get(w.tensor)!;
+    (t.dtype === "int8" ? weights : biases).push(...Array.from(t.data as ArrayLike<number>, Number));
+  }
+  return { weights, biases };
+}
