@@ -6,7 +6,8 @@
  *   h = seed; for each chunk of up to 15 elements C: h = Poseidon([h, ...C]).
  * The seed is the number of values, so vectors of different sizes never share a commitment.
  *   input commitment   = chain(n, pack(x, 8))
- *   weights commitment = chain(nW + nB, pack(int8 weights, 8) ++ pack(biases, biasBits))
+ *   weights commitment = chain(total count, pack(w_1, 8) ++ ... ++ pack(b_1, biasBits) ++ ...),
+ *                        each tensor packed on its own (int8 weight tensors first, then biases)
  *   output commitment  = chain(n, [salt, ...outputs as field elements])  (the salt hides low-entropy outputs)
  */
 import { buildPoseidon } from "circomlibjs";
@@ -60,7 +61,7 @@ export async function outputCommitment(outputs: ArrayLike<number | bigint>, salt
   return poseidonChain(BigInt(outputs.length), [toField(salt), ...Array.from(outputs, (v) => toField(v))]);
 }
 
-export async function weightsCommitment(weights: ArrayLike<number>, biases: ArrayLike<number>, biasBits: number): Promise<bigint> {
-  const elems = [...packSigned(weights, 8, "weight"), ...packSigned(biases, biasBits, "bias")];
-  return poseidonChain(BigInt(weights.length + biases.length), elems);
+export async function weightsCommitment(tensors: { values: ArrayLike<number>; bits: number; name: string }[]): Promise<bigint> {
+  const elems = tensors.flatMap((t) => packSigned(t.values, t.bits, t.name));
+  return poseidonChain(BigInt(tensors.reduce((a, t) => a + t.values.length, 0)), elems);
 }

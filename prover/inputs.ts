@@ -21,12 +21,11 @@ export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts:
   return input;
 }
 
-/** The model's weights and biases in the order the weights commitment packs them. */
-export function committedWeights(layout: CircuitLayout, graph: Graph): { weights: number[]; biases: number[] } {
-  const weights: number[] = [], biases: number[] = [];
-  for (const w of layout.weightInputs ?? []) {
-    const t = graph.initializers.get(w.tensor)!;
-    (t.dtype === "int8" ? weights : biases).push(...Array.from(t.data as ArrayLike<number>, Number));
-  }
-  return { weights, biases };
+/** The model's weight tensors in the order, and with the widths, the weights commitment packs them. */
+export function committedWeights(layout: CircuitLayout, graph: Graph, biasBits: number): { values: number[]; bits: number; name: string }[] {
+  return (layout.weightInputs ?? []).map((w) => {
+    const t = graph.initializers.get(w.tensor);
+    if (!t) throw new ProverError(`weights tensor ${w.tensor} is not in the model`);
+    return { name: w.tensor, values: Array.from(t.data as ArrayLike<number>, Number), bits: t.dtype === "int8" ? 8 : biasBits };
+  });
 }
