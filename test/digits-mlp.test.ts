@@ -15,7 +15,7 @@ import { fromField, toField } from "../prover/field.ts";
 import { readR1cs, firstViolated, type R1cs } from "../prover/r1cs.ts";
 import { readSym } from "../prover/sym.ts";
 import { compileToCircom } from "../prover/compiler/compile.ts";
-import { quantizeInput } from "../prover/quantize/quantize.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
 import type { Graph } from "../prover/onnx/graph.ts";
 import { loadDigits, splitDigits, digitsFloatInput } from "../models/lib/digits.ts";
 import { argmax } from "../models/lib/mlp.ts";

@@ -18,7 +18,7 @@ template DigitsMlp() {
     inputCommitment <== commitX0.out;
     // node fc0.matmul (MatMulInteger)
     // node fc0.bias (Add)
-    // node fc0.relu+fc0.rescale+fc0.clip+fc0.cast (zkinfer.Requant)
+    // node relu0.relu+relu0.rescale+relu0.clip+relu0.cast (zkinfer.Requant)
     component r0 = ReluRescaleClip(18, 6, 7);
     r0.in <== x[2] + 44*x[3] + 28*x[4] - 14*x[5] - 19*x[6] - 10*x[7] + 39*x[9] + 4*x[10] + 23*x[11] - 2*x[12] + 6*x[13] + 17*x[14] - 8*x[15] + 28*x[17] + 30*x[18] + 7*x[19] + 23*x[20] + 26*x[21] + 22*x[22] - 4*x[23] - 2*x[25] - 17*x[26] + 42*x[27] + 19*x[28] + 20*x[29] - 18*x[30] - 39*x[33] - 10*x[34] + 23*x[35] - 40*x[36] - 18*x[37] - 36*x[38] - 8*x[41] - 10*x[42] - 60*x[43] - 49*x[44] - 5*x[45] + 3*x[46] + 21*x[49] + 14*x[50] + 2*x[51] - 8*x[52] + 15*x[53] + 51*x[54] - 7*x[55] + 4*x[57] + 22*x[58] + 31*x[59] + 46*x[60] + 38*x[61] + 30*x[62] - 7*x[63] + 200;
     component r1 = ReluRescaleClip(17, 6, 7);

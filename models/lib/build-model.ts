@@ -1,19 +1,20 @@
 /**
  * The shared tail of every model recipe: float ONNX → integer ONNX (quantizer) → accuracy of
- * both on the test split (the integer one through onnxruntime) → circom → manifest.
+ * both on the test split (the integer one through onnxruntime, as served) → circom → setup →
+ * manifest.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Graph } from "../../prover/onnx/graph.ts";
 import { writeOnnx } from "../../prover/onnx/proto.ts";
-import { quantizeDenseChain, quantizeInput } from "../../prover/quantize/quantize.ts";
-import { denseForward, readDenseChain } from "../../prover/quantize/dense-chain.ts";
+import { quantizeModel, quantizeInput } from "../../prover/quantize/index.ts";
+import { evaluateFloatOutput } from "../../prover/graph/index.ts";
 import { compileModelFile } from "../../prover/compiler/model.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
-import { argmax } from "./mlp.ts";
 import { setupGroth16 } from "../../prover/setup.ts";
 import { openModelDir, recordSetup } from "../../prover/model-dir.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
+import { argmax } from "./mlp.ts";
 
 export interface BuildModelOptions {
   name: string;
@@ -24,24 +25,24 @@ export interface BuildModelOptions {
   test: { x: ArrayLike<number>; label: number }[];
   inputShift?: number;
   recipe: Record<string, unknown>;
+  /** Skip the Groth16 setup (large circuits: run `zkinfer setup` when needed). */
+  skipSetup?: boolean;
   log: (msg: string) => void;
 }
 
 export async function buildModel(o: BuildModelOptions): Promise<void> {
   mkdirSync(o.dir, { recursive: true });
-  const floatBytes = writeOnnx(o.float);
-  writeFileSync(join(o.dir, "model.float.onnx"), floatBytes);
-  const { graph, report } = quantizeDenseChain(o.float, o.calibration, { inputShift: o.inputShift, name: o.name });
+  writeFileSync(join(o.dir, "model.float.onnx"), writeOnnx(o.float));
+  const { graph, report, notes } = quantizeModel(o.float, o.calibration, { inputShift: o.inputShift, name: o.name });
   const intBytes = writeOnnx(graph);
   const intPath = join(o.dir, "model.int8.onnx");
   writeFileSync(intPath, intBytes);
 
-  const layers = readDenseChain(o.float);
+  const inputName = o.float.inputs[0].name;
   let floatOk = 0, intOk = 0;
   for (const s of o.test) {
-    if (argmax(denseForward(layers, s.x).at(-1)!) === s.label) floatOk++;
-    const q = quantizeInput(s.x, report.inputShift);
-    if (argmax(await runOnnx(intBytes, q)) === s.label) intOk++;
+    if (argmax(evaluateFloatOutput(o.float, { [inputName]: Float64Array.from(s.x) }).data) === s.label) floatOk++;
+    if (argmax(await runOnnx(intBytes, quantizeInput(s.x, report.inputShift), graph.inputs[0].dims as number[])) === s.label) intOk++;
   }
   const accuracy = { float: floatOk / o.test.length, integer: intOk / o.test.length, testSamples: o.test.length };
   o.log(`float accuracy ${(100 * accuracy.float).toFixed(2)} %, integer ${(100 * accuracy.integer).toFixed(2)} %`);
@@ -51,9 +52,10 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
     templateName: o.templateName,
     onnxPath: intPath,
     modelDir: o.dir,
-    extra: { quantization: report, accuracy, recipe: o.recipe },
+    extra: { quantization: report, accuracy, notes, recipe: o.recipe },
     log: o.log,
   });
+  if (o.skipSetup) return;
   const setup = await setupGroth16({
     r1csPath: built.r1cs,
     setupDir: join(o.dir, "build", "setup"),

@@ -1,6 +1,6 @@
 /** Reading a model input for the CLI: a JSON array inline or in a file, integers or floats. */
 import { existsSync, readFileSync } from "node:fs";
-import { quantizeInput } from "../quantize/quantize.ts";
+import { quantizeInput } from "../quantize/index.ts";
 import type { Manifest } from "../model-dir.ts";
 import { UsageError } from "./args.ts";
 

@@ -27,7 +27,7 @@ export const prove: Command = {
     const { zkey } = setupFiles(m);
     const build = await buildModelCircuit(m, progress.info);
     const onnx = readFileSync(m.onnxPath);
-    const served = await runOnnx(onnx, x);
+    const served = await runOnnx(onnx, x, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
     // A hashed output is hidden behind a fresh random salt, returned to the caller only.
     const salt = m.manifest.visibility.output === "hashed" ? BigInt(`0x${randomBytes(32).toString("hex")}`) % BN254_R : undefined;
     const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt });

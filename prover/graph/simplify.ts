@@ -3,7 +3,8 @@
  * canonical chain the quantizer reads (Conv, Gemm, MatMul, Add, Relu, MaxPool, AveragePool,
  * Flatten, Reshape). Passes, in order: constant folding with shape inference, Identity/Dropout
  * removal, BatchNormalization folding, final Softmax dropping, dead-node pruning; then every
- * op left is checked to be canonical.
+ * op left is checked to be canonical, Reshape targets are made explicit and Gemm alpha/beta
+ * folded into the constants.
  */
 import type { Graph } from "../onnx/graph.ts";
 import { tensor } from "../onnx/graph.ts";
@@ -12,6 +13,7 @@ import { foldConstants } from "./fold-constants.ts";
 import { removePassThrough } from "./passthrough.ts";
 import { foldBatchNorms } from "./fold-batchnorm.ts";
 import { dropFinalSoftmax } from "./softmax.ts";
+import { foldGemmScales } from "./gemm-scales.ts";
 import { Work } from "./work.ts";
 
 /** Removes nodes nothing reads (back to front, so whole dead chains go), then unread initializers. */
@@ -57,6 +59,9 @@ export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[
     if (!CANONICAL_OPS.includes(n.opType)) w.refuse(n, `unsupported op; ${supportedOpsText()}`);
   }
   explicitReshapes(w);
+  foldGemmScales(w);
+  // Unread optional outputs (MaxPool's Indices) go, so every canonical node has one output.
+  for (const n of w.nodes) n.outputs = [n.outputs[0]];
   prune(w);
   return { graph: w.toGraph(), notes: w.notes };
 }

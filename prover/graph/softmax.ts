@@ -22,6 +22,7 @@ export function dropFinalSoftmax(w: Work): void {
       w.refuse(node, `normalises over axis ${node.attrs.axis} of dims [${dims}], not the last one: dropping it would change the argmax`);
     }
     bypass(w, node);
-    w.notes.push(`${node.opType} dropped: argmax unchanged (output ${y} now holds the logits)`);
+    // The caller records this exact note in the manifest: the output now holds logits.
+    w.notes.push(`${node.opType} dropped: argmax unchanged`);
   }
 }

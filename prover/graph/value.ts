@@ -59,6 +59,7 @@ export function intAttr(node: Node, name: string, dflt: number): number {
   return typeof v === "number" ? v : dflt;
 }
 
+/** readOnnx gives int and float attributes alike as numbers; the name says which is meant. */
 export function floatAttr(node: Node, name: string, dflt: number): number {
   return intAttr(node, name, dflt);
 }

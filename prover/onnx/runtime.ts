@@ -18,10 +18,13 @@ export function onnxSession(model: Uint8Array, providers: string[] = ["cpu"]): P
   return s;
 }
 
-/** Runs a one-input, one-output int8 model; returns the first output's values as numbers. */
-export async function runOnnx(model: Uint8Array, input: Int8Array, providers?: string[]): Promise<number[]> {
+/**
+ * Runs a one-input, one-output int8 model; returns the first output's values as numbers.
+ * `dims` is the input's shape (default [1, n]).
+ */
+export async function runOnnx(model: Uint8Array, input: Int8Array, dims: number[] = [1, input.length], providers?: string[]): Promise<number[]> {
   const session = await onnxSession(model, providers);
   const meta = session.inputNames[0];
-  const result = await session.run({ [meta]: new ort.Tensor("int8", input, [1, input.length]) });
+  const result = await session.run({ [meta]: new ort.Tensor("int8", input, dims) });
   return Array.from(result[session.outputNames[0]].data as ArrayLike<number>, Number);
 }

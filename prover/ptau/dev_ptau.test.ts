@@ -113,19 +113,29 @@ describe("generateDevPtau", () => {
     }
   });
 
-  it("writes Lagrange sections byte-identical to what snarkjs prepare phase2 computes from its sections 1-7", async () => {
-    // Cut the file after section 7 (an unprepared ptau), let snarkjs prepare it, compare.
-    const s = sections(bytes);
-    const [off7, size7] = s.get(7)!;
-    const unprepared = bytes.slice(0, off7 + size7);
+  /** Cuts a file after section 7 (an unprepared ptau), lets snarkjs prepare it, returns snarkjs' file. */
+  async function snarkjsPrepared(file: Uint8Array, name: string): Promise<Uint8Array> {
+    const [off7, size7] = sections(file).get(7)!;
+    const unprepared = file.slice(0, off7 + size7);
     new DataView(unprepared.buffer).setUint32(8, 7, true);
-    const inPath = path.join(dir, "unprepared.ptau");
-    const outPath = path.join(dir, "snarkjs_prepared.ptau");
+    const inPath = path.join(dir, `${name}_unprepared.ptau`);
+    const outPath = path.join(dir, `${name}_snarkjs_prepared.ptau`);
     await writeFile(inPath, unprepared);
     await snarkjs.powersOfTau.preparePhase2(inPath, outPath);
-    const ref = new Uint8Array(await readFile(outPath));
+    return new Uint8Array(await readFile(outPath));
+  }
+
+  it("writes Lagrange sections byte-identical to what snarkjs prepare phase2 computes from its sections 1-7", async () => {
+    const ref = await snarkjsPrepared(bytes, "p8");
     expect(ref.length).toBe(bytes.length);
     expect(Buffer.compare(Buffer.from(ref), Buffer.from(bytes))).toBe(0);
+  });
+
+  it("matches snarkjs prepare phase2 at power 1 too (domains of 1, 2 and 4 points)", async () => {
+    const small = path.join(dir, "p1.ptau");
+    await generateDevPtau({ power: 1, outPath: small, seed: "power one" });
+    const file = new Uint8Array(await readFile(small));
+    expect(Buffer.compare(Buffer.from(await snarkjsPrepared(file, "p1")), Buffer.from(file))).toBe(0);
   });
 
   it("is deterministic for a seed and changes with the seed", async () => {

@@ -1,22 +1,23 @@
-/** The dense-chain quantizer: integer graphs onnxruntime runs, accuracy kept, overflow refused by node. */
+/** The quantizer: integer graphs onnxruntime runs, decisions kept, refusals that name the node. */
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import { initMlp, mlpToOnnx, forward, argmax } from "../../models/lib/mlp.ts";
-import { quantizeDenseChain, quantizeInput } from "./quantize.ts";
+import { quantizeModel, quantizeInput } from "./index.ts";
 import { writeOnnx, readOnnx } from "../onnx/proto.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { evaluateOutput } from "../evaluate.ts";
 
-describe("quantizeDenseChain", () => {
+describe("quantizeModel", () => {
   const rng = new Rng(1);
   const layers = initMlp([8, 6, 4], rng);
   const float = mlpToOnnx(layers, "tiny");
   const calib = Array.from({ length: 50 }, () => Array.from({ length: 8 }, () => rng.next()));
 
   it("writes an integer graph of ops onnxruntime runs, equal to the evaluator", async () => {
-    const { graph, report } = quantizeDenseChain(float, calib, { inputShift: 6 });
+    const { graph, report } = quantizeModel(float, calib, { inputShift: 6 });
     expect(graph.nodes.map((n) => n.opType)).toEqual(["MatMulInteger", "Add", "Relu", "Div", "Clip", "Cast", "MatMulInteger", "Add"]);
-    expect(report.layers[0].rescale).toBe(report.layers[0].accShift - report.layers[0].outShift!);
+    const relu = report.layers.find((l) => l.opType === "Relu")!;
+    expect(relu.rescale).toBe(report.layers[0].accShift! - relu.outShift!);
     const bytes = writeOnnx(graph);
     const again = readOnnx(bytes);
     expect(again.nodes.map((n) => n.name)).toEqual(graph.nodes.map((n) => n.name));
@@ -28,7 +29,7 @@ describe("quantizeDenseChain", () => {
   });
 
   it("keeps the float model's decisions on its calibration data", async () => {
-    const { graph, report } = quantizeDenseChain(float, calib);
+    const { graph, report } = quantizeModel(float, calib);
     const bytes = writeOnnx(graph);
     let same = 0;
     for (const x of calib) if (argmax(await runOnnx(bytes, quantizeInput(x, report.inputShift))) === argmax(forward(layers, x).at(-1)!)) same++;
@@ -42,12 +43,19 @@ describe("quantizeDenseChain", () => {
   it("refuses a model whose int32 accumulator could overflow, naming the node", () => {
     const wide = initMlp([300000, 2], new Rng(2));
     wide[0].w.fill(1);
-    expect(() => quantizeDenseChain(mlpToOnnx(wide, "wide"), [new Array(300000).fill(1)], { inputShift: 6 })).toThrow(/node fc0: int32 accumulator may overflow/);
+    expect(() => quantizeModel(mlpToOnnx(wide, "wide"), [new Array(300000).fill(1)], { inputShift: 6 })).toThrow(/node fc0 \(#0, Gemm\): int32 accumulator may overflow/);
   });
 
   it("refuses an op it cannot quantize, naming the node", () => {
     const g = mlpToOnnx(layers, "x");
     g.nodes[1] = { ...g.nodes[1], opType: "Sigmoid", name: "sig" };
-    expect(() => quantizeDenseChain(g, calib)).toThrow(/node sig \(#1, Sigmoid\): unsupported op/);
+    expect(() => quantizeModel(g, calib)).toThrow(/node sig \(#1, Sigmoid\)/);
+  });
+
+  it("refuses a linear layer fed by another linear layer's int32 output", () => {
+    const g = mlpToOnnx(layers, "x");
+    g.nodes.splice(1, 1); // drop the Relu between the two Gemms
+    g.nodes[1] = { ...g.nodes[1], inputs: ["fc0.out", ...g.nodes[1].inputs.slice(1)] };
+    expect(() => quantizeModel(g, calib)).toThrow(/node fc1 \(#1, Gemm\): input must be an int8 activation/);
   });
 });
