@@ -17,7 +17,7 @@ export interface Manifest {
   visibility: { weights: string; input: string; output: string };
   weightInputs?: { signal: string; tensor: string }[];
   publicSignals: string[];
-  circuit: { hash: string; constraints: number };
+  circuit: { hash: string; constraints: number; template: string };
   proofSystem: string;
   setup?: { vkeyHash: string; power: number; ptau: string };
   [k: string]: unknown;

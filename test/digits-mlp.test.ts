@@ -14,7 +14,6 @@ import { inputCommitment } from "../prover/commitment.ts";
 import { fromField, toField } from "../prover/field.ts";
 import { readR1cs, firstViolated, type R1cs } from "../prover/r1cs.ts";
 import { readSym } from "../prover/sym.ts";
-import { compileToCircom } from "../prover/compiler/compile.ts";
 import { quantizeInput } from "../prover/quantize/index.ts";
 import type { Graph } from "../prover/onnx/graph.ts";
 import { loadDigits, splitDigits, digitsFloatInput } from "../models/lib/digits.ts";
@@ -37,11 +36,6 @@ const evalInt = (x: ArrayLike<number>) =>
   evaluateOutput(graph, { input: { dtype: "int8", dims: [1, 64], data: Array.from(x) } }).data;
 
 describe("digits-mlp", () => {
-  it("the committed circuit is what the compiler makes from the committed integer ONNX", () => {
-    const { source } = compileToCircom(graph, { templateName: "DigitsMlp" });
-    expect(readFileSync(model.circuitPath, "utf8")).toBe(source);
-  });
-
   it("the int8 input of a digit is its raw pixels (input scale 2^4)", () => {
     expect(model.manifest.input.shift).toBe(4);
     for (const s of testSet.slice(0, 20)) expect(Array.from(quantizeInput(digitsFloatInput(s), 4))).toEqual(s.pixels);

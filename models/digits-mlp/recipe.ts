@@ -39,7 +39,7 @@ async function main() {
     calibration: train.map(digitsFloatInput),
     test: test.map((s) => ({ x: digitsFloatInput(s), label: s.label })),
     inputShift: DIGITS_MLP.inputShift,
-    recipe: { ...DIGITS_MLP, data: "data/digits.csv.gz (scikit-learn digits, BSD-3-Clause)", split: "seeded 80/20" },
+    recipe: { ...DIGITS_MLP, dataset: "digits", data: "data/digits.csv.gz (scikit-learn digits, BSD-3-Clause)", split: "seeded 80/20" },
     log,
   });
 }

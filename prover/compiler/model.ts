@@ -119,6 +119,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
     publicSignals: compiled.publicSignals,
     ...(compiled.weightInputs.length ? { weightInputs: compiled.weightInputs.map(({ signal, tensor }) => ({ signal, tensor })), biasBits: DEFAULT_BIAS_BITS } : {}),
     circuit: {
+      template: o.templateName,
       hash: circuitHash,
       sourceHash,
       constraints: r.nConstraints,

@@ -1,0 +1,85 @@
+/**
+ * Every model in models/, as the end-to-end suite of ezkl does: the committed circuit is the
+ * compiler's output for the committed integer ONNX; onnxruntime, the evaluator and the circuit
+ * witness agree bit for bit on test images; the manifest's accuracy is what onnxruntime gives
+ * on the whole test split; and the two smallest models get a full proof, verified.
+ */
+import { readdirSync, existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openModelDir, buildModelCircuit, MODELS_DIR, type ModelDir } from "../prover/model-dir.ts";
+import { readOnnx } from "../prover/onnx/proto.ts";
+import { runOnnx } from "../prover/onnx/runtime.ts";
+import { evaluateOutput } from "../prover/evaluate.ts";
+import { calculateWitness } from "../prover/witness.ts";
+import { compileToCircom } from "../prover/compiler/compile.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
+import { circuitInputs } from "../prover/inputs.ts";
+import { decodePublicSignals, proveGroth16, verifyGroth16 } from "../prover/prove.ts";
+import { setupGroth16 } from "../prover/setup.ts";
+import { inputCommitment } from "../prover/commitment.ts";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { datasetOf, testSamples } from "../models/lib/datasets.ts";
+import { argmax } from "../models/lib/mlp.ts";
+
+const BIT_EXACT_SAMPLES = 200;
+const models: ModelDir[] = readdirSync(MODELS_DIR)
+  .filter((d) => existsSync(path.join(MODELS_DIR, d, "manifest.json")))
+  .map((d) => openModelDir(d));
+const smallestTwo = [...models].sort((a, b) => a.manifest.circuit.constraints - b.manifest.circuit.constraints).slice(0, 2);
+afterAll(() => terminateSnarkjsCurves());
+
+const dimsOf = (m: ModelDir) => m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1));
+
+describe.each(models.map((m) => [m.manifest.name, m] as const))("%s", (_name, m) => {
+  const onnx = readFileSync(m.onnxPath);
+  const graph = readOnnx(onnx);
+  const samples = testSamples(datasetOf(m.manifest));
+  const quantized = (n: number) => samples.slice(0, n).map((s) => quantizeInput(s.x, m.manifest.input.shift));
+
+  it("the committed circuit is what the compiler makes from the committed integer ONNX", () => {
+    const { source } = compileToCircom(graph, { templateName: m.manifest.circuit.template, visibility: m.manifest.visibility as never });
+    expect(readFileSync(m.circuitPath, "utf8")).toBe(source);
+  });
+
+  it(`onnxruntime, the evaluator and the circuit witness agree on ${BIT_EXACT_SAMPLES} test inputs`, async () => {
+    const build = await buildModelCircuit(m);
+    const nPub = m.manifest.publicSignals.length;
+    for (const x of quantized(BIT_EXACT_SAMPLES)) {
+      const ort = await runOnnx(onnx, x, dimsOf(m));
+      const ev = evaluateOutput(graph, { [graph.inputs[0].name]: { dtype: "int8", dims: dimsOf(m), data: Array.from(x) } }).data;
+      const w = await calculateWitness(build.wasm, circuitInputs(m.manifest, x, { graph }));
+      const pub = decodePublicSignals(w.slice(1, 1 + nPub).map(String), m.manifest.publicSignals);
+      expect(ev).toEqual(ort);
+      expect(pub.output.map(Number)).toEqual(ort);
+    }
+  }, 600_000);
+
+  it("the manifest's integer accuracy is onnxruntime's on the whole test split", async () => {
+    let ok = 0;
+    for (const s of samples) if (argmax(await runOnnx(onnx, quantizeInput(s.x, m.manifest.input.shift), dimsOf(m))) === s.label) ok++;
+    const acc = m.manifest.accuracy as { integer: number; float: number; testSamples: number };
+    expect(acc.testSamples).toBe(samples.length);
+    expect(ok / samples.length).toBeCloseTo(acc.integer, 10);
+    expect(acc.float - acc.integer).toBeLessThanOrEqual(0.005);
+  }, 300_000);
+
+  if (smallestTwo.includes(m)) {
+    it("a full proof of a test input verifies and carries the served output", async () => {
+      const build = await buildModelCircuit(m);
+      const setup = await setupGroth16({
+        r1csPath: build.r1cs,
+        setupDir: path.join(m.buildDir, "setup"),
+        ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
+      });
+      expect(setup.vkeyHash).toBe(m.manifest.setup?.vkeyHash);
+      const [x] = quantized(1);
+      const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, circuitInputs(m.manifest, x, { graph }));
+      expect(await verifyGroth16(JSON.parse(readFileSync(setup.vkeyPath, "utf8")), publicSignals, proof)).toBe(true);
+      const pub = decodePublicSignals(publicSignals, m.manifest.publicSignals);
+      expect(pub.output.map(Number)).toEqual(await runOnnx(onnx, x, dimsOf(m)));
+      expect(pub.inputCommitment).toBe(await inputCommitment(x));
+    }, 300_000);
+  }
+});
