@@ -3,6 +3,7 @@
  * original runs in onnxruntime, the simplified one in evaluateFloat and in onnxruntime, and
  * all agree within 1e-4 on random inputs; only canonical ops are left.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import type { Graph } from "../onnx/graph.ts";
@@ -158,5 +159,30 @@ describe("simplifyFloatGraph", () => {
     // Folding a BatchNormalization writes new weights under new names; the old ones go.
     expect(graph.initializers.has("conv1.weight")).toBe(false);
     expect(graph.initializers.has("bn1.running_var")).toBe(false);
+  });
+
+  it("keeps a layer's outputs when folding its BatchNormalization, for random Conv and Gemm layers", () => {
+    const arb = fc.record({
+      layer: fc.constantFrom("Conv", "depthwise", "Gemm", "GemmT", "MatMul"), c: fc.integer({ min: 1, max: 4 }), m: fc.integer({ min: 1, max: 4 }),
+      stride: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 1 }), bias: fc.boolean(), seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    fc.assert(fc.property(arb, (r) => {
+      const rng = new Rng(r.seed);
+      const b = new GraphBuilder(() => rng.next());
+      const conv = r.layer === "Conv" || r.layer === "depthwise";
+      const m = r.layer === "depthwise" ? r.c : r.m;
+      const bias = r.bias ? [b.rand("bias", [m])] : [];
+      const x = conv
+        ? b.node("Conv", "layer", ["input", b.rand("w", [m, r.layer === "depthwise" ? 1 : r.c, 3, 3]), ...bias], 1, { group: r.layer === "depthwise" ? r.c : 1, strides: [r.stride, r.stride], pads: [r.pad, r.pad, r.pad, r.pad] })
+        : r.layer === "MatMul" ? b.node("MatMul", "layer", ["input", b.rand("w", [r.c, m])])
+        : b.node("Gemm", "layer", ["input", b.rand("w", r.layer === "GemmT" ? [m, r.c] : [r.c, m]), ...bias], 1, { transB: r.layer === "GemmT" ? 1 : 0, alpha: 0.75 });
+      b.node("BatchNormalization", "bn", [x, ...bnParams(b, "bn", m)], ["y"], { epsilon: 1e-3 });
+      const dims = conv ? [1, r.c, 5, 5] : [1, r.c];
+      const g = b.build([vi("input", dims)], [vi("y", [])]);
+      const { graph } = simplifyFloatGraph(g);
+      expect(graph.nodes.map((n) => n.opType)).toEqual(r.layer === "MatMul" ? ["MatMul", "Add"] : [conv ? "Conv" : "Gemm"]);
+      const input = { dims, data: Array.from({ length: dims.reduce((a, d) => a * d, 1) }, () => rng.next() * 2 - 1) };
+      expectClose(evaluateFloat(graph, { input }).get("y"), evaluateFloat(g, { input }).get("y"), 1e-5);
+    }), { numRuns: 40 });
   });
 });

@@ -66,10 +66,15 @@ function decodeAttr(a: any, where: string): AttrValue {
   }
 }
 
+// The Graph form keeps attribute values as plain numbers; these ONNX attributes are floats
+// even when their value is whole (alpha = 1.0), and onnxruntime rejects them written as ints.
+const FLOAT_ATTRS = new Set(["alpha", "beta", "epsilon", "momentum", "ratio", "value_float", "gamma", "lambd", "bias", "scale", "min", "max", "spatial_scale"]);
+const FLOAT_LIST_ATTRS = new Set(["value_floats", "scales"]);
+
 function encodeAttr(name: string, v: AttrValue): any {
   if (typeof v === "string") return { name, type: 3, s: new TextEncoder().encode(v) };
-  if (typeof v === "number") return Number.isInteger(v) ? { name, type: 2, i: v } : { name, type: 1, f: v };
-  if (Array.isArray(v)) return { name, type: 7, ints: v };
+  if (typeof v === "number") return Number.isInteger(v) && !FLOAT_ATTRS.has(name) ? { name, type: 2, i: v } : { name, type: 1, f: v };
+  if (Array.isArray(v)) return FLOAT_LIST_ATTRS.has(name) || v.some((x) => !Number.isInteger(x)) ? { name, type: 6, floats: v } : { name, type: 7, ints: v };
   return { name, type: 4, t: encodeTensor(name, v) };
 }
 

@@ -29,8 +29,15 @@ export class WorkerPool {
         workerData: { mod: "data:,", name: "zkinfer-dev-ptau", type: "classic" },
       });
       const slot: Slot = { worker, exited: false, pending: new Map() };
-      worker.once("exit", () => { slot.exited = true; });
       ready.push(new Promise<void>((resolve, reject) => {
+        // A worker that dies must fail its jobs, never leave them waiting forever.
+        worker.once("exit", (code) => {
+          slot.exited = true;
+          const err = new PtauError(`dev ptau worker exited (code ${code})`);
+          reject(err);
+          for (const p of slot.pending.values()) p.reject(err);
+          slot.pending.clear();
+        });
         worker.on("message", (m: WorkerResponse) => {
           if (m.type === "ready") resolve();
           else if (m.type === "result") { slot.pending.get(m.id)?.resolve(m.points); slot.pending.delete(m.id); }
