@@ -1,0 +1,101 @@
+/**
+ * The inference service as the HTTP and gRPC edges see it. server/service implements it
+ * (models, onnxruntime, SQLite jobs, the Piscina prover pool); server/http and server/grpc
+ * only translate requests and errors. One error type, mapped once per edge.
+ */
+
+export type ProofStatus = "queued" | "proving" | "proved" | "failed";
+
+export interface ModelInfo {
+  /** Content hash of the integer ONNX (sha256 hex): the model id. */
+  id: string;
+  name: string;
+  input: { name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string };
+  output: { name: string; shape: number[]; dtype: string; shift: number };
+  visibility: { weights: string; input: string; output: string };
+  publicSignals: string[];
+  constraints: number;
+  proofSystem: "groth16";
+  circuitHash: string;
+  vkeyHash: string;
+  /** Set once the model's verifier is deployed (issue #5). */
+  verifierAddress?: string;
+}
+
+/** An input as sent: real values (quantized with the model's input scale) or int8 values. */
+export interface InferInput {
+  kind: "float" | "int8";
+  /** Flat or nested (the shape is checked against the model's input shape). */
+  values: unknown;
+}
+
+export interface InferResult {
+  requestId: string;
+  modelId: string;
+  /** The model's output, exactly what the proof will carry. */
+  output: number[];
+  inputCommitment?: string;
+  proof: { status: ProofStatus };
+}
+
+export interface ProofRecord {
+  requestId: string;
+  modelId: string;
+  status: ProofStatus;
+  output: number[];
+  inputCommitment?: string;
+  proof?: unknown;
+  publicSignals?: string[];
+  /** verifyProof arguments for the Solidity verifier: [pA, pB, pC, pubSignals] as decimal strings. */
+  calldata?: unknown;
+  error?: string;
+  createdAt: string;
+  updatedAt: string;
+  provingMs?: number;
+}
+
+export type ServiceErrorCode =
+  | "INVALID_ARGUMENT" // 400 / INVALID_ARGUMENT
+  | "NOT_FOUND" // 404 / NOT_FOUND
+  | "UNAUTHENTICATED" // 401 / UNAUTHENTICATED
+  | "RATE_LIMITED" // 429 + Retry-After / RESOURCE_EXHAUSTED
+  | "QUEUE_FULL" // 503 + Retry-After / RESOURCE_EXHAUSTED
+  | "PAYLOAD_TOO_LARGE" // 413 / INVALID_ARGUMENT
+  | "DEADLINE_EXCEEDED" // 504 / DEADLINE_EXCEEDED
+  | "UNAVAILABLE" // 503 / UNAVAILABLE (shutting down, not ready)
+  | "INTERNAL"; // 500 / INTERNAL
+
+export class ServiceError extends Error {
+  override name = "ServiceError";
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    /** The request field at fault, e.g. "input.values[3]". */
+    readonly field?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface InferenceService {
+  listModels(): ModelInfo[];
+  /** By id or name; throws NOT_FOUND. */
+  getModel(idOrName: string): ModelInfo;
+  getVkey(idOrName: string): unknown;
+  /** Runs the model at once and queues the proof; throws INVALID_ARGUMENT / NOT_FOUND / QUEUE_FULL. Nothing is stored on error. */
+  infer(idOrName: string, input: InferInput): Promise<InferResult>;
+  /** Throws NOT_FOUND. */
+  getProof(requestId: string): ProofRecord;
+  /** Calls `listener` on every status change of the request (and once at once with the current record); returns unsubscribe. */
+  watch(requestId: string, listener: (r: ProofRecord) => void): () => void;
+  /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
+  waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
+  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<boolean>;
+  health(): { ok: boolean };
+  ready(): { ready: boolean; reasons: string[] };
+  /** Queue depth, pool utilisation, proving time histogram, for /metrics. */
+  stats(): { queued: number; proving: number; proved: number; failed: number; poolThreads: number; poolUtilization: number; provingSeconds: number[] };
+  /** Graceful: stop taking work, finish or re-queue in-flight proofs, close the store. */
+  close(): Promise<void>;
+}
