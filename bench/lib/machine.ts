@@ -9,6 +9,8 @@ export function describeMachine() {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     date: new Date().toISOString(),
+    /** Other work on the machine stretches wall times: recorded so figures can be judged. */
+    loadAverage: os.loadavg()[0].toFixed(2),
   };
 }
 
