@@ -40,10 +40,12 @@ export function fuseRequant(graph: Graph): Node[] {
         const hi = scalar(graph, n.inputs[2]) ?? (n.attrs.max as number | undefined);
         if (lo !== undefined) attrs.lo = lo;
         if (hi !== undefined) attrs.hi = hi;
-      } else if (n.opType === "Cast" && [3, 6].includes(Number(n.attrs.to))) {
-        attrs.dtype = Number(n.attrs.to) === 3 ? "int8" : "int32";
-        // A cast to int8 is exact only if the value is already in range; the lowering checks bounds.
-        if (attrs.dtype === "int8" && (attrs.hi === undefined || Number(attrs.hi) > 127)) break;
+      } else if (n.opType === "Cast" && [2, 3, 6].includes(Number(n.attrs.to))) {
+        const to = Number(n.attrs.to);
+        attrs.dtype = to === 3 ? "int8" : to === 2 ? "uint8" : "int32";
+        // A narrowing cast is exact only if the value is already in range; the lowering checks bounds.
+        const max = to === 3 ? 127 : to === 2 ? 255 : Infinity;
+        if (attrs.hi === undefined || Number(attrs.hi) > max) break;
         fused.push(n.name);
         skip.add(n);
         tail = n;

@@ -55,7 +55,7 @@ function denseParams(graph: Graph, node: Node, i: number) {
   return { w, b, nIn, nOut, output, wDims: [nIn, nOut] };
 }
 
-export function linearLayer(graph: Graph, node: Node, i: number, x: { name: string; shift: number }, inits: Map<string, Tensor>, nodes: Node[]): LinearLayer {
+export function linearLayer(graph: Graph, node: Node, i: number, x: { name: string; shift: number; unsigned?: boolean }, inits: Map<string, Tensor>, nodes: Node[]): LinearLayer {
   const where = `node ${node.name} (#${i}, ${node.opType})`;
   const p = node.name;
   let w: Float64Array, b: Float64Array, output: string, wDims: number[], fanOut: number, perOut: (o: number) => number[];
@@ -80,7 +80,7 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
   const bq = Int32Array.from(b, (v) => Math.round(v * 2 ** accShift));
   let maxAccumulator = 0;
   for (let o = 0; o < fanOut; o++) {
-    const s = perOut(o).reduce((acc, k) => acc + Math.abs(wq[k]) * 128, Math.abs(bq[o]));
+    const s = perOut(o).reduce((acc, k) => acc + Math.abs(wq[k]) * (x.unsigned ? 255 : 128), Math.abs(bq[o]));
     maxAccumulator = Math.max(maxAccumulator, s);
   }
   // 2^30 leaves room for the rounding constant the Relu after it folds into the bias.

@@ -5,9 +5,10 @@
  * the circuit — rather than a multiplication:
  *   input   q = clamp(round(x * 2^sx), -128, 127)                               int8
  *   linear  acc = MatMulInteger / ConvInteger (q, W_q) + b_q at scale 2^(s_in + s_w)  int32
- *   Relu    Relu → Div 2^k → Clip [0, 127] → Cast int8, k = s_in + s_w - s_out    int8
+ *   Relu    Relu → Div 2^k → Clip [0, hi] → Cast, k = s_in + s_w - s_out       int8 (hi 127) or
+ *           uint8 (hi 255: ReLU outputs are never negative, so uint8 buys one more bit)
  *   AvgPool sum of the window (ConvInteger with a ones kernel, one group per channel),
- *           + area/2, Div area (power of two), Cast int8: the rounded mean          int8
+ *           + area/2, Div area (power of two), Cast: the rounded mean               int8 / uint8
  *   MaxPool on int8; Flatten/Reshape unchanged; the last linear layer's int32 is the output.
  * Rounding of the Relu rescale: half of 2^k is folded into the bias before the Relu, since
  * relu(z + h) / 2^k == round-half-up(relu(z) / 2^k) for h = 2^(k-1) and floor division.
@@ -22,6 +23,13 @@ export type FloatEvaluator = (graph: Graph, inputs: Record<string, Float32Array 
 export interface QuantizeOptions {
   /** Input scale exponent; default: the largest with max|x| * 2^sx <= 128 on the calibration data. */
   inputShift?: number;
+  /**
+   * Activation scales cover this fraction of the calibration activations (1 = the maximum);
+   * below 1, the rare larger values clip at 127 in exchange for a finer scale.
+   */
+  activationCoverage?: number;
+  /** Type of the activations after each Relu (default int8). */
+  activationType?: "int8" | "uint8";
   name?: string;
 }
 
@@ -46,6 +54,8 @@ export interface QTensor {
   name: string;
   shift: number;
   kind: "act" | "acc";
+  /** An activation of type uint8 (after a Relu with activationType uint8). */
+  unsigned?: boolean;
   /** For an int32 accumulator: the bias initializer the Relu's rounding is folded into. */
   bias?: string;
   dims: number[];
@@ -58,7 +68,16 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
   const inDims = float.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
   const acts = calibration.map((x) => evaluate(float, { [inName]: Float64Array.from(x) }));
   const maxOf = (name: string) => acts.reduce((m, a) => Math.max(m, maxAbs(a.get(name)?.data ?? [])), 0);
+  const coverage = opts.activationCoverage ?? 1;
+  const rangeOf = (name: string) => {
+    if (coverage >= 1) return maxOf(name);
+    const all = acts.flatMap((a) => Array.from(a.get(name)?.data ?? [], Math.abs)).sort((x, y) => x - y);
+    return all[Math.min(all.length - 1, Math.floor(coverage * all.length))];
+  };
   const sx = opts.inputShift ?? shiftFor(maxOf(inName), 128);
+  const actType = opts.activationType ?? "int8";
+  const actHi = actType === "uint8" ? 255 : 127;
+  const castTo = actType === "uint8" ? 2 : 3;
 
   const inits = new Map<string, Tensor>();
   const nodes: Node[] = [];
@@ -96,7 +115,7 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
           q.set(out, { ...x, name: out });
           break;
         }
-        const sOut = Math.min(shiftFor(maxOf(out), 128), x.shift);
+        const sOut = Math.min(shiftFor(rangeOf(out), actHi + 1), x.shift);
         const k = x.shift - sOut;
         if (k > 0 && x.bias) {
           const b = inits.get(x.bias)!;
@@ -104,15 +123,15 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
         }
         i32(`${node.name}.div`, 2 ** k);
         i32(`${node.name}.lo`, 0);
-        i32(`${node.name}.hi`, 127);
+        i32(`${node.name}.hi`, actHi);
         const p = node.name;
         nodes.push(
           { name: `${p}.relu`, opType: "Relu", inputs: [x.name], outputs: [`${p}.r`], attrs: {} },
           { name: `${p}.rescale`, opType: "Div", inputs: [`${p}.r`, `${p}.div`], outputs: [`${p}.q`], attrs: {} },
           { name: `${p}.clip`, opType: "Clip", inputs: [`${p}.q`, `${p}.lo`, `${p}.hi`], outputs: [`${p}.c`], attrs: {} },
-          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.c`], outputs: [out], attrs: { to: 3 } },
+          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.c`], outputs: [out], attrs: { to: castTo } },
         );
-        q.set(out, { name: out, shift: sOut, kind: "act", dims: x.dims });
+        q.set(out, { name: out, shift: sOut, kind: "act", dims: x.dims, unsigned: actType === "uint8" });
         report.push({ node: node.name, opType: "Relu", outShift: sOut, rescale: k });
         break;
       }
@@ -131,15 +150,15 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
           { name: `${p}.sum`, opType: "ConvInteger", inputs: [x.name, `${p}.ones`], outputs: [`${p}.s`], attrs: { group: C, kernel_shape: [kH, kW], strides: (node.attrs.strides as number[]) ?? [kH, kW] } },
           { name: `${p}.round`, opType: "Add", inputs: [`${p}.s`, `${p}.half`], outputs: [`${p}.sr`], attrs: {} },
           { name: `${p}.mean`, opType: "Div", inputs: [`${p}.sr`, `${p}.area`], outputs: [`${p}.m`], attrs: {} },
-          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.m`], outputs: [out], attrs: { to: 3 } },
+          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.m`], outputs: [out], attrs: { to: x.unsigned ? 2 : 3 } },
         );
-        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims });
+        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims, unsigned: x.unsigned });
         break;
       }
       case "MaxPool": {
         const x = need(node, i, 0, "act");
         nodes.push({ ...node, inputs: [x.name], outputs: [out] });
-        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims });
+        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims, unsigned: x.unsigned });
         break;
       }
       case "Flatten": case "Reshape": {
@@ -168,8 +187,8 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
     nodes,
     initializers: inits,
     inputs: [{ name: inName, dtype: "int8", dims: inDims }],
-    outputs: [{ name: outName, dtype: last.kind === "acc" ? "int32" : "int8", dims: float.outputs[0].dims }],
-    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift) },
+    outputs: [{ name: outName, dtype: last.kind === "acc" ? "int32" : last.unsigned ? "uint8" : "int8", dims: float.outputs[0].dims }],
+    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType },
   };
   return { graph, report: { inputShift: sx, outputShift: last.shift, layers: report } };
 }

@@ -1,0 +1,120 @@
+/**
+ * Resolves the service config: DEFAULT_CONFIG, then an optional JSON file, then environment
+ * variables, then explicit overrides (tests, the CLI), then validation. The environment is a
+ * parameter, not read from a global deep inside, so tests pass their own.
+ *
+ * Environment (all optional):
+ *   ZKINFER_CONFIG               path of a JSON file with any ServiceConfig fields
+ *   ZKINFER_HOST                 http.host (and grpc.host)
+ *   ZKINFER_HTTP_PORT            http.port (ZKINFER_PORT is an alias)
+ *   ZKINFER_GRPC_PORT            grpc.port
+ *   ZKINFER_BODY_LIMIT           bodyLimitBytes
+ *   ZKINFER_API_KEYS             apiKeys, comma-separated (empty = auth off)
+ *   ZKINFER_RATE_LIMIT           rateLimitPerMinute (per key)
+ *   ZKINFER_DB                   dbPath
+ *   ZKINFER_MODELS_DIR           modelsDir
+ *   ZKINFER_MODELS               "all" or comma-separated model folder names
+ *   ZKINFER_POOL_THREADS         poolThreads
+ *   ZKINFER_QUEUE_LIMIT          queueLimit
+ *   ZKINFER_EXECUTION_PROVIDERS  executionProviders, comma-separated, in order (e.g. cuda,cpu)
+ *   ZKINFER_DEV_PTAU_DIR         devPtauDir
+ *   ZKINFER_SHUTDOWN_TIMEOUT_MS  shutdownTimeoutMs
+ *   ZKINFER_MAX_ATTEMPTS         maxAttempts
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_CONFIG, type ServiceConfig, type ServiceConfigInput } from "./defaults.ts";
+import { ConfigError, validateConfig } from "./validate.ts";
+
+type Env = Record<string, string | undefined>;
+
+/** A numeric variable must be a whole decimal number; anything else is reported by its name. */
+function envInt(env: Env, name: string, option: string): number | undefined {
+  const v = env[name]?.trim();
+  if (v === undefined || v === "") return undefined;
+  if (!/^\d+$/.test(v)) throw new ConfigError(`options.${option} (${name}) must be a non-negative integer (got ${JSON.stringify(v)})`);
+  return Number(v);
+}
+
+const envList = (env: Env, name: string): string[] | undefined => {
+  const v = env[name];
+  return v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter(Boolean);
+};
+
+function fromEnv(env: Env): ServiceConfigInput {
+  const c: ServiceConfigInput = { http: {}, grpc: {} };
+  const set = <K extends keyof ServiceConfigInput>(k: K, v: ServiceConfigInput[K] | undefined) => {
+    if (v !== undefined) c[k] = v;
+  };
+  if (env.ZKINFER_HOST) c.http!.host = c.grpc!.host = env.ZKINFER_HOST;
+  const httpPort = envInt(env, "ZKINFER_HTTP_PORT", "http.port") ?? envInt(env, "ZKINFER_PORT", "http.port");
+  if (httpPort !== undefined) c.http!.port = httpPort;
+  const grpcPort = envInt(env, "ZKINFER_GRPC_PORT", "grpc.port");
+  if (grpcPort !== undefined) c.grpc!.port = grpcPort;
+  set("bodyLimitBytes", envInt(env, "ZKINFER_BODY_LIMIT", "bodyLimitBytes"));
+  set("apiKeys", envList(env, "ZKINFER_API_KEYS"));
+  set("rateLimitPerMinute", envInt(env, "ZKINFER_RATE_LIMIT", "rateLimitPerMinute"));
+  set("dbPath", env.ZKINFER_DB || undefined);
+  set("modelsDir", env.ZKINFER_MODELS_DIR || undefined);
+  const models = env.ZKINFER_MODELS?.trim();
+  if (models) set("models", models === "all" ? "all" : envList(env, "ZKINFER_MODELS"));
+  set("poolThreads", envInt(env, "ZKINFER_POOL_THREADS", "poolThreads"));
+  set("queueLimit", envInt(env, "ZKINFER_QUEUE_LIMIT", "queueLimit"));
+  set("executionProviders", envList(env, "ZKINFER_EXECUTION_PROVIDERS"));
+  set("devPtauDir", env.ZKINFER_DEV_PTAU_DIR || undefined);
+  set("shutdownTimeoutMs", envInt(env, "ZKINFER_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs"));
+  set("maxAttempts", envInt(env, "ZKINFER_MAX_ATTEMPTS", "maxAttempts"));
+  return c;
+}
+
+function fromFile(file: string): ServiceConfigInput {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(`config file ${file}: must hold a JSON object`);
+  const c = parsed as ServiceConfigInput;
+  // Relative paths in a file are relative to the file, not to wherever the server was started.
+  const dir = path.dirname(path.resolve(file));
+  for (const k of ["dbPath", "modelsDir", "devPtauDir"] as const) if (typeof c[k] === "string") c[k] = path.resolve(dir, c[k] as string);
+  return c;
+}
+
+/** Later layers win; http and grpc merge field by field. */
+export function mergeConfig(...layers: ServiceConfigInput[]): ServiceConfig {
+  const out = { ...DEFAULT_CONFIG, http: { ...DEFAULT_CONFIG.http }, grpc: { ...DEFAULT_CONFIG.grpc } } as ServiceConfig;
+  for (const l of layers) {
+    const { http, grpc, ...rest } = l;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+    if (http) Object.assign(out.http, http);
+    if (grpc) Object.assign(out.grpc, grpc);
+  }
+  return out;
+}
+
+export interface LoadConfigOptions {
+  /** Defaults to process.env. */
+  env?: Env;
+  /** JSON config file; defaults to env.ZKINFER_CONFIG. */
+  file?: string;
+  /** Applied last (tests, flags). */
+  overrides?: ServiceConfigInput;
+}
+
+/**
+ * @example
+ *   const config = loadConfig();                         // defaults + ZKINFER_* variables
+ *   const test = loadConfig({ env: {}, overrides: { poolThreads: 1 } });
+ */
+export function loadConfig(o: LoadConfigOptions = {}): ServiceConfig {
+  const env = o.env ?? process.env;
+  const file = o.file ?? env.ZKINFER_CONFIG;
+  return validateConfig(mergeConfig(file ? fromFile(file) : {}, fromEnv(env), o.overrides ?? {}));
+}
+
+/** Defaults + overrides, validated; no file or environment (what createService does with a partial config). */
+export function resolveConfig(input: ServiceConfigInput = {}): ServiceConfig {
+  return validateConfig(mergeConfig(input));
+}

@@ -1,0 +1,68 @@
+/**
+ * Validation of a merged config, piscina-style: each check names the option it rejects
+ * ("options.poolThreads must be a positive integer"), so a bad file or environment variable
+ * stops the start with a message that says what to fix.
+ */
+import type { ServiceConfig } from "./defaults.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const fail = (msg: string): never => {
+  throw new ConfigError(`options.${msg}`);
+};
+
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+function positiveInt(name: string, v: unknown): void {
+  if (!isInt(v) || v < 1) fail(`${name} must be a positive integer (got ${JSON.stringify(v)})`);
+}
+
+function nonNegativeInt(name: string, v: unknown): void {
+  if (!isInt(v) || v < 0) fail(`${name} must be a non-negative integer (got ${JSON.stringify(v)})`);
+}
+
+function port(name: string, v: unknown): void {
+  if (!isInt(v) || v < 0 || v > 65535) fail(`${name} must be an integer port in 0..65535 (got ${JSON.stringify(v)})`);
+}
+
+function nonEmptyString(name: string, v: unknown): void {
+  if (typeof v !== "string" || v.length === 0) fail(`${name} must be a non-empty string (got ${JSON.stringify(v)})`);
+}
+
+function stringList(name: string, v: unknown, allowEmpty: boolean): void {
+  if (!Array.isArray(v)) return fail(`${name} must be an array of strings (got ${JSON.stringify(v)})`);
+  if (!allowEmpty && v.length === 0) fail(`${name} must not be empty`);
+  v.forEach((s, i) => nonEmptyString(`${name}[${i}]`, s));
+}
+
+const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts"]);
+const PROVIDERS = new Set(["cpu", "cuda", "tensorrt", "dml", "coreml", "webgpu"]);
+
+/** Throws ConfigError naming the first bad option; returns the config unchanged otherwise. */
+export function validateConfig(c: ServiceConfig): ServiceConfig {
+  for (const k of Object.keys(c)) if (!KNOWN_KEYS.has(k)) fail(`${k} is not a known option`);
+  if (typeof c.http !== "object" || c.http === null) fail("http must be an object { host, port }");
+  nonEmptyString("http.host", c.http.host);
+  port("http.port", c.http.port);
+  if (typeof c.grpc !== "object" || c.grpc === null) fail("grpc must be an object { host, port }");
+  nonEmptyString("grpc.host", c.grpc.host);
+  port("grpc.port", c.grpc.port);
+  positiveInt("bodyLimitBytes", c.bodyLimitBytes);
+  stringList("apiKeys", c.apiKeys, true);
+  nonNegativeInt("rateLimitPerMinute", c.rateLimitPerMinute);
+  nonEmptyString("dbPath", c.dbPath);
+  nonEmptyString("modelsDir", c.modelsDir);
+  if (c.models !== "all") stringList("models", c.models, false);
+  positiveInt("poolThreads", c.poolThreads);
+  positiveInt("queueLimit", c.queueLimit);
+  stringList("executionProviders", c.executionProviders, false);
+  c.executionProviders.forEach((p, i) => {
+    if (!PROVIDERS.has(p)) fail(`executionProviders[${i}] must be one of ${[...PROVIDERS].join(", ")} (got ${JSON.stringify(p)})`);
+  });
+  nonEmptyString("devPtauDir", c.devPtauDir);
+  nonNegativeInt("shutdownTimeoutMs", c.shutdownTimeoutMs);
+  positiveInt("maxAttempts", c.maxAttempts);
+  return c;
+}

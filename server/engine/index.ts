@@ -1,0 +1,3 @@
+/** Facade of the inference engine: onnxruntime sessions and input validation/quantization. */
+export { openSession, runSession, type ModelSession, type EngineLogger } from "./session.ts";
+export { toInt8Input, type InputSpec } from "./validate.ts";

@@ -1,0 +1,61 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { JobStore, toProofRecord } from "./index.ts";
+
+const tmpDb = () => path.join(mkdtempSync(path.join(os.tmpdir(), "zkinfer-jobs-")), "jobs.sqlite");
+const job = (requestId: string) => ({ requestId, modelId: "m", input: [1, -2], output: [3, 4], inputCommitment: "42" });
+const proved = { proof: { pi_a: ["1"] }, publicSignals: ["42", "3", "4"], calldata: [["1"]], provingMs: 12 };
+
+describe("JobStore", () => {
+  it("opens in WAL mode", () => {
+    const s = new JobStore(tmpDb());
+    expect(s.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    s.close();
+  });
+
+  it("moves a job queued → proving → proved, and reaches proved only once", () => {
+    const s = new JobStore(tmpDb());
+    s.insert(job("a"));
+    expect(s.get("a")!.status).toBe("queued");
+    expect(s.markProved("a", proved)).toBe(false); // not proving yet
+    expect(s.startProving("a")).toBe(true);
+    expect(s.startProving("a")).toBe(false);
+    expect(s.markProved("a", proved)).toBe(true);
+    expect(s.markProved("a", proved)).toBe(false);
+    expect(s.markFailed("a", "late")).toBe(false);
+    const r = toProofRecord(s.get("a")!);
+    expect(r).toMatchObject({ status: "proved", output: [3, 4], inputCommitment: "42", publicSignals: ["42", "3", "4"], provingMs: 12 });
+    expect(s.get("a")!.attempts).toBe(1);
+    s.close();
+  });
+
+  it("re-queues a failed attempt and records a final failure", () => {
+    const s = new JobStore(tmpDb());
+    s.insert(job("a"));
+    s.startProving("a");
+    expect(s.requeue("a", "worker died")).toBe(true);
+    expect(s.get("a")).toMatchObject({ status: "queued", error: "worker died" });
+    s.startProving("a");
+    expect(s.markFailed("a", "gave up")).toBe(true);
+    expect(s.get("a")).toMatchObject({ status: "failed", error: "gave up", attempts: 2 });
+    s.close();
+  });
+
+  it("re-queues jobs left proving when reopened, and keeps arrival order", () => {
+    const file = tmpDb();
+    const s = new JobStore(file);
+    for (const id of ["a", "b", "c"]) s.insert(job(id));
+    s.startProving("a");
+    s.startProving("b");
+    s.markProved("b", proved);
+    s.close(); // as if the process died with "a" mid-proof
+    const t = new JobStore(file);
+    expect(t.counts()).toEqual({ queued: 1, proving: 1, proved: 1, failed: 0 });
+    expect(t.recover()).toBe(1);
+    expect(t.queued().map((r) => r.request_id)).toEqual(["a", "c"]);
+    expect(t.get("b")!.status).toBe("proved");
+    t.close();
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The durable job store (better-sqlite3, WAL). Every status change is one guarded UPDATE
+ * (WHERE status = the expected previous status) inside a transaction, so a job reaches
+ * `proved` exactly once even if two dispatches race, and a crash at any point leaves a row
+ * that the next start can resume: `proving` rows are re-queued by recover().
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { ProofRecord, ProofStatus } from "../service/types.ts";
+import { SCHEMA, SCHEMA_VERSION, type JobRow } from "./schema.ts";
+
+export interface NewJob {
+  requestId: string;
+  modelId: string;
+  input: number[];
+  output: number[];
+  inputCommitment?: string;
+  salt?: string;
+}
+
+export interface ProvedResult {
+  proof: unknown;
+  publicSignals: string[];
+  calldata: unknown;
+  provingMs: number;
+}
+
+export class JobStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    // WAL: readers (GET /proofs) never block the writer; NORMAL sync is durable across
+    // process crashes (only an OS crash can lose the last commits).
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`job store ${file}: schema version ${version} is newer than this server's ${SCHEMA_VERSION}`);
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  insert(j: NewJob): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs))`,
+      )
+      .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now);
+  }
+
+  get(requestId: string): JobRow | undefined {
+    return this.db.prepare(`SELECT * FROM jobs WHERE request_id = ?`).get(requestId) as JobRow | undefined;
+  }
+
+  /** One guarded transition; false when the row was not in `from` (someone else moved it). */
+  private transition(requestId: string, from: ProofStatus, set: string, params: unknown[]): boolean {
+    const r = this.db.transaction(() =>
+      this.db.prepare(`UPDATE jobs SET ${set}, updated_at = ? WHERE request_id = ? AND status = ?`).run(...params, new Date().toISOString(), requestId, from),
+    )();
+    return r.changes === 1;
+  }
+
+  /** queued → proving; counts the attempt. */
+  startProving(requestId: string): boolean {
+    return this.transition(requestId, "queued", `status = 'proving', attempts = attempts + 1, error = NULL`, []);
+  }
+
+  /** proving → proved, at most once per job. */
+  markProved(requestId: string, r: ProvedResult): boolean {
+    return this.transition(requestId, "proving", `status = 'proved', proof = ?, public_signals = ?, calldata = ?, proving_ms = ?, error = NULL`, [
+      JSON.stringify(r.proof),
+      JSON.stringify(r.publicSignals),
+      JSON.stringify(r.calldata),
+      r.provingMs,
+    ]);
+  }
+
+  /** proving → failed. */
+  markFailed(requestId: string, error: string): boolean {
+    return this.transition(requestId, "proving", `status = 'failed', error = ?`, [error]);
+  }
+
+  /** proving → queued (a retryable worker error); the error is kept for the record. */
+  requeue(requestId: string, error?: string): boolean {
+    return this.transition(requestId, "proving", `status = 'queued', error = ?`, [error ?? null]);
+  }
+
+  /** On start: every `proving` row was interrupted (crash, or close() past its timeout). */
+  recover(): number {
+    return this.db.prepare(`UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'proving'`).run(new Date().toISOString()).changes;
+  }
+
+  /** Queued jobs in arrival order. */
+  queued(): JobRow[] {
+    return this.db.prepare(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY seq`).all() as JobRow[];
+  }
+
+  counts(): Record<ProofStatus, number> {
+    const c: Record<ProofStatus, number> = { queued: 0, proving: 0, proved: 0, failed: 0 };
+    for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`).all() as { status: ProofStatus; n: number }[]) c[r.status] = r.n;
+    return c;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The row as the edges see it. */
+export function toProofRecord(r: JobRow): ProofRecord {
+  const rec: ProofRecord = {
+    requestId: r.request_id,
+    modelId: r.model_id,
+    status: r.status,
+    output: JSON.parse(r.output) as number[],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
+  if (r.proof !== null) rec.proof = JSON.parse(r.proof);
+  if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];
+  if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);
+  if (r.error !== null) rec.error = r.error;
+  if (r.proving_ms !== null) rec.provingMs = r.proving_ms;
+  return rec;
+}

@@ -1,0 +1,3 @@
+/** Facade of the prover pool (Piscina workers proving with snarkjs, single-threaded each). */
+export { ProverPool } from "./pool.ts";
+export type { ProveTask, ProveTaskResult } from "./task.ts";

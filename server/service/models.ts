@@ -1,0 +1,100 @@
+/**
+ * The model registry of the service: every configured model folder, built (circuit compiled)
+ * and set up (Groth16, development powers of tau) if missing, both cached under the model's
+ * build/ folder, with its onnxruntime session open. Loading is sequential with progress logs:
+ * a large model's first setup takes minutes, and config.models limits which are loaded.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
+import { setupGroth16 } from "../../prover/setup.ts";
+import { readOnnx } from "../../prover/onnx/proto.ts";
+import type { ServiceConfig } from "../config/index.ts";
+import { ConfigError } from "../config/index.ts";
+import { openSession, type ModelSession } from "../engine/index.ts";
+import type { ModelInfo } from "./types.ts";
+import type { ServiceLogger } from "./logger.ts";
+
+export interface LoadedModel {
+  info: ModelInfo;
+  dir: ModelDir;
+  /** The input dims onnxruntime is run with (symbolic dims as 1). */
+  dims: number[];
+  wasmPath: string;
+  zkeyPath: string;
+  vkey: unknown;
+  session: ModelSession;
+  /** The worker reads the weights itself, only when the circuit takes them as inputs. */
+  needsWeights: boolean;
+}
+
+/** Model folder names to load: all with a manifest, or the configured list (each checked). */
+export function modelNames(config: ServiceConfig): string[] {
+  if (!existsSync(config.modelsDir)) throw new ConfigError(`options.modelsDir: ${config.modelsDir} does not exist`);
+  const all = readdirSync(config.modelsDir).filter((d) => existsSync(path.join(config.modelsDir, d, "manifest.json"))).sort();
+  if (config.models === "all") return all;
+  config.models.forEach((m, i) => {
+    if (!all.includes(m)) throw new ConfigError(`options.models[${i}]: no model folder "${m}" with a manifest.json in ${config.modelsDir} (found: ${all.join(", ") || "none"})`);
+  });
+  return config.models;
+}
+
+const numericShape = (s: (number | string)[]) => s.map((d) => (typeof d === "number" ? d : 1));
+
+export async function loadModel(name: string, config: ServiceConfig, log: ServiceLogger): Promise<LoadedModel> {
+  const dir = openModelDir(path.join(config.modelsDir, name));
+  const m = dir.manifest;
+  const t0 = Date.now();
+  log.info(`model ${m.name}: ${m.circuit.constraints} constraints; building the circuit and setup if missing ...`);
+  const build = await buildModelCircuit(dir, (msg) => log.info(`model ${m.name}: ${msg}`));
+  const setup = await setupGroth16({
+    r1csPath: build.r1cs,
+    setupDir: path.join(dir.buildDir, "setup"),
+    ptau: { kind: "dev", cacheDir: config.devPtauDir },
+    log: { info: (msg) => log.info(`model ${m.name}: ${msg}`) },
+  });
+  if (m.setup?.vkeyHash && m.setup.vkeyHash !== setup.vkeyHash) {
+    log.warn(`model ${m.name}: verifying-key hash ${setup.vkeyHash.slice(0, 12)} differs from the manifest's ${m.setup.vkeyHash.slice(0, 12)}`);
+  }
+  const onnx = readFileSync(dir.onnxPath);
+  const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
+  const needsWeights = (m.weightInputs ?? []).length > 0;
+  if (needsWeights) readOnnx(onnx); // fail at start, not in a worker, if the weights cannot be read
+  const info: ModelInfo = {
+    id: m.modelId,
+    name: m.name,
+    input: { name: m.input.name, shape: numericShape(m.input.shape), dtype: "int8", shift: m.input.shift, quantization: String((m.input as { quantization?: string }).quantization ?? "q = clamp(round_half_away_from_zero(x * 2^shift), -128, 127)") },
+    output: { name: m.output.name, shape: numericShape(m.output.shape), dtype: m.output.dtype, shift: m.output.shift },
+    visibility: m.visibility,
+    publicSignals: m.publicSignals,
+    constraints: m.circuit.constraints,
+    proofSystem: "groth16",
+    circuitHash: setup.circuitHash,
+    vkeyHash: setup.vkeyHash,
+  };
+  if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
+  log.info(`model ${m.name} (${m.modelId.slice(0, 12)}) ready in ${Date.now() - t0} ms${setup.cached ? " (cached setup)" : ""}, onnxruntime on ${session.provider}`);
+  return {
+    info,
+    dir,
+    dims: info.input.shape,
+    wasmPath: build.wasm,
+    zkeyPath: setup.zkeyPath,
+    vkey: JSON.parse(readFileSync(setup.vkeyPath, "utf8")),
+    session,
+    needsWeights,
+  };
+}
+
+/** Loads the configured models one by one (setups are CPU-heavy; in parallel they only contend). */
+export async function loadModels(config: ServiceConfig, log: ServiceLogger): Promise<Map<string, LoadedModel>> {
+  const names = modelNames(config);
+  log.info(`loading ${names.length} model(s) from ${config.modelsDir}: ${names.join(", ")}`);
+  const byKey = new Map<string, LoadedModel>();
+  for (const name of names) {
+    const lm = await loadModel(name, config, log);
+    byKey.set(lm.info.id, lm);
+    byKey.set(lm.info.name, lm);
+  }
+  return byKey;
+}

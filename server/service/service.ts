@@ -1,0 +1,221 @@
+/**
+ * createService: the InferenceService the HTTP and gRPC edges call. It wires the parts:
+ * config → models (built and set up if missing) → onnxruntime sessions → SQLite job store
+ * (interrupted jobs re-queued) → prover pool → dispatcher. infer() answers from onnxruntime
+ * at once and leaves the proof to the pool; nothing is stored when a request is refused.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { inputCommitment } from "../../prover/commitment.ts";
+import { verifyGroth16 } from "../../prover/prove.ts";
+import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";
+import { runSession, toInt8Input } from "../engine/index.ts";
+import { JobStore, toProofRecord } from "../jobs/index.ts";
+import { ProverPool } from "../pool/index.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { loadModels, type LoadedModel } from "./models.ts";
+import { stdoutLogger, type ServiceLogger } from "./logger.ts";
+import { checkProofShape, checkPublicSignals } from "./verify.ts";
+import { Watchers } from "./watchers.ts";
+import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
+
+export interface CreateServiceOptions {
+  logger?: ServiceLogger;
+}
+
+export interface Service extends InferenceService {
+  readonly config: ServiceConfig;
+}
+
+/** Proving times kept for stats() (the edges build their histogram from these samples). */
+const PROVING_SAMPLES = 1024;
+
+/**
+ * Starts the service: resolves when every configured model is loaded, interrupted jobs are
+ * re-queued and the pool is running.
+ *
+ * @example
+ *   const service = await createService(loadConfig());
+ *   const r = await service.infer("digits-mlp", { kind: "float", values: pixels });
+ *   const proved = await service.waitForProof(r.requestId, 30_000);
+ *   await service.close();
+ */
+export async function createService(config: ServiceConfigInput | ServiceConfig = {}, options: CreateServiceOptions = {}): Promise<Service> {
+  const cfg = resolveConfig(config);
+  const log = options.logger ?? stdoutLogger;
+  const models = await loadModels(cfg, log);
+  const store = new JobStore(cfg.dbPath);
+  let pool: ProverPool;
+  try {
+    pool = new ProverPool(cfg.poolThreads);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const watchers = new Watchers();
+  const provingSeconds: number[] = [];
+  const dispatcher = new Dispatcher({
+    store,
+    pool,
+    models,
+    log,
+    maxAttempts: cfg.maxAttempts,
+    notify: (id) => {
+      if (watchers.has(id)) {
+        const row = store.get(id);
+        if (row) watchers.emit(toProofRecord(row));
+      }
+    },
+    onProved: (ms) => {
+      provingSeconds.push(ms / 1000);
+      if (provingSeconds.length > PROVING_SAMPLES) provingSeconds.shift();
+    },
+  });
+
+  // A crash (or a close past its timeout) left these `proving`: prove them again, then resume.
+  const recovered = store.recover();
+  const resumable = store.queued().filter((r) => {
+    if (models.has(r.model_id)) return true;
+    log.warn(`job ${r.request_id}: model ${r.model_id.slice(0, 12)} is not loaded; left queued for a start that loads it`);
+    return false;
+  });
+  if (recovered || resumable.length) log.info(`job store ${cfg.dbPath}: ${recovered} interrupted job(s) re-queued, ${resumable.length} queued job(s) resumed`);
+  for (const r of resumable) dispatcher.enqueue(r.request_id);
+
+  let closing = false;
+  const waiters = new Set<(e: Error) => void>(); // pending waitForProof calls, released by close()
+  let reserved = 0; // admitted requests not yet stored (they count toward the queue limit)
+  const modelList = [...new Set(models.values())].map((m) => m.info);
+
+  const open = () => {
+    if (closing) throw new ServiceError("UNAVAILABLE", "the service is shutting down", undefined, 1);
+  };
+  const model = (idOrName: string): LoadedModel => {
+    const m = typeof idOrName === "string" ? models.get(idOrName) : undefined;
+    if (!m) throw new ServiceError("NOT_FOUND", `model: no model with id or name ${JSON.stringify(idOrName)} (known: ${modelList.map((i) => i.name).join(", ")})`, "model");
+    return m;
+  };
+  const record = (requestId: string): ProofRecord => {
+    if (!store.db.open) throw new ServiceError("UNAVAILABLE", "the service is closed");
+    const row = typeof requestId === "string" ? store.get(requestId) : undefined;
+    if (!row) throw new ServiceError("NOT_FOUND", `requestId: no request ${JSON.stringify(requestId)}`, "requestId");
+    return toProofRecord(row);
+  };
+  const meanProvingSeconds = () => (provingSeconds.length ? provingSeconds.reduce((a, b) => a + b, 0) / provingSeconds.length : 1);
+  const active = () => {
+    const c = store.counts();
+    return c.queued + c.proving + reserved;
+  };
+
+  const service: Service = {
+    config: cfg,
+    listModels: () => modelList,
+    getModel: (idOrName) => model(idOrName).info,
+    getVkey: (idOrName) => model(idOrName).vkey,
+
+    async infer(idOrName: string, input: InferInput): Promise<InferResult> {
+      open();
+      const m = model(idOrName);
+      const x = toInt8Input(input, { shape: m.info.input.shape, shift: m.info.input.shift });
+      // Admission before any work or storage: a slot is reserved across the awaits below, so
+      // concurrent requests cannot overshoot the limit.
+      const depth = active();
+      if (depth >= cfg.queueLimit) {
+        const retry = Math.max(1, Math.ceil((depth / cfg.poolThreads) * meanProvingSeconds()));
+        throw new ServiceError("QUEUE_FULL", `the proof queue is full (${depth} of ${cfg.queueLimit} jobs queued or proving); retry in ${retry} s`, undefined, retry);
+      }
+      reserved++;
+      try {
+        const output = await runSession(m.session, x, m.dims);
+        const xs = Array.from(x);
+        const commitment = m.info.visibility.input === "hashed" ? (await inputCommitment(xs)).toString() : undefined;
+        // A hashed output hides low-entropy outputs behind a random salt (kept with the job).
+        const salt = m.info.visibility.output === "hashed" ? BigInt("0x" + randomBytes(31).toString("hex")).toString() : undefined;
+        open();
+        const requestId = randomUUID();
+        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt });
+        reserved--;
+        dispatcher.enqueue(requestId);
+        const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
+        if (commitment !== undefined) r.inputCommitment = commitment;
+        return r;
+      } catch (e) {
+        reserved = Math.max(0, reserved - 1);
+        throw e;
+      }
+    },
+
+    getProof: record,
+
+    watch(requestId, listener) {
+      const r = record(requestId);
+      const off = watchers.add(requestId, listener);
+      listener(r);
+      return off;
+    },
+
+    waitForProof(requestId, timeoutMs) {
+      return new Promise<ProofRecord>((resolve, reject) => {
+        let off = () => {};
+        const fail = (e: Error) => {
+          clearTimeout(timer);
+          waiters.delete(fail);
+          off();
+          reject(e);
+        };
+        const timer = setTimeout(() => fail(new ServiceError("DEADLINE_EXCEEDED", `requestId: proof of ${requestId} not ready within ${timeoutMs} ms`, "requestId")), timeoutMs);
+        const settle = (r: ProofRecord) => {
+          if (r.status !== "proved" && r.status !== "failed") return;
+          clearTimeout(timer);
+          waiters.delete(fail);
+          queueMicrotask(() => off());
+          resolve(r);
+        };
+        waiters.add(fail);
+        try {
+          off = service.watch(requestId, settle);
+        } catch (e) {
+          fail(e as Error);
+        }
+      });
+    },
+
+    async verify(idOrName, proof, publicSignals) {
+      const m = model(idOrName);
+      const p = checkProofShape(proof);
+      const s = checkPublicSignals(publicSignals, m.info.publicSignals.length);
+      try {
+        return await verifyGroth16(m.vkey, s, p);
+      } catch {
+        return false; // e.g. a point not on the curve: a proof that does not verify
+      }
+    },
+
+    health: () => ({ ok: store.db.open }),
+
+    ready() {
+      const reasons: string[] = [];
+      if (closing) reasons.push("shutting down");
+      if (modelList.length === 0) reasons.push(`no models loaded from ${cfg.modelsDir}`);
+      return { ready: reasons.length === 0, reasons };
+    },
+
+    stats() {
+      const c = store.db.open ? store.counts() : { queued: 0, proving: 0, proved: 0, failed: 0 };
+      return { ...c, poolThreads: pool.threads, poolUtilization: pool.utilization, provingSeconds: [...provingSeconds] };
+    },
+
+    async close() {
+      if (closing) return;
+      closing = true;
+      const left = await dispatcher.stop(cfg.shutdownTimeoutMs);
+      if (left) log.warn(`closing: ${left} proof(s) still running after ${cfg.shutdownTimeoutMs} ms; left for the next start`);
+      await pool.destroy();
+      store.close();
+      // Whoever still waits gets an answer now rather than at their timeout; the proof itself
+      // is not lost (the next start resumes it).
+      for (const fail of [...waiters]) fail(new ServiceError("UNAVAILABLE", "the service closed before the proof was ready; it resumes on the next start", undefined, 1));
+      log.info("service closed");
+    },
+  };
+  return service;
+}
