@@ -100,7 +100,9 @@ export async function startLocalChain(opts: LocalChainOptions = {}): Promise<Loc
       await new Promise((r) => setTimeout(r, 25));
     }
     // 2. Wait until JSON-RPC answers eth_chainId. staticNetwork: skip ethers' network probing.
-    provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, pollingInterval: 50 });
+    // cacheTimeout -1: ethers otherwise answers a repeated request from a 250 ms cache, so two
+    // transactions sent back to back by one signer read the same (stale) nonce on automine.
+    provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
     for (;;) {
       try {
         const got = Number(await provider.send("eth_chainId", []));

@@ -1,0 +1,136 @@
+/**
+ * Gas of the zkinfer contracts on a real local chain, as one scenario shared by the snapshot
+ * script (gas-snapshot.ts writes snapshots/gas.json) and the test that compares against it.
+ * Every figure is a mined receipt's gasUsed (refunds included), except the verifier ones:
+ * `verifyProofTx` is eth_estimateGas of a direct call (21,000 base and calldata included) and
+ * `verifyProofInContract` is gasleft() around the generic call inside a contract.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MaxUint256, type Contract, type JsonRpcProvider, type Signer, type TransactionReceipt } from "ethers";
+import { deployVerifier, estimateVerifyGas, groth16Calldata } from "./groth16-verifier.ts";
+import { deployContract, deployZkinfer, registerModel, registrationFromManifest, settleArgs, type ZkinferArtifacts } from "./contracts.ts";
+import type { ModelProofs } from "./model-proofs.ts";
+
+export const GAS_SNAPSHOT_PATH = fileURLToPath(new URL("./snapshots/gas.json", import.meta.url));
+
+/** What a measurement means; the snapshot's .md repeats these. */
+export const GAS_LABELS = {
+  verifyProofTx: "verifyProof called directly, eth_estimateGas (21,000 base + calldata + verifier)",
+  verifyProofInContract: "generic verifier call inside a contract (encode + staticcall), gasleft() delta",
+  register: "ModelRegistry.register (record + metadata URI)",
+  openRequestEth: "InferenceEscrow.openRequest paid in ETH",
+  openRequestErc20: "InferenceEscrow.openRequestWithToken (escrow already holds the token)",
+  settleEth: "InferenceEscrow.settle, ETH payout (verify + checks + proof record + payout)",
+  settleErc20: "InferenceEscrow.settle, ERC-20 payout (operator already holds the token)",
+  refundEth: "InferenceEscrow.refund after the deadline, ETH",
+  oracleCreateFeed: "ProvenOracle.createFeed",
+  oracleSubmitFirst: "ProvenOracle.submit, first value of a feed",
+  oracleSubmit: "ProvenOracle.submit, later value",
+} as const;
+export type GasKey = keyof typeof GAS_LABELS;
+export type GasFigures = Record<GasKey, number>;
+
+export interface GasSnapshot {
+  solc: string;
+  optimizerRuns: number;
+  evmVersion: string;
+  chain: string;
+  model: string;
+  nPublic: number;
+  gas: GasFigures;
+}
+
+export interface GasScenario {
+  provider: JsonRpcProvider;
+  deployer: Signer;
+  client: Signer;
+  operator: Signer;
+  artifacts: ZkinferArtifacts;
+  /** At least 4 proofs of the model (each settles or submits once). */
+  model: ModelProofs;
+}
+
+const used = (r: TransactionReceipt | null) => Number(r!.gasUsed);
+async function mined(tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>) {
+  return (await tx).wait();
+}
+
+/** Runs the scenario on fresh deployments and returns the figures. Advances the chain's clock. */
+export async function measureGas(s: GasScenario): Promise<GasFigures> {
+  const { model, artifacts, provider } = s;
+  if (model.proofs.length < 4) throw new Error("measureGas needs at least 4 proofs");
+  const [p0, p1, p2, p3] = model.proofs;
+  const verifier = await deployVerifier(s.deployer, model.verifierSol);
+  const verifierAddress = await verifier.getAddress();
+  const { registry, escrow, oracle } = await deployZkinfer(s.deployer, { artifacts });
+  const reg = registrationFromManifest(model.model.manifest);
+  const g = {} as GasFigures;
+
+  g.register = used(await registerModel(registry, model.model.manifest, verifierAddress, "ipfs://zkinfer/gas-snapshot"));
+  g.verifyProofTx = Number(await estimateVerifyGas(verifier, groth16Calldata(p0.proof, p0.publicSignals)));
+  const probe = await deployContract(s.deployer, artifacts, "Groth16CallProbe");
+  const selector = await probe.getFunction("selectorFor")(reg.nPublic);
+  const [ok, inContract] = (await probe.getFunction("measure")(verifierAddress, selector, ...settleArgs(p0.proof, p0.publicSignals))) as [boolean, bigint];
+  if (!ok) throw new Error("measureGas: the probe's verifier call returned false");
+  g.verifyProofInContract = Number(inContract);
+
+  const operator = await s.operator.getAddress();
+  const asClient = escrow.connect(s.client) as Contract;
+  const asOperator = escrow.connect(s.operator) as Contract;
+  const deadline = async (secs: number) => BigInt((await provider.getBlock("latest"))!.timestamp + secs);
+  const commit = (p: typeof p0) => BigInt(p.publicSignals[0]);
+  const open = async (p: typeof p0, secs = 3600) => {
+    const r = await mined(asClient.getFunction("openRequest")(reg.modelId, commit(p), operator, await deadline(secs), { value: 10n ** 15n }));
+    return { gas: used(r), id: (await escrow.getFunction("nextRequestId")()) - 1n };
+  };
+
+  const eth = await open(p0);
+  g.openRequestEth = eth.gas;
+  g.settleEth = used(await mined(asOperator.getFunction("settle")(eth.id, ...settleArgs(p0.proof, p0.publicSignals))));
+
+  const token = await deployContract(s.deployer, artifacts, "TestERC20");
+  const tokenAddress = await token.getAddress();
+  await mined((token.connect(s.client) as Contract).getFunction("mint")(await s.client.getAddress(), 10n ** 21n));
+  await mined(token.getFunction("mint")(operator, 1n));
+  await mined((token.connect(s.client) as Contract).getFunction("approve")(await escrow.getAddress(), MaxUint256));
+  const openToken = async (p: typeof p0) =>
+    mined(asClient.getFunction("openRequestWithToken")(reg.modelId, commit(p), operator, await deadline(3600), tokenAddress, 10n ** 18n));
+  await openToken(p1); // warm-up: the escrow's token balance becomes non-zero
+  g.openRequestErc20 = used(await openToken(p1));
+  const tokenId = (await escrow.getFunction("nextRequestId")()) - 1n;
+  g.settleErc20 = used(await mined(asOperator.getFunction("settle")(tokenId, ...settleArgs(p1.proof, p1.publicSignals))));
+
+  const late = await open(p2, 60);
+  await provider.send("evm_increaseTime", [61]);
+  g.refundEth = used(await mined(asClient.getFunction("refund")(late.id)));
+
+  g.oracleCreateFeed = used(await mined(oracle.getFunction("createFeed")(reg.modelId, 1, await s.deployer.getAddress())));
+  const feedId = (await oracle.getFunction("nextFeedId")()) - 1n;
+  g.oracleSubmitFirst = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(p2.proof, p2.publicSignals))));
+  g.oracleSubmit = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(p3.proof, p3.publicSignals))));
+  return g;
+}
+
+export function readGasSnapshot(file = GAS_SNAPSHOT_PATH): GasSnapshot {
+  return JSON.parse(readFileSync(file, "utf8")) as GasSnapshot;
+}
+
+export function writeGasSnapshot(snap: GasSnapshot, file = GAS_SNAPSHOT_PATH): void {
+  writeFileSync(file, JSON.stringify(snap, null, 2) + "\n");
+}
+
+/**
+ * Figures that moved past the tolerance: max(relative * snapshot, absolute) gas. Proofs are
+ * randomised, so calldata (zero vs non-zero bytes) moves a few hundred gas between runs.
+ */
+export function compareGas(current: GasFigures, snapshot: GasFigures, relative = 0.01, absolute = 1_000): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(GAS_LABELS) as GasKey[]) {
+    const was = snapshot[k];
+    const now = current[k];
+    if (was === undefined || now === undefined) { out.push(`${k}: missing (${was} -> ${now})`); continue; }
+    if (Math.abs(now - was) > Math.max(relative * was, absolute)) out.push(`${k}: ${was} -> ${now} (${now > was ? "+" : ""}${now - was})`);
+  }
+  return out;
+}

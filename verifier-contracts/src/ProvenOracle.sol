@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity ^0.8.28;
+
+import {IProvenOracle} from "./interfaces/IProvenOracle.sol";
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {Groth16Call} from "./libraries/Groth16Call.sol";
+import {Visibility} from "./libraries/Visibility.sol";
+
+/// @title ProvenOracle
+/// @notice See IProvenOracle.
+/// @dev Unlike the escrow, submit() reads the registry each time (one cold call, ~5,000 gas):
+/// once a model is deprecated its feeds stop updating and go stale, so consumers' staleness
+/// bounds retire a superseded model without any action on their side.
+contract ProvenOracle is IProvenOracle {
+    /// @dev BN254 scalar field order; values above HALF are negative (v - r).
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant HALF = (R - 1) / 2;
+
+    IModelRegistry public immutable override registry;
+    uint256 public nextFeedId = 1;
+
+    mapping(uint256 feedId => Feed) private _feeds;
+
+    constructor(IModelRegistry registry_) {
+        registry = registry_;
+    }
+
+    /// @inheritdoc IProvenOracle
+    function createFeed(bytes32 modelId, uint16 outputIndex, address updater) external override returns (uint256 feedId) {
+        if (updater == address(0)) revert ZeroUpdater();
+        IModelRegistry.Model memory m = registry.model(modelId); // unknown id: ModelNotRegistered bubbles up
+        if (m.deprecated) revert ModelDeprecated(modelId);
+        if (m.visibility & Visibility.OUTPUT_HASHED != 0) revert OutputNotPublic(modelId);
+        if (outputIndex >= m.nPublic || outputIndex == m.commitmentIndex) revert InvalidOutputIndex(modelId, outputIndex);
+
+        feedId = nextFeedId++;
+        _feeds[feedId] = Feed({
+            modelId: modelId,
+            updater: updater,
+            outputIndex: outputIndex,
+            updatedAt: 0,
+            value: 0,
+            inputCommitment: 0
+        });
+        emit FeedCreated(feedId, modelId, outputIndex, updater);
+    }
+
+    /// @inheritdoc IProvenOracle
+    function submit(uint256 feedId, uint256[8] calldata proof, uint256[] calldata publicSignals) external override {
+        Feed storage f = _feeds[feedId];
+        bytes32 modelId = f.modelId;
+        if (modelId == bytes32(0)) revert FeedNotFound(feedId);
+        if (msg.sender != f.updater) revert NotUpdater(feedId, msg.sender);
+        IModelRegistry.Model memory m = registry.model(modelId);
+        if (m.deprecated) revert ModelDeprecated(modelId);
+        if (publicSignals.length != m.nPublic) revert PublicSignalCountMismatch(feedId, m.nPublic, publicSignals.length);
+
+        (uint256 ptr, uint256 len,) = Groth16Call.encode(m.selector, proof, publicSignals);
+        if (!Groth16Call.verify(m.verifier, ptr, len)) revert InvalidProof(feedId);
+
+        // The verifier has checked every signal is < r.
+        uint256 raw = publicSignals[f.outputIndex];
+        int256 value = raw > HALF ? -int256(R - raw) : int256(raw);
+        uint256 commitment = m.commitmentIndex == Visibility.NO_INPUT_COMMITMENT ? 0 : publicSignals[m.commitmentIndex];
+        uint64 now_ = uint64(block.timestamp);
+        f.updatedAt = now_;
+        f.value = value;
+        f.inputCommitment = commitment;
+        emit ValueSubmitted(feedId, value, commitment, now_);
+    }
+
+    /// @inheritdoc IProvenOracle
+    function latest(uint256 feedId, uint256 maxAge) external view override returns (int256 value, uint64 updatedAt) {
+        Feed storage f = _feeds[feedId];
+        if (f.modelId == bytes32(0)) revert FeedNotFound(feedId);
+        updatedAt = f.updatedAt;
+        if (updatedAt == 0) revert NoValue(feedId);
+        if (block.timestamp - updatedAt > maxAge) revert StaleValue(feedId, updatedAt, maxAge);
+        value = f.value;
+    }
+
+    /// @inheritdoc IProvenOracle
+    function feed(uint256 feedId) external view override returns (Feed memory) {
+        return _feeds[feedId];
+    }
+}
