@@ -1,0 +1,31 @@
+/**
+ * Structured logs of the edges: one JSON object per line, one line per request (HTTP) or call
+ * (gRPC), always with the request id. The sink is injectable so tests can capture or mute it.
+ */
+export type LogSink = (line: string) => void;
+
+export interface EdgeLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+export const silentSink: LogSink = () => {};
+
+export function createLogger(sink: LogSink = stdoutSink, base: Record<string, unknown> = {}): EdgeLogger {
+  const emit = (level: string, msg: string, fields?: Record<string, unknown>) =>
+    sink(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+  return {
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+  };
+}
+
+/** A caller's x-request-id is echoed only if it is short and printable; otherwise a new one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdFrom(incoming: string | undefined | null): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}

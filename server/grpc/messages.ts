@@ -1,0 +1,40 @@
+/**
+ * Service values ↔ zkinfer.v1 messages (camelCase, as proto-loader presents them).
+ */
+import type { ModelInfo, ProofRecord, ProofStatus } from "../service/types.ts";
+
+export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
+
+export function modelMessage(m: ModelInfo, vkey?: unknown) {
+  return {
+    id: m.id,
+    name: m.name,
+    input: { name: m.input.name, shape: m.input.shape, dtype: m.input.dtype, shift: m.input.shift, quantization: m.input.quantization },
+    output: { name: m.output.name, shape: m.output.shape, dtype: m.output.dtype, shift: m.output.shift, quantization: "" },
+    visibility: m.visibility,
+    publicSignals: m.publicSignals,
+    constraints: m.constraints,
+    proofSystem: m.proofSystem,
+    circuitHash: m.circuitHash,
+    vkeyHash: m.vkeyHash,
+    verifierAddress: m.verifierAddress ?? "",
+    vkeyJson: vkey === undefined ? "" : JSON.stringify(vkey),
+  };
+}
+
+export function proofMessage(r: ProofRecord) {
+  return {
+    requestId: r.requestId,
+    modelId: r.modelId,
+    status: statusEnum(r.status),
+    output: r.output,
+    inputCommitment: r.inputCommitment ?? "",
+    proofJson: r.proof === undefined ? "" : JSON.stringify(r.proof),
+    publicSignals: r.publicSignals ?? [],
+    calldataJson: r.calldata === undefined ? "" : JSON.stringify(r.calldata),
+    error: r.error ?? "",
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    provingMs: r.provingMs ?? 0,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The gRPC edge (zkinfer.v1.Inference on @grpc/grpc-js): the same service calls as the HTTP
+ * routes, the same access control, and the same error table (edge/errors.ts). Every call gets
+ * an x-request-id (echoed from the caller's metadata when valid) in its response metadata and
+ * its log line.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { InferenceService, ProofRecord } from "../service/types.ts";
+import { ServiceError } from "../service/types.ts";
+import type { Access } from "../edge/access.ts";
+import { ERROR_TABLE, retryAfterSeconds, toServiceError } from "../edge/errors.ts";
+import { requestIdFrom, type EdgeLogger } from "../edge/log.ts";
+import type { EdgeMetrics } from "../edge/edge-metrics.ts";
+import { renameField } from "../edge/fields.ts";
+import { loadInference } from "./proto.ts";
+import { modelMessage, proofMessage, statusEnum } from "./messages.ts";
+
+export interface GrpcOptions {
+  host: string;
+  port: number;
+  access: Access;
+  logger: EdgeLogger;
+  metrics: EdgeMetrics;
+  /** Largest request message, in bytes (the HTTP body limit). */
+  maxMessageBytes: number;
+  maxWaitMs: number;
+  defaultWaitMs: number;
+}
+
+export interface GrpcEdge {
+  port: number;
+  close(): Promise<void>;
+}
+
+interface CallContext {
+  requestId: string;
+  caller: string;
+  /** ms until the caller's deadline, Infinity when none. */
+  deadlineMs: number;
+}
+
+const first = (md: grpc.Metadata, key: string) => {
+  const v = md.get(key)[0];
+  return typeof v === "string" ? v : undefined;
+};
+
+function statusOf(err: ServiceError, requestId: string): grpc.ServerErrorResponse {
+  const metadata = new grpc.Metadata();
+  metadata.set("x-request-id", requestId);
+  if (err.field) metadata.set("error-field", err.field);
+  const retry = retryAfterSeconds(err);
+  if (retry !== undefined) metadata.set("retry-after", String(retry));
+  return Object.assign(new Error(err.message), { code: ERROR_TABLE[err.code].grpc, details: err.message, metadata });
+}
+
+const required = (value: string, field: string) => {
+  if (!value) throw new ServiceError("INVALID_ARGUMENT", `${field}: required field is missing`, field);
+  return value;
+};
+
+export async function startGrpcServer(service: InferenceService, o: GrpcOptions): Promise<GrpcEdge> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": o.maxMessageBytes });
+
+  /** Access, request id, metrics and the log line around one call. */
+  const begin = (method: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>) => {
+    const t0 = performance.now();
+    const requestId = requestIdFrom(first(call.metadata, "x-request-id"));
+    const md = new grpc.Metadata();
+    md.set("x-request-id", requestId);
+    call.sendMetadata(md);
+    const finish = (code: grpc.status, extra: Record<string, unknown> = {}) => {
+      const seconds = (performance.now() - t0) / 1000;
+      o.metrics.grpcCalls.inc({ method, code: grpc.status[code] ?? String(code) });
+      o.metrics.grpcLatency.observe(seconds, { method });
+      o.logger.info("grpc call", { requestId, method, code: grpc.status[code], ms: Math.round(seconds * 1e4) / 10, ...extra });
+    };
+    const fail = (e: unknown) => {
+      const err = toServiceError(e);
+      if (err.code === "INTERNAL") o.logger.error("unhandled error", { requestId, method, error: String((e as Error)?.stack ?? e) });
+      finish(ERROR_TABLE[err.code].grpc, { error: err.code });
+      return statusOf(err, requestId);
+    };
+    const deadline = call.getDeadline();
+    const at = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+    const ctx = (caller: string): CallContext => ({ requestId, caller, deadlineMs: Number.isFinite(at) ? at - Date.now() : Infinity });
+    const authorize = () =>
+      ctx(o.access.check({ authorization: first(call.metadata, "authorization"), apiKey: first(call.metadata, "x-api-key") }, call.getPeer().replace(/:\d+$/, "")));
+    return { authorize, finish, fail, requestId };
+  };
+
+  const unary =
+    <Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    async (call, callback) => {
+      const c = begin(method, call);
+      try {
+        const res = await fn(call.request, c.authorize());
+        c.finish(grpc.status.OK);
+        callback(null, res);
+      } catch (e) {
+        callback(c.fail(e));
+      }
+    };
+
+  const waitFor = async (requestId: string, timeoutMs: number): Promise<ProofRecord> => {
+    try {
+      return await service.waitForProof(requestId, timeoutMs);
+    } catch (e) {
+      if (e instanceof ServiceError && e.code === "DEADLINE_EXCEEDED") return service.getProof(requestId);
+      throw e;
+    }
+  };
+
+  type Req = Record<string, any>;
+  const handlers: grpc.UntypedServiceImplementation = {
+    listModels: unary<Req, unknown>("ListModels", () => ({ models: service.listModels().map((m) => modelMessage(m)) })),
+    getModel: unary<Req, unknown>("GetModel", (req) => {
+      const m = service.getModel(required(req.model, "model"));
+      return modelMessage(m, req.includeVkey ? service.getVkey(m.id) : undefined);
+    }),
+    infer: unary<Req, unknown>("Infer", async (req, ctx) => {
+      const model = required(req.model, "model");
+      const timeout = req.timeoutMs || o.defaultWaitMs;
+      if (req.waitForProof && timeout > o.maxWaitMs) throw new ServiceError("INVALID_ARGUMENT", `timeout_ms: expected <= ${o.maxWaitMs}, got ${timeout}`, "timeout_ms");
+      const kind = req.kind === "INPUT_KIND_FLOAT" ? "float" : "int8";
+      const result = await service.infer(model, { kind, values: req.values }).catch((e: unknown) => {
+        throw renameField(e, "input.values", "values");
+      });
+      let record: ProofRecord | undefined;
+      // Leave the caller's deadline some room to receive the answer.
+      if (req.waitForProof) record = await waitFor(result.requestId, Math.max(0, Math.min(timeout, ctx.deadlineMs - 100)));
+      return {
+        requestId: result.requestId,
+        modelId: result.modelId,
+        output: result.output,
+        inputCommitment: result.inputCommitment ?? "",
+        proof: record ? proofMessage(record) : { requestId: result.requestId, modelId: result.modelId, status: statusEnum(result.proof.status), output: result.output, inputCommitment: result.inputCommitment ?? "" },
+      };
+    }),
+    getProof: unary<Req, unknown>("GetProof", (req) => proofMessage(service.getProof(required(req.requestId, "request_id")))),
+    verify: unary<Req, unknown>("Verify", async (req) => {
+      const model = required(req.model, "model");
+      let proof: unknown;
+      try {
+        proof = JSON.parse(required(req.proofJson, "proof_json"));
+      } catch (e) {
+        if (e instanceof ServiceError) throw e;
+        throw new ServiceError("INVALID_ARGUMENT", `proof_json: not valid JSON: ${(e as Error).message}`, "proof_json");
+      }
+      (req.publicSignals as string[]).forEach((s, i) => {
+        if (!/^[0-9]{1,80}$/.test(s)) throw new ServiceError("INVALID_ARGUMENT", `public_signals[${i}]: expected a decimal field element`, `public_signals[${i}]`);
+      });
+      return { valid: await service.verify(model, proof, req.publicSignals) };
+    }),
+    watchProof: (call: grpc.ServerWritableStream<Req, unknown>) => {
+      const c = begin("WatchProof", call);
+      let unsubscribe: (() => void) | undefined;
+      let done = false;
+      const stop = (code: grpc.status) => {
+        if (done) return;
+        done = true;
+        unsubscribe?.();
+        c.finish(code);
+      };
+      try {
+        c.authorize();
+        const id = required(call.request.requestId, "request_id");
+        service.getProof(id);
+        let last: string | undefined;
+        call.on("cancelled", () => stop(grpc.status.CANCELLED));
+        unsubscribe = service.watch(id, (r) => {
+          if (done || r.status === last) return;
+          last = r.status;
+          call.write(proofMessage(r));
+          if (r.status === "proved" || r.status === "failed") {
+            // watch() may call back before it has returned the unsubscribe function.
+            queueMicrotask(() => stop(grpc.status.OK));
+            call.end();
+          }
+        });
+      } catch (e) {
+        done = true;
+        call.emit("error", c.fail(e));
+      }
+    },
+  };
+
+  server.addService(loadInference().service, handlers);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => {
+      if (err) reject(new Error(`gRPC: cannot listen on ${o.host}:${o.port} (${err.message}); choose another port with the grpc.port option (ZKINFER_GRPC_PORT)`));
+      else resolve(p);
+    }),
+  );
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

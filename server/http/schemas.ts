@@ -1,0 +1,84 @@
+/**
+ * The request and response schemas of the HTTP API, shared by validation and /openapi.json.
+ */
+import type { Schema } from "./schema.ts";
+
+export const ROUNDING_RULE =
+  'kind "float": each value x is quantized with the model\'s input shift s (GET /v1/models/{id}: input.shift) as q = clamp(round_half_away_from_zero(x * 2^s), -128, 127). kind "int8": the values are already quantized and must be integers in -128..127.';
+
+export const MODEL_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "Model id (sha256 of the integer ONNX) or model name, e.g. `digits-mlp`." };
+export const REQUEST_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "The requestId returned by infer." };
+
+export const MODEL: Schema = {
+  type: "object",
+  description: "A model's manifest as served.",
+  properties: {
+    id: { type: "string" },
+    name: { type: "string" },
+    input: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" }, quantization: { type: "string" } } },
+    output: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" } } },
+    visibility: { type: "object", properties: { weights: { type: "string" }, input: { type: "string" }, output: { type: "string" } } },
+    publicSignals: { type: "array", items: { type: "string" }, description: "The layout of the public signals, e.g. [inputCommitment, out[0], ...]." },
+    constraints: { type: "integer" },
+    proofSystem: { type: "string" },
+    circuitHash: { type: "string" },
+    vkeyHash: { type: "string" },
+    verifierAddress: { type: "string" },
+  },
+};
+
+const STATUS: Schema = { type: "string", enum: ["queued", "proving", "proved", "failed"] };
+
+export const PROOF_FIELDS: Record<string, Schema> = {
+  status: STATUS,
+  proof: { type: "object", description: "The Groth16 proof (snarkjs JSON), once proved." },
+  publicSignals: { type: "array", items: { type: "string" }, description: "Decimal field elements, in the model's publicSignals layout." },
+  calldata: { type: "array", description: "verifyProof(pA, pB, pC, pubSignals) arguments for the Solidity verifier, as decimal strings." },
+  error: { type: "string", description: "Why the proof failed." },
+};
+
+export const INFER_BODY: Schema = {
+  type: "object",
+  required: ["input"],
+  additionalProperties: false,
+  properties: {
+    input: { type: "array", description: `The model's input, flat or nested to the model's input shape. ${ROUNDING_RULE}`, examples: [[0, 0, 5, 13, 9, 1, 0, 0]] },
+    kind: { type: "string", enum: ["float", "int8"], default: "int8", description: ROUNDING_RULE },
+  },
+};
+
+export const INFER_RESULT: Schema = {
+  type: "object",
+  properties: {
+    requestId: { type: "string" },
+    modelId: { type: "string" },
+    output: { type: "array", items: { type: "integer" }, description: "The model's output: exactly the public output the proof will carry." },
+    inputCommitment: { type: "string", description: "Poseidon commitment to the quantized input (decimal), the proof's first public signal." },
+    proof: { type: "object", properties: PROOF_FIELDS, description: "`{status}` at once; with ?wait=proof also the proof once proved." },
+  },
+};
+
+export const PROOF_RECORD: Schema = {
+  type: "object",
+  properties: {
+    requestId: { type: "string" },
+    modelId: { type: "string" },
+    output: { type: "array", items: { type: "integer" } },
+    inputCommitment: { type: "string" },
+    ...PROOF_FIELDS,
+    createdAt: { type: "string" },
+    updatedAt: { type: "string" },
+    provingMs: { type: "number" },
+  },
+};
+
+export const VERIFY_BODY: Schema = {
+  type: "object",
+  required: ["model", "proof", "publicSignals"],
+  additionalProperties: false,
+  properties: {
+    model: MODEL_ID,
+    proof: { type: "object", description: "A Groth16 proof as GET /v1/proofs/{requestId} returns it." },
+    publicSignals: { type: "array", items: { type: "string", pattern: "^[0-9]{1,80}$" }, maxItems: 4096, description: "Decimal field elements." },
+  },
+};
