@@ -24,6 +24,11 @@ export interface ServiceConfig {
   modelsDir: string;
   /** Which models to load: "all" (every folder with a manifest) or a list of folder names. */
   models: "all" | string[];
+  /**
+   * With models "all", models whose circuits have more constraints than this are skipped:
+   * their first setup takes minutes (name them in `models` to serve them anyway).
+   */
+  maxAutoConstraints: number;
   /** Prover worker threads. */
   poolThreads: number;
   /** Most jobs queued + proving at once; past it infer answers QUEUE_FULL. */
@@ -59,6 +64,7 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   dbPath: path.join(REPO_ROOT, "build", "server", "jobs.sqlite"),
   modelsDir: path.join(REPO_ROOT, "models"),
   models: "all",
+  maxAutoConstraints: 20_000,
   poolThreads: defaultThreads,
   queueLimit: 64,
   executionProviders: ["cpu"],

@@ -16,6 +16,7 @@
  *   ZKINFER_MODELS               "all" or comma-separated model folder names
  *   ZKINFER_POOL_THREADS         poolThreads
  *   ZKINFER_QUEUE_LIMIT          queueLimit
+ *   ZKINFER_MAX_AUTO_CONSTRAINTS maxAutoConstraints
  *   ZKINFER_EXECUTION_PROVIDERS  executionProviders, comma-separated, in order (e.g. cuda,cpu)
  *   ZKINFER_DEV_PTAU_DIR         devPtauDir
  *   ZKINFER_SHUTDOWN_TIMEOUT_MS  shutdownTimeoutMs
@@ -60,6 +61,7 @@ function fromEnv(env: Env): ServiceConfigInput {
   if (models) set("models", models === "all" ? "all" : envList(env, "ZKINFER_MODELS"));
   set("poolThreads", envInt(env, "ZKINFER_POOL_THREADS", "poolThreads"));
   set("queueLimit", envInt(env, "ZKINFER_QUEUE_LIMIT", "queueLimit"));
+  set("maxAutoConstraints", envInt(env, "ZKINFER_MAX_AUTO_CONSTRAINTS", "maxAutoConstraints"));
   set("executionProviders", envList(env, "ZKINFER_EXECUTION_PROVIDERS"));
   set("devPtauDir", env.ZKINFER_DEV_PTAU_DIR || undefined);
   set("shutdownTimeoutMs", envInt(env, "ZKINFER_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs"));

@@ -37,7 +37,7 @@ function stringList(name: string, v: unknown, allowEmpty: boolean): void {
   v.forEach((s, i) => nonEmptyString(`${name}[${i}]`, s));
 }
 
-const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts"]);
+const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts"]);
 const PROVIDERS = new Set(["cpu", "cuda", "tensorrt", "dml", "coreml", "webgpu"]);
 
 /** Throws ConfigError naming the first bad option; returns the config unchanged otherwise. */
@@ -57,6 +57,7 @@ export function validateConfig(c: ServiceConfig): ServiceConfig {
   if (c.models !== "all") stringList("models", c.models, false);
   positiveInt("poolThreads", c.poolThreads);
   positiveInt("queueLimit", c.queueLimit);
+  positiveInt("maxAutoConstraints", c.maxAutoConstraints);
   stringList("executionProviders", c.executionProviders, false);
   c.executionProviders.forEach((p, i) => {
     if (!PROVIDERS.has(p)) fail(`executionProviders[${i}] must be one of ${[...PROVIDERS].join(", ")} (got ${JSON.stringify(p)})`);

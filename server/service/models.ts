@@ -28,11 +28,21 @@ export interface LoadedModel {
   needsWeights: boolean;
 }
 
-/** Model folder names to load: all with a manifest, or the configured list (each checked). */
-export function modelNames(config: ServiceConfig): string[] {
+/**
+ * Model folder names to load: the configured list (each checked), or with "all" every folder
+ * with a manifest whose circuit is at most maxAutoConstraints (the others are logged as skipped).
+ */
+export function modelNames(config: ServiceConfig, log?: ServiceLogger): string[] {
   if (!existsSync(config.modelsDir)) throw new ConfigError(`options.modelsDir: ${config.modelsDir} does not exist`);
   const all = readdirSync(config.modelsDir).filter((d) => existsSync(path.join(config.modelsDir, d, "manifest.json"))).sort();
-  if (config.models === "all") return all;
+  if (config.models === "all") {
+    return all.filter((d) => {
+      const n = openModelDir(path.join(config.modelsDir, d)).manifest.circuit.constraints;
+      const keep = n <= config.maxAutoConstraints;
+      if (!keep) log?.info(`model ${d}: ${n} constraints, over options.maxAutoConstraints (${config.maxAutoConstraints}); not loaded (list it in options.models to serve it)`);
+      return keep;
+    });
+  }
   config.models.forEach((m, i) => {
     if (!all.includes(m)) throw new ConfigError(`options.models[${i}]: no model folder "${m}" with a manifest.json in ${config.modelsDir} (found: ${all.join(", ") || "none"})`);
   });
@@ -88,7 +98,7 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
 
 /** Loads the configured models one by one (setups are CPU-heavy; in parallel they only contend). */
 export async function loadModels(config: ServiceConfig, log: ServiceLogger): Promise<Map<string, LoadedModel>> {
-  const names = modelNames(config);
+  const names = modelNames(config, log);
   log.info(`loading ${names.length} model(s) from ${config.modelsDir}: ${names.join(", ")}`);
   const byKey = new Map<string, LoadedModel>();
   for (const name of names) {
