@@ -1,0 +1,98 @@
+/**
+ * Every model in models/: constraints (total and per op), circuit compile, Groth16 setup on
+ * the development ptau, witness and proof times (medians), float vs integer accuracy.
+ * Run: npx tsx bench/models.ts [--runs 3] [--only name,name]  → bench/results/models.{json,md}
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { openModelDir, MODELS_DIR } from "../prover/model-dir.ts";
+import { ensureCircuitBuild } from "../prover/compiler/model.ts";
+import { setupGroth16 } from "../prover/setup.ts";
+import { proveGroth16, verifyGroth16 } from "../prover/prove.ts";
+import { calculateWtns } from "../prover/witness.ts";
+import { circuitInputs } from "../prover/inputs.ts";
+import { readOnnx } from "../prover/onnx/proto.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { datasetOf, testSamples } from "../models/lib/datasets.ts";
+import { describeMachine, median, timed } from "./lib/machine.ts";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const RUNS = Number(arg("--runs") ?? 3);
+const only = arg("--only")?.split(",");
+const names = readdirSync(MODELS_DIR).filter((d) => existsSync(path.join(MODELS_DIR, d, "manifest.json")) && (!only || only.includes(d))).sort();
+const scratch = path.join(REPO_ROOT, "build", `bench-models-${process.pid}`);
+const round = (x: number) => Math.round(x * 10) / 10;
+interface Row {
+  model: string; constraints: number; perOp: Record<string, number>; ptauPower: number; compileS: number; setupS: number;
+  witnessMs: number; proveMs: number; runs: number; floatAccuracy: number; integerAccuracy: number; testSamples: number;
+}
+const rows: Row[] = [];
+
+for (const name of names) {
+  const m = openModelDir(name);
+  process.stderr.write(`${name}: ${m.manifest.circuit.constraints} constraints\n`);
+  rmSync(scratch, { recursive: true, force: true });
+  const [build, compileMs] = await timed(() => ensureCircuitBuild(m.circuitPath, path.join(scratch, "circuit")));
+  const [setup, setupMs] = await timed(() => setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(scratch, "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } }));
+  const graph = readOnnx(readFileSync(m.onnxPath));
+  const xs = testSamples(datasetOf(m.manifest), RUNS + 1).map((s) => quantizeInput(s.x, m.manifest.input.shift));
+  const inputs = xs.map((x) => circuitInputs(m.manifest, x, { graph }));
+  await proveGroth16(setup.zkeyPath, build.wasm, inputs[0]); // warm-up: wasm, zkey, curve
+  const witness: number[] = [], prove: number[] = [];
+  const vkey = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));
+  for (const input of inputs.slice(1)) {
+    witness.push((await timed(() => calculateWtns(build.wasm, input)))[1]);
+    const [p, ms] = await timed(() => proveGroth16(setup.zkeyPath, build.wasm, input));
+    prove.push(ms);
+    if (!(await verifyGroth16(vkey, p.publicSignals, p.proof))) throw new Error(`${name}: a benchmark proof did not verify`);
+  }
+  const acc = m.manifest.accuracy as { float: number; integer: number; testSamples: number };
+  const perOp: Record<string, number> = {};
+  for (const c of (m.manifest.circuit as unknown as { perNode: { opType: string; constraints: number }[] }).perNode) perOp[c.opType] = (perOp[c.opType] ?? 0) + c.constraints;
+  rows.push({
+    model: name,
+    constraints: m.manifest.circuit.constraints,
+    perOp,
+    ptauPower: setup.power,
+    compileS: round(compileMs / 1000),
+    setupS: round(setupMs / 1000),
+    witnessMs: round(median(witness)),
+    proveMs: round(median(prove)),
+    runs: RUNS,
+    floatAccuracy: acc.float,
+    integerAccuracy: acc.integer,
+    testSamples: acc.testSamples,
+  });
+}
+rmSync(scratch, { recursive: true, force: true });
+await terminateSnarkjsCurves();
+
+const machine = describeMachine();
+const out = path.join(REPO_ROOT, "bench", "results");
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, "models.json"), JSON.stringify({ machine, rows }, null, 2) + "\n");
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+writeFileSync(path.join(out, "models.md"), `# Models benchmark
+
+Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ${machine.date}; 1-min load average at start ${machine.loadAverage}.
+Command: \`npx tsx bench/models.ts --runs ${RUNS}\`. Groth16 on the development powers of tau (INSECURE); prove includes the witness; medians of ${RUNS}.
+Setup includes generating the dev ptau when it is not cached yet.
+
+| model | constraints | ptau | compile (s) | setup (s) | witness (ms) | prove (ms) | float acc. | integer acc. | test images |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.model} | ${r.constraints} | 2^${r.ptauPower} | ${r.compileS} | ${r.setupS} | ${r.witnessMs} | ${r.proveMs} | ${pct(r.floatAccuracy)} | ${pct(r.integerAccuracy)} | ${r.testSamples} |`).join("\n")}
+
+Constraints by op (summed over the model's nodes; linear layers with fixed weights cost none):
+
+| model | ${[...new Set(rows.flatMap((r) => Object.keys(r.perOp)))].join(" | ")} |
+|---|${[...new Set(rows.flatMap((r) => Object.keys(r.perOp)))].map(() => "---:").join("|")}|
+${rows.map((r) => `| ${r.model} | ${[...new Set(rows.flatMap((x) => Object.keys(x.perOp)))].map((k) => r.perOp[k] ?? 0).join(" | ")} |`).join("\n")}
+
+For comparison, circomlib-ml's circuit for the 784x56x10 MLP has 73,416 non-linear constraints (ZKML-Benchmark).
+`);
+process.stdout.write(readFileSync(path.join(out, "models.md"), "utf8"));
