@@ -99,4 +99,20 @@ describe("circuit of a small conv net", () => {
       expect(firstViolated(r1cs, bad), k).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it("split into sub-templates, it has the same constraints and outputs", async () => {
+    const split = compileToCircom(graph, { templateName: "ConvNetSplit", blockLines: 20 });
+    expect(split.source).toContain("template ConvNetSplitBlock1()");
+    const file = path.join(dir, "convnet-split.circom");
+    writeFileSync(file, split.source);
+    const b = await ensureCircuitBuild(file, path.join(dir, "out-split"));
+    expect(readR1cs(b.r1cs).nConstraints).toBe(r1cs.nConstraints);
+    const splitR1cs = readR1cs(b.r1cs);
+    for (let k = 0; k < 10; k++) {
+      const x = Array.from({ length: 36 }, (_, i) => ((i * 31 + k * 17) % 256) - 128);
+      const w = await calculateWitness(b.wasm, x);
+      expect(w.slice(2, 5).map((v) => Number(fromField(v)))).toEqual(evalOut(x));
+      expect(firstViolated(splitR1cs, w)).toBe(-1);
+    }
+  });
 });

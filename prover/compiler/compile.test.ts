@@ -71,3 +71,28 @@ describe("compileToCircom", () => {
     expect(requantCost(-5n, -1n, { relu: true, shift: 0, lo: null, hi: null })).toBe(0);
   });
 });
+
+describe("compileModelFile", () => {
+  it("refuses an unsupported op before writing anything", async () => {
+    const { mkdtempSync, readdirSync, writeFileSync, rmSync, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { writeOnnx } = await import("../onnx/proto.ts");
+    const { compileModelFile } = await import("./model.ts");
+    const dir = mkdtempSync(path.join(tmpdir(), "zkinfer-refuse-"));
+    try {
+      const g = graph([
+        { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+        { name: "odd", opType: "Softsign", inputs: ["a"], outputs: ["y"], attrs: {} },
+      ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]) });
+      writeFileSync(path.join(dir, "model.int8.onnx"), writeOnnx(g));
+      const circuitPath = path.join(dir, "never.circom");
+      await expect(compileModelFile({ name: "refused", templateName: "Refused", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir, circuitPath }))
+        .rejects.toThrow(/node odd \(#1, Softsign\): unsupported op; supported: /);
+      expect(readdirSync(dir)).toEqual(["model.int8.onnx"]);
+      expect(existsSync(circuitPath)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

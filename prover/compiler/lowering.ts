@@ -10,6 +10,9 @@ export type SymTensor =
   | { kind: "const"; dtype: DType; dims: number[]; data: number[] }
   | { kind: "sym"; dtype: DType; dims: number[]; elems: Lin[] };
 
+/** Terms per circom statement (see Lowering.assign). */
+const LIN_CHUNK = 64;
+
 export interface NodeCost {
   node: string;
   opType: string;
@@ -52,6 +55,24 @@ export class Lowering {
     this.addCost(1);
     const c = [a.min * b.min, a.min * b.max, a.max * b.min, a.max * b.max];
     return signalLin(name, c.reduce((x, y) => (y < x ? y : x)), c.reduce((x, y) => (y > x ? y : x)));
+  }
+
+  /**
+   * Emits `target <== lin;`. A long sum is built up in a circom var, a chunk per statement:
+   * circom (in WebAssembly) overflows its stack parsing one expression of hundreds of terms.
+   */
+  assign(target: string, lin: Lin): void {
+    if (lin.terms.size <= LIN_CHUNK) {
+      this.emit(`${target} <== ${renderLin(lin)};`);
+      return;
+    }
+    const v = this.fresh("lc");
+    const terms = [...lin.terms];
+    for (let i = 0; i < terms.length; i += LIN_CHUNK) {
+      const part: Lin = { terms: new Map(terms.slice(i, i + LIN_CHUNK)), c: i === 0 ? lin.c : 0n, min: 0n, max: 0n };
+      this.emit(`${i === 0 ? "var " : ""}${v} ${i === 0 ? "=" : "+="} ${renderLin(part)};`);
+    }
+    this.emit(`${target} <== ${v};`);
   }
 
   /** A fresh component instance name. */

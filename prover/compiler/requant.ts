@@ -4,7 +4,7 @@
  * lone Relu, it is one bit decomposition of exactly the width the value's bounds need.
  */
 import { ProverError } from "../errors.ts";
-import { constLin, renderLin, signalLin, type Lin } from "./linexpr.ts";
+import { constLin, signalLin, type Lin } from "./linexpr.ts";
 import type { Lowering } from "./lowering.ts";
 
 export interface RequantSpec {
@@ -59,7 +59,7 @@ export function lowerRequant(x: Lin, s: RequantSpec, ctx: Lowering, where: strin
   const name = ctx.fresh("r");
   if (s.hi === null || BigInt(s.hi) >= qmax) {
     ctx.emit(`component ${name} = ReluRescale(${B}, ${s.shift});`);
-    ctx.emit(`${name}.in <== ${renderLin(x)};`);
+    ctx.assign(`${name}.in`, x);
     ctx.addCost(B + 2);
     return signalLin(`${name}.out`, 0n, qmax);
   }
@@ -68,7 +68,7 @@ export function lowerRequant(x: Lin, s: RequantSpec, ctx: Lowering, where: strin
     throw new ProverError(`${where}: clip maximum ${s.hi} must be 2^H - 1 (e.g. 127 for int8)`);
   }
   ctx.emit(`component ${name} = ReluRescaleClip(${B}, ${s.shift}, ${H});`);
-  ctx.emit(`${name}.in <== ${renderLin(x)};`);
+  ctx.assign(`${name}.in`, x);
   ctx.addCost(B + 5);
   return signalLin(`${name}.out`, 0n, BigInt(s.hi));
 }

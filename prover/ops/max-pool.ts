@@ -5,7 +5,7 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import { renderLin, signalLin, type Lin } from "../compiler/linexpr.ts";
+import { signalLin, type Lin } from "../compiler/linexpr.ts";
 import type { Lowering } from "../compiler/lowering.ts";
 import { offsetWidth } from "../compiler/requant.ts";
 import type { OpModule } from "./types.ts";
@@ -51,8 +51,8 @@ function max2(a: Lin, b: Lin, ctx: Lowering): Lin {
   const B = offsetWidth(a.min - b.max, a.max - b.min, 0);
   const name = ctx.fresh("m");
   ctx.emit(`component ${name} = Max2(${B});`);
-  ctx.emit(`${name}.a <== ${renderLin(a)};`);
-  ctx.emit(`${name}.b <== ${renderLin(b)};`);
+  ctx.assign(`${name}.a`, a);
+  ctx.assign(`${name}.b`, b);
   ctx.addCost(B + 2);
   return signalLin(`${name}.out`, a.min > b.min ? a.min : b.min, a.max > b.max ? a.max : b.max);
 }
