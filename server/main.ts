@@ -1,18 +1,24 @@
 /**
  * `npm start`: the gateway on the embedded default. Steps, each one function so later issues
- * add theirs (issue #5: a local chain and the contracts, between the service and the edges):
+ * add theirs:
  *   1. config: defaults, ZKINFER_CONFIG file, ZKINFER_* environment (server/config)
- *   2. the service: models (compiled and set up if missing), SQLite jobs, prover pool
+ *   1b. chain (issue #5): with chain.mode "local" and no chain.rpcUrl, a local Hardhat node with
+ *      the contracts deployed (the service then deploys and registers each model's verifier);
+ *      with "external" the configured chain; with "off" none
+ *   2. the service: models (compiled and set up if missing), SQLite jobs, prover pool, settlement
  *   3. the edges: HTTP on http.host:http.port, gRPC on grpc.host:grpc.port
  *   4. print where it listens and a curl that works; on SIGINT/SIGTERM close gracefully.
  */
 import { createServer } from "node:net";
 import { loadConfig, type ServiceConfig } from "./config/index.ts";
-import { createService } from "./service/index.ts";
+import { createService, type Service } from "./service/index.ts";
 import type { InferenceService, ModelInfo } from "./service/types.ts";
 import { startEdges, type Edges } from "./app.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
+import { compileZkinfer, deployZkinfer } from "../verifier-contracts/contracts.ts";
+import { Wallet } from "ethers";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -26,12 +32,50 @@ function exampleCurl(edges: Edges, models: ModelInfo[]): string {
   return `curl -s '${edges.httpUrl}/v1/models/${m.name}/infer?wait=proof' -H 'content-type: application/json' -d '${body}'`;
 }
 
-function banner(config: ServiceConfig, service: InferenceService, edges: Edges): void {
+/**
+ * The embedded default chain: a local Hardhat node (dev keys, in memory: gone on exit) with the
+ * registry, escrow and oracle deployed by dev account #0, which is also the operator. Returns
+ * the config with chain.* filled in, so createService settles against it like any other chain.
+ */
+async function startDefaultChain(config: ServiceConfig): Promise<{ config: ServiceConfig; chain?: LocalChain; oracle?: string }> {
+  if (config.chain.mode !== "local" || config.chain.rpcUrl !== "") return { config };
+  const t0 = Date.now();
+  const started = startLocalChain();
+  compileZkinfer(); // solc-js, while the node boots
+  const chain = await started;
+  try {
+    const operatorKey = chain.privateKeys[0];
+    const d = await deployZkinfer(new Wallet(operatorKey, chain.provider));
+    say(`zkinfer: local chain ${chain.rpcUrl} (chain id ${chain.chainId}) up with contracts in ${Date.now() - t0} ms`);
+    return {
+      config: { ...config, chain: { ...config.chain, rpcUrl: chain.rpcUrl, privateKey: operatorKey, escrow: d.addresses.escrow, registerModels: true } },
+      chain,
+      oracle: d.addresses.oracle,
+    };
+  } catch (e) {
+    await chain.stop();
+    throw e;
+  }
+}
+
+function chainLines(service: Service, local: { chain?: LocalChain; oracle?: string }): string[] {
+  const c = service.chain;
+  if (!c) return [`zkinfer: settlement off (options.chain.mode ${service.config.chain.mode}); infer refuses escrowRequestId`];
+  const lines = [
+    `zkinfer: chain ${c.rpcUrl} (chain id ${c.chainId})${local.chain ? ": LOCAL development node (Hardhat, public dev keys, state lost on exit)" : ""}`,
+    `zkinfer: contracts: ModelRegistry ${c.registry}, InferenceEscrow ${c.escrow}${local.oracle ? `, ProvenOracle ${local.oracle}` : ""}; operator ${c.operator}`,
+  ];
+  if (local.chain) lines.push(`zkinfer: pay per proof: open a request with InferenceEscrow.openRequest (e.g. as dev account #1, key ${local.chain.privateKeys[1]}), then add "escrowRequestId" to the infer body`);
+  return lines;
+}
+
+function banner(config: ServiceConfig, service: Service, edges: Edges, local: { chain?: LocalChain; oracle?: string }): void {
   const models = service.listModels();
   // One write, so a reader never sees "listening" without the example after it.
   say([
     `zkinfer: ${models.length} model(s): ${models.map((m) => `${m.name} (${m.constraints} constraints)`).join(", ")}`,
     `zkinfer: jobs in ${config.dbPath}; ${config.poolThreads} prover thread(s); API keys ${config.apiKeys.length ? "on" : "off"}`,
+    ...chainLines(service, local),
     `zkinfer: gRPC listening on ${edges.grpcAddress} (zkinfer.v1.Inference, server/grpc/zkinfer.proto)`,
     `zkinfer: HTTP listening on ${edges.httpUrl} (OpenAPI: ${edges.httpUrl}/openapi.json, metrics: ${edges.httpUrl}/metrics)`,
     `zkinfer: try\n  ${exampleCurl(edges, models)}`,
@@ -67,24 +111,34 @@ function untilSignal(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const config = loadConfig();
-  await assertPortFree(config.http.host, config.http.port, "http.port (ZKINFER_HTTP_PORT)");
-  await assertPortFree(config.grpc.host, config.grpc.port, "grpc.port (ZKINFER_GRPC_PORT)");
+  const loaded = loadConfig();
+  await assertPortFree(loaded.http.host, loaded.http.port, "http.port (ZKINFER_HTTP_PORT)");
+  await assertPortFree(loaded.grpc.host, loaded.grpc.port, "grpc.port (ZKINFER_GRPC_PORT)");
+  const local = await startDefaultChain(loaded);
+  const config = local.config;
   // The service's log lines as JSON too, so stdout is one JSON object per line throughout.
   const log = createLogger(stdoutSink, { component: "service" });
-  const service = await createService(config, { logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) } });
+  let service: Service;
   let edges: Edges;
+  try {
+    service = await createService(config, { logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) } });
+  } catch (e) {
+    await local.chain?.stop();
+    throw e;
+  }
   try {
     edges = await startEdges(service, config);
   } catch (e) {
     await service.close();
+    await local.chain?.stop();
     throw e;
   }
-  banner(config, service, edges);
+  banner(config, service, edges, local);
   const sig = await untilSignal();
   say(`zkinfer: ${sig}: closing (in-flight proofs finish or are re-queued for the next start) ...`);
   await edges.close();
   await service.close();
+  await local.chain?.stop();
   say("zkinfer: closed");
   return 0;
 }

@@ -8,10 +8,12 @@ import { setup } from "./setup.ts";
 import { prove } from "./prove.ts";
 import { verify } from "./verify.ts";
 import { exportVerifier } from "./export-verifier.ts";
+import { deploy } from "./deploy.ts";
+import { settle } from "./settle.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [compile, setup, prove, verify, exportVerifier];
+const COMMANDS: Command[] = [compile, setup, prove, verify, exportVerifier, deploy, settle];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 

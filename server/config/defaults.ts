@@ -41,12 +41,44 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** Proof attempts per job before it is marked failed (a worker crash counts as one). */
   maxAttempts: number;
+  /** The chain that escrow requests are settled on (issue #5; server/settlement). */
+  chain: ChainConfig;
+}
+
+/**
+ * Settlement: jobs that reference an escrow request are settled on this chain once proved.
+ * mode "local" (the embedded default): `npm start` starts a local Hardhat node, deploys the
+ * contracts and fills in rpcUrl, privateKey and escrow; a library caller of createService that
+ * leaves them empty gets no settlement. "external": an existing chain and deployment (rpcUrl,
+ * privateKey and escrow are required). "off": no chain, and infer refuses escrowRequestId.
+ */
+export interface ChainConfig {
+  mode: "local" | "external" | "off";
+  /** JSON-RPC endpoint (http://, https://, ws://, wss://); "" when none. */
+  rpcUrl: string;
+  /** The operator's key (0x + 64 hex digits): signs settle() transactions and pays their gas. */
+  privateKey: string;
+  /** InferenceEscrow address (its registry is read from it). */
+  escrow: string;
+  /**
+   * Deploy the verifier of every loaded model that the registry lacks and register it (the key
+   * must own the registry). On for the local chain of `npm start`.
+   */
+  registerModels: boolean;
+  /** Settlement attempts per job on transient RPC errors; past them the job waits for the next start. */
+  settleAttempts: number;
+  /** Backoff of the first retry, doubled per attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long one wait for a settle() receipt lasts before it counts as a transient failure. */
+  receiptTimeoutMs: number;
 }
 
 /** Deep-partial input accepted by loadConfig / createService. */
-export type ServiceConfigInput = Partial<Omit<ServiceConfig, "http" | "grpc">> & {
+export type ServiceConfigInput = Partial<Omit<ServiceConfig, "http" | "grpc" | "chain">> & {
   http?: Partial<ServiceConfig["http"]>;
   grpc?: Partial<ServiceConfig["grpc"]>;
+  chain?: Partial<ServiceConfig["chain"]>;
 };
 
 /**
@@ -71,4 +103,15 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   devPtauDir: path.join(REPO_ROOT, "build", "ptau"),
   shutdownTimeoutMs: 10_000,
   maxAttempts: 3,
+  chain: {
+    mode: "local" as const,
+    rpcUrl: "",
+    privateKey: "",
+    escrow: "",
+    registerModels: false,
+    settleAttempts: 8,
+    retryBaseMs: 500,
+    retryMaxMs: 15_000,
+    receiptTimeoutMs: 60_000,
+  },
 });

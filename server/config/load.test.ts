@@ -32,6 +32,16 @@ describe("loadConfig", () => {
     expect(c).toMatchObject({ poolThreads: 4, queueLimit: 11, dbPath: path.join(dir, "jobs.sqlite"), http: { host: DEFAULT_CONFIG.http.host, port: 1234 } });
   });
 
+  it("reads the chain options; a chain URL alone means an external chain", () => {
+    const key = `0x${"ab".repeat(32)}`;
+    const c = loadConfig({ env: { ZKINFER_CHAIN_RPC_URL: "http://127.0.0.1:8545", ZKINFER_CHAIN_KEY: key, ZKINFER_CHAIN_ESCROW: `0x${"12".repeat(20)}`, ZKINFER_SETTLE_ATTEMPTS: "3", ZKINFER_CHAIN_REGISTER_MODELS: "1" } });
+    expect(c.chain).toMatchObject({ mode: "external", rpcUrl: "http://127.0.0.1:8545", privateKey: key, settleAttempts: 3, registerModels: true, retryBaseMs: DEFAULT_CONFIG.chain.retryBaseMs });
+    expect(() => loadConfig({ env: { ZKINFER_CHAIN: "external" } })).toThrow('options.chain.rpcUrl is required when chain.mode is "external"');
+    expect(() => loadConfig({ env: { ZKINFER_CHAIN: "local", ZKINFER_CHAIN_RPC_URL: "localhost:8545" } })).toThrow("options.chain.rpcUrl must be an http(s):// or ws(s):// URL");
+    expect(() => loadConfig({ env: { ZKINFER_CHAIN: "external", ZKINFER_CHAIN_RPC_URL: "http://x", ZKINFER_CHAIN_KEY: "0x12", ZKINFER_CHAIN_ESCROW: "0x1" } })).toThrow("options.chain.privateKey must be 0x followed by 64 hex digits (got 4 characters)");
+    expect(() => loadConfig({ env: { ZKINFER_CHAIN: "moon" } })).toThrow("options.chain.mode must be one of local, external, off");
+  });
+
   it("names the option at fault", () => {
     expect(() => loadConfig({ env: { ZKINFER_POOL_THREADS: "0" } })).toThrow("options.poolThreads must be a positive integer");
     expect(() => loadConfig({ env: { ZKINFER_POOL_THREADS: "two" } })).toThrow("options.poolThreads (ZKINFER_POOL_THREADS) must be a non-negative integer");

@@ -21,6 +21,15 @@
  *   ZKINFER_DEV_PTAU_DIR         devPtauDir
  *   ZKINFER_SHUTDOWN_TIMEOUT_MS  shutdownTimeoutMs
  *   ZKINFER_MAX_ATTEMPTS         maxAttempts
+ *   ZKINFER_CHAIN                chain.mode: local (default) | external | off
+ *   ZKINFER_CHAIN_RPC_URL        chain.rpcUrl (setting it without ZKINFER_CHAIN means external)
+ *   ZKINFER_CHAIN_KEY            chain.privateKey (the operator's key, 0x + 64 hex digits)
+ *   ZKINFER_CHAIN_ESCROW         chain.escrow (InferenceEscrow address)
+ *   ZKINFER_CHAIN_REGISTER_MODELS chain.registerModels (1/true: deploy and register missing models)
+ *   ZKINFER_SETTLE_ATTEMPTS      chain.settleAttempts
+ *   ZKINFER_SETTLE_RETRY_MS      chain.retryBaseMs
+ *   ZKINFER_SETTLE_RETRY_MAX_MS  chain.retryMaxMs
+ *   ZKINFER_SETTLE_RECEIPT_TIMEOUT_MS chain.receiptTimeoutMs
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -66,6 +75,28 @@ function fromEnv(env: Env): ServiceConfigInput {
   set("devPtauDir", env.ZKINFER_DEV_PTAU_DIR || undefined);
   set("shutdownTimeoutMs", envInt(env, "ZKINFER_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs"));
   set("maxAttempts", envInt(env, "ZKINFER_MAX_ATTEMPTS", "maxAttempts"));
+  const chain: Record<string, unknown> = {};
+  const mode = env.ZKINFER_CHAIN?.trim();
+  if (mode) chain.mode = mode;
+  else if (env.ZKINFER_CHAIN_RPC_URL) chain.mode = "external";
+  if (env.ZKINFER_CHAIN_RPC_URL) chain.rpcUrl = env.ZKINFER_CHAIN_RPC_URL.trim();
+  if (env.ZKINFER_CHAIN_KEY) chain.privateKey = env.ZKINFER_CHAIN_KEY.trim();
+  if (env.ZKINFER_CHAIN_ESCROW) chain.escrow = env.ZKINFER_CHAIN_ESCROW.trim();
+  const reg = env.ZKINFER_CHAIN_REGISTER_MODELS?.trim().toLowerCase();
+  if (reg) {
+    if (!["1", "0", "true", "false"].includes(reg)) throw new ConfigError(`options.chain.registerModels (ZKINFER_CHAIN_REGISTER_MODELS) must be 1, 0, true or false (got ${JSON.stringify(reg)})`);
+    chain.registerModels = reg === "1" || reg === "true";
+  }
+  for (const [name, option] of [
+    ["ZKINFER_SETTLE_ATTEMPTS", "settleAttempts"],
+    ["ZKINFER_SETTLE_RETRY_MS", "retryBaseMs"],
+    ["ZKINFER_SETTLE_RETRY_MAX_MS", "retryMaxMs"],
+    ["ZKINFER_SETTLE_RECEIPT_TIMEOUT_MS", "receiptTimeoutMs"],
+  ] as const) {
+    const v = envInt(env, name, `chain.${option}`);
+    if (v !== undefined) chain[option] = v;
+  }
+  if (Object.keys(chain).length) c.chain = chain as ServiceConfigInput["chain"];
   return c;
 }
 
@@ -84,14 +115,15 @@ function fromFile(file: string): ServiceConfigInput {
   return c;
 }
 
-/** Later layers win; http and grpc merge field by field. */
+/** Later layers win; http, grpc and chain merge field by field. */
 export function mergeConfig(...layers: ServiceConfigInput[]): ServiceConfig {
-  const out = { ...DEFAULT_CONFIG, http: { ...DEFAULT_CONFIG.http }, grpc: { ...DEFAULT_CONFIG.grpc } } as ServiceConfig;
+  const out = { ...DEFAULT_CONFIG, http: { ...DEFAULT_CONFIG.http }, grpc: { ...DEFAULT_CONFIG.grpc }, chain: { ...DEFAULT_CONFIG.chain } } as ServiceConfig;
   for (const l of layers) {
-    const { http, grpc, ...rest } = l;
+    const { http, grpc, chain, ...rest } = l;
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
     if (http) Object.assign(out.http, http);
     if (grpc) Object.assign(out.grpc, grpc);
+    if (chain) for (const [k, v] of Object.entries(chain)) if (v !== undefined) (out.chain as unknown as Record<string, unknown>)[k] = v;
   }
   return out;
 }

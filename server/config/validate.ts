@@ -3,7 +3,7 @@
  * ("options.poolThreads must be a positive integer"), so a bad file or environment variable
  * stops the start with a message that says what to fix.
  */
-import type { ServiceConfig } from "./defaults.ts";
+import { DEFAULT_CONFIG, type ServiceConfig } from "./defaults.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -37,7 +37,9 @@ function stringList(name: string, v: unknown, allowEmpty: boolean): void {
   v.forEach((s, i) => nonEmptyString(`${name}[${i}]`, s));
 }
 
-const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts"]);
+const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts", "chain"]);
+const CHAIN_KEYS = new Set(Object.keys(DEFAULT_CONFIG.chain));
+const CHAIN_MODES = ["local", "external", "off"];
 const PROVIDERS = new Set(["cpu", "cuda", "tensorrt", "dml", "coreml", "webgpu"]);
 
 /** Throws ConfigError naming the first bad option; returns the config unchanged otherwise. */
@@ -65,5 +67,31 @@ export function validateConfig(c: ServiceConfig): ServiceConfig {
   nonEmptyString("devPtauDir", c.devPtauDir);
   nonNegativeInt("shutdownTimeoutMs", c.shutdownTimeoutMs);
   positiveInt("maxAttempts", c.maxAttempts);
+  validateChain(c.chain);
   return c;
+}
+
+/** chain.*: in "external" mode the endpoint, key and escrow are required; elsewhere optional but well-formed. */
+function validateChain(ch: ServiceConfig["chain"]): void {
+  if (typeof ch !== "object" || ch === null) return fail("chain must be an object { mode, rpcUrl, privateKey, escrow, ... }");
+  for (const k of Object.keys(ch)) if (!CHAIN_KEYS.has(k)) fail(`chain.${k} is not a known option`);
+  if (!CHAIN_MODES.includes(ch.mode)) fail(`chain.mode must be one of ${CHAIN_MODES.join(", ")} (got ${JSON.stringify(ch.mode)})`);
+  const external = ch.mode === "external";
+  for (const [k, v] of [["rpcUrl", ch.rpcUrl], ["privateKey", ch.privateKey], ["escrow", ch.escrow]] as const) {
+    if (typeof v !== "string") fail(`chain.${k} must be a string (got ${JSON.stringify(v)})`);
+    if (external && v === "") fail(`chain.${k} is required when chain.mode is "external"`);
+  }
+  if (ch.rpcUrl !== "") {
+    let ok = false;
+    try { ok = ["http:", "https:", "ws:", "wss:"].includes(new URL(ch.rpcUrl).protocol); } catch { /* not a URL */ }
+    if (!ok) fail(`chain.rpcUrl must be an http(s):// or ws(s):// URL (got ${JSON.stringify(ch.rpcUrl)})`);
+  }
+  // Never echo a key: a typo'd one is still a secret.
+  if (ch.privateKey !== "" && !/^0x[0-9a-fA-F]{64}$/.test(ch.privateKey)) fail(`chain.privateKey must be 0x followed by 64 hex digits (got ${ch.privateKey.length} characters)`);
+  if (ch.escrow !== "" && !/^0x[0-9a-fA-F]{40}$/.test(ch.escrow)) fail(`chain.escrow must be an address, 0x followed by 40 hex digits (got ${JSON.stringify(ch.escrow)})`);
+  if (typeof ch.registerModels !== "boolean") fail(`chain.registerModels must be a boolean (got ${JSON.stringify(ch.registerModels)})`);
+  positiveInt("chain.settleAttempts", ch.settleAttempts);
+  nonNegativeInt("chain.retryBaseMs", ch.retryBaseMs);
+  nonNegativeInt("chain.retryMaxMs", ch.retryMaxMs);
+  positiveInt("chain.receiptTimeoutMs", ch.receiptTimeoutMs);
 }

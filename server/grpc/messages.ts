@@ -36,5 +36,7 @@ export function proofMessage(r: ProofRecord) {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     provingMs: r.provingMs ?? 0,
+    escrowRequestId: r.escrowRequestId ?? "",
+    settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "" } : null,
   };
 }

@@ -44,6 +44,20 @@ export const INFER_BODY: Schema = {
   properties: {
     input: { type: "array", description: `The model's input, flat or nested to the model's input shape. ${ROUNDING_RULE}`, examples: [[0, 0, 5, 13, 9, 1, 0, 0]] },
     kind: { type: "string", enum: ["float", "int8"], default: "int8", description: ROUNDING_RULE },
+    escrowRequestId: {
+      description: "Optional: an InferenceEscrow request id (decimal string or integer) opened for this model and this input's commitment. Once proved, the server settles it on chain; GET /v1/proofs/{requestId} shows `settlement`.",
+      examples: ["1"],
+    },
+  },
+};
+
+const SETTLEMENT: Schema = {
+  type: "object",
+  description: "Settlement of the escrow request: pending → submitted (txHash recorded) → settled | failed (error says why). Present only when infer named an escrowRequestId.",
+  properties: {
+    status: { type: "string", enum: ["pending", "submitted", "settled", "failed"] },
+    txHash: { type: "string", description: "The settle() transaction (null until signed)." },
+    error: { type: "string", description: "The last transient error while pending/submitted; the reason once failed (null otherwise)." },
   },
 };
 
@@ -54,6 +68,7 @@ export const INFER_RESULT: Schema = {
     modelId: { type: "string" },
     output: { type: "array", items: { type: "integer" }, description: "The model's output: exactly the public output the proof will carry." },
     inputCommitment: { type: "string", description: "Poseidon commitment to the quantized input (decimal), the proof's first public signal." },
+    escrowRequestId: { type: "string", description: "The escrow request this inference settles, when given." },
     proof: { type: "object", properties: PROOF_FIELDS, description: "`{status}` at once; with ?wait=proof also the proof once proved." },
   },
 };
@@ -69,6 +84,8 @@ export const PROOF_RECORD: Schema = {
     createdAt: { type: "string" },
     updatedAt: { type: "string" },
     provingMs: { type: "number" },
+    escrowRequestId: { type: "string" },
+    settlement: SETTLEMENT,
   },
 };
 

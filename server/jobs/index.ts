@@ -1,3 +1,3 @@
 /** Facade of the durable job store. */
 export { JobStore, toProofRecord, type NewJob, type ProvedResult } from "./store.ts";
-export type { JobRow } from "./schema.ts";
+export type { JobRow, SettlementStatus } from "./schema.ts";

@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -22,10 +22,30 @@ CREATE TABLE IF NOT EXISTS jobs (
   proving_ms       INTEGER,
   created_at       TEXT NOT NULL,
   updated_at       TEXT NOT NULL,
-  seq              INTEGER NOT NULL           -- arrival order, for FIFO resume
+  seq              INTEGER NOT NULL,          -- arrival order, for FIFO resume
+  -- version 2 (issue #5): settlement of an escrow request, see server/settlement
+  escrow_request_id   TEXT,                   -- decimal uint256, when the client paid into the escrow
+  settlement_status   TEXT CHECK (settlement_status IN ('pending', 'submitted', 'settled', 'failed')),
+  settlement_tx       TEXT,                   -- hash of the settle() transaction, recorded before it is sent
+  settlement_raw_tx   TEXT,                   -- that transaction signed, to re-broadcast the very same one
+  settlement_error    TEXT,
+  settlement_attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 `;
+
+/** Columns added after version 1, as ALTER TABLE adds them to an older file (SQLite cannot add a CHECK later). */
+export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
+  ["escrow_request_id", "TEXT"],
+  ["settlement_status", "TEXT"],
+  ["settlement_tx", "TEXT"],
+  ["settlement_raw_tx", "TEXT"],
+  ["settlement_error", "TEXT"],
+  ["settlement_attempts", "INTEGER NOT NULL DEFAULT 0"],
+];
+
+/** Where a job's settlement stands; null when the job references no escrow request. */
+export type SettlementStatus = "pending" | "submitted" | "settled" | "failed";
 
 export interface JobRow {
   request_id: string;
@@ -44,4 +64,10 @@ export interface JobRow {
   created_at: string;
   updated_at: string;
   seq: number;
+  escrow_request_id: string | null;
+  settlement_status: SettlementStatus | null;
+  settlement_tx: string | null;
+  settlement_raw_tx: string | null;
+  settlement_error: string | null;
+  settlement_attempts: number;
 }

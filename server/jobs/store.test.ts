@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import { JobStore, toProofRecord } from "./index.ts";
 
 const tmpDb = () => path.join(mkdtempSync(path.join(os.tmpdir(), "zkinfer-jobs-")), "jobs.sqlite");
@@ -57,5 +58,39 @@ describe("JobStore", () => {
     expect(t.queued().map((r) => r.request_id)).toEqual(["a", "c"]);
     expect(t.get("b")!.status).toBe("proved");
     t.close();
+  });
+
+  it("migrates a version-1 file: adds the settlement columns and keeps its rows", () => {
+    const file = tmpDb();
+    const v1 = new Database(file);
+    v1.exec(`CREATE TABLE jobs (request_id TEXT PRIMARY KEY, model_id TEXT NOT NULL, input TEXT NOT NULL, output TEXT NOT NULL,
+      input_commitment TEXT, salt TEXT, status TEXT NOT NULL, proof TEXT, public_signals TEXT, calldata TEXT, error TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0, proving_ms INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, seq INTEGER NOT NULL)`);
+    v1.prepare(`INSERT INTO jobs (request_id, model_id, input, output, status, created_at, updated_at, seq) VALUES ('old', 'm', '[1]', '[2]', 'queued', 'x', 'x', 1)`).run();
+    v1.pragma("user_version = 1");
+    v1.close();
+    const s = new JobStore(file);
+    expect(s.db.pragma("user_version", { simple: true })).toBe(2);
+    expect(toProofRecord(s.get("old")!)).not.toHaveProperty("settlement");
+    s.insert({ ...job("new"), escrowRequestId: "7" });
+    expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", settlement: { status: "pending", txHash: null, error: null } });
+    s.close();
+  });
+
+  it("records a settlement transaction before it is sent, and ends it once", () => {
+    const s = new JobStore(tmpDb());
+    s.insert({ ...job("a"), escrowRequestId: "3" });
+    s.startProving("a");
+    s.markProved("a", proved);
+    expect(s.unsettled().map((r) => r.request_id)).toEqual(["a"]);
+    expect(s.jobForEscrowRequest("3")!.request_id).toBe("a");
+    expect(s.recordSettlementTx("a", "0xabc", "0xraw")).toBe(true);
+    expect(s.get("a")).toMatchObject({ settlement_status: "submitted", settlement_tx: "0xabc", settlement_raw_tx: "0xraw" });
+    expect(s.noteSettlementError("a", "ECONNREFUSED")).toBe(true);
+    expect(s.markSettled("a", "0xabc")).toBe(true);
+    expect(s.markSettlementFailed("a", "late")).toBe(false);
+    expect(toProofRecord(s.get("a")!).settlement).toEqual({ status: "settled", txHash: "0xabc", error: null });
+    expect(s.unsettled()).toEqual([]);
+    s.close();
   });
 });

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { ProofRecord, ProofStatus } from "../service/types.ts";
-import { SCHEMA, SCHEMA_VERSION, type JobRow } from "./schema.ts";
+import { ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION, type JobRow } from "./schema.ts";
 
 export interface NewJob {
   requestId: string;
@@ -17,6 +17,8 @@ export interface NewJob {
   output: number[];
   inputCommitment?: string;
   salt?: string;
+  /** Decimal id of the escrow request this job settles (its settlement starts `pending`). */
+  escrowRequestId?: string;
 }
 
 export interface ProvedResult {
@@ -39,18 +41,25 @@ export class JobStore {
     this.db.pragma("busy_timeout = 5000");
     const version = this.db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`job store ${file}: schema version ${version} is newer than this server's ${SCHEMA_VERSION}`);
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      // Migration: a file from an older server lacks the later columns (CREATE TABLE IF NOT
+      // EXISTS left its table as it was). Added by name, so a half-migrated file is fine too.
+      const have = new Set((this.db.prepare(`PRAGMA table_info(jobs)`).all() as { name: string }[]).map((c) => c.name));
+      for (const [name, decl] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${decl}`);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
   }
 
   insert(j: NewJob): void {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs))`,
+        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?)`,
       )
-      .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now);
+      .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now,
+        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending");
   }
 
   get(requestId: string): JobRow | undefined {
@@ -100,6 +109,47 @@ export class JobStore {
     return this.db.prepare(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY seq`).all() as JobRow[];
   }
 
+  // Settlement (server/settlement). Each write is one statement, durable before the caller acts
+  // on it: above all the transaction hash, stored before the transaction is sent.
+
+  /** Proved jobs whose settlement is not final (pending, or submitted and awaiting its receipt), oldest first. */
+  unsettled(): JobRow[] {
+    return this.db
+      .prepare(`SELECT * FROM jobs WHERE status = 'proved' AND settlement_status IN ('pending', 'submitted') ORDER BY seq`)
+      .all() as JobRow[];
+  }
+  /** A job (other than a failed settlement) already holding this escrow request. */
+  jobForEscrowRequest(escrowRequestId: string): JobRow | undefined {
+    return this.db
+      .prepare(`SELECT * FROM jobs WHERE escrow_request_id = ? AND settlement_status IS NOT 'failed' AND status IS NOT 'failed' ORDER BY seq LIMIT 1`)
+      .get(escrowRequestId) as JobRow | undefined;
+  }
+  private settlement(requestId: string, set: string, params: unknown[]): boolean {
+    const r = this.db
+      .prepare(`UPDATE jobs SET ${set}, updated_at = ? WHERE request_id = ? AND settlement_status IN ('pending', 'submitted')`)
+      .run(...params, new Date().toISOString(), requestId);
+    return r.changes === 1;
+  }
+  /** Records a signed settle() transaction before it is broadcast. */
+  recordSettlementTx(requestId: string, txHash: string, rawTx: string): boolean {
+    return this.settlement(requestId, `settlement_status = 'submitted', settlement_tx = ?, settlement_raw_tx = ?`, [txHash, rawTx]);
+  }
+  /** Forgets a recorded transaction that can never be mined (its nonce went to another one). */
+  clearSettlementTx(requestId: string): boolean {
+    return this.settlement(requestId, `settlement_status = 'pending', settlement_tx = NULL, settlement_raw_tx = NULL`, []);
+  }
+  /** Final: the escrow request is settled by `txHash`. */
+  markSettled(requestId: string, txHash: string): boolean {
+    return this.settlement(requestId, `settlement_status = 'settled', settlement_tx = ?, settlement_raw_tx = NULL, settlement_error = NULL`, [txHash]);
+  }
+  /** Final: never to be retried (a named revert, a request that does not match the job). */
+  markSettlementFailed(requestId: string, error: string): boolean {
+    return this.settlement(requestId, `settlement_status = 'failed', settlement_raw_tx = NULL, settlement_error = ?`, [error]);
+  }
+  /** A transient failure: counted and kept for the record; the status stays as it is. */
+  noteSettlementError(requestId: string, error: string): boolean {
+    return this.settlement(requestId, `settlement_error = ?, settlement_attempts = settlement_attempts + 1`, [error]);
+  }
   counts(): Record<ProofStatus, number> {
     const c: Record<ProofStatus, number> = { queued: 0, proving: 0, proved: 0, failed: 0 };
     for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`).all() as { status: ProofStatus; n: number }[]) c[r.status] = r.n;
@@ -127,5 +177,9 @@ export function toProofRecord(r: JobRow): ProofRecord {
   if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);
   if (r.error !== null) rec.error = r.error;
   if (r.proving_ms !== null) rec.provingMs = r.proving_ms;
+  if (r.escrow_request_id !== null) {
+    rec.escrowRequestId = r.escrow_request_id;
+    rec.settlement = { status: r.settlement_status ?? "pending", txHash: r.settlement_tx, error: r.settlement_error };
+  }
   return rec;
 }

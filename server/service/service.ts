@@ -16,6 +16,7 @@ import { loadModels, type LoadedModel } from "./models.ts";
 import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { Watchers } from "./watchers.ts";
+import { startSettlement, settlementEnabled, type Settlement } from "../settlement/index.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
 
 export interface CreateServiceOptions {
@@ -24,6 +25,8 @@ export interface CreateServiceOptions {
 
 export interface Service extends InferenceService {
   readonly config: ServiceConfig;
+  /** Where jobs with an escrowRequestId are settled; undefined when settlement is off. */
+  readonly chain?: { chainId: number; rpcUrl: string; escrow: string; registry: string; operator: string };
 }
 
 /** Proving times kept for stats() (the edges build their histogram from these samples). */
@@ -53,6 +56,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   }
   const watchers = new Watchers();
   const provingSeconds: number[] = [];
+  let settlement: Settlement | undefined;
   const dispatcher = new Dispatcher({
     store,
     pool,
@@ -60,16 +64,44 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     log,
     maxAttempts: cfg.maxAttempts,
     notify: (id) => {
-      if (watchers.has(id)) {
-        const row = store.get(id);
-        if (row) watchers.emit(toProofRecord(row));
-      }
+      const row = watchers.has(id) || settlement ? store.get(id) : undefined;
+      if (row && watchers.has(id)) watchers.emit(toProofRecord(row));
+      // Proved with an escrow request to settle: hand it to the settler.
+      if (row?.status === "proved" && row.settlement_status === "pending") settlement?.settler.enqueue(id);
     },
     onProved: (ms) => {
       provingSeconds.push(ms / 1000);
       if (provingSeconds.length > PROVING_SAMPLES) provingSeconds.shift();
     },
   });
+
+  // Settlement (issue #5): connect, find (or deploy) the models' verifiers, then settle what a
+  // previous run proved but did not finish settling.
+  const uniqueModels = [...new Set(models.values())];
+  if (settlementEnabled(cfg.chain)) {
+    try {
+      settlement = await startSettlement(cfg.chain, {
+        store, log, models: uniqueModels,
+        notify: (id) => {
+          if (!watchers.has(id)) return;
+          const row = store.get(id);
+          if (row) watchers.emit(toProofRecord(row));
+        },
+      });
+    } catch (e) {
+      await pool.destroy();
+      store.close();
+      throw e;
+    }
+    for (const m of uniqueModels) {
+      const v = settlement.verifiers.get(m.info.id);
+      if (v) m.info.verifierAddress = v;
+    }
+    const n = settlement.settler.resume();
+    if (n) log.info(`settlement: ${n} proved job(s) resumed`);
+  } else if (cfg.chain.mode !== "off") {
+    log.info(`settlement off: options.chain.mode is ${cfg.chain.mode} but chain.rpcUrl, chain.privateKey and chain.escrow are not all set`);
+  }
 
   // A crash (or a close past its timeout) left these `proving`: prove them again, then resume.
   const recovered = store.recover();
@@ -84,7 +116,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   let closing = false;
   const waiters = new Set<(e: Error) => void>(); // pending waitForProof calls, released by close()
   let reserved = 0; // admitted requests not yet stored (they count toward the queue limit)
-  const modelList = [...new Set(models.values())].map((m) => m.info);
+  const modelList = uniqueModels.map((m) => m.info);
 
   const open = () => {
     if (closing) throw new ServiceError("UNAVAILABLE", "the service is shutting down", undefined, 1);
@@ -108,6 +140,10 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
   const service: Service = {
     config: cfg,
+    chain: settlement && {
+      chainId: settlement.chainId, rpcUrl: cfg.chain.rpcUrl, escrow: settlement.client.address,
+      registry: settlement.registry, operator: settlement.client.wallet.address,
+    },
     listModels: () => modelList,
     getModel: (idOrName) => model(idOrName).info,
     getVkey: (idOrName) => model(idOrName).vkey,
@@ -116,6 +152,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       open();
       const m = model(idOrName);
       const x = toInt8Input(input, { shape: m.info.input.shape, shift: m.info.input.shift });
+      const escrowRequestId = checkEscrowRequestId(input.escrowRequestId, m, settlement !== undefined, store);
       // Admission before any work or storage: a slot is reserved across the awaits below, so
       // concurrent requests cannot overshoot the limit.
       const depth = active();
@@ -132,11 +169,12 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         const salt = m.info.visibility.output === "hashed" ? BigInt("0x" + randomBytes(31).toString("hex")).toString() : undefined;
         open();
         const requestId = randomUUID();
-        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt });
+        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId });
         reserved--;
         dispatcher.enqueue(requestId);
         const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
         if (commitment !== undefined) r.inputCommitment = commitment;
+        if (escrowRequestId !== undefined) r.escrowRequestId = escrowRequestId;
         return r;
       } catch (e) {
         reserved = Math.max(0, reserved - 1);
@@ -209,6 +247,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       closing = true;
       const left = await dispatcher.stop(cfg.shutdownTimeoutMs);
       if (left) log.warn(`closing: ${left} proof(s) still running after ${cfg.shutdownTimeoutMs} ms; left for the next start`);
+      // A settlement waiting for its receipt is abandoned: its hash is recorded, the next start checks it.
+      await settlement?.close();
       await pool.destroy();
       store.close();
       // Whoever still waits gets an answer now rather than at their timeout; the proof itself
@@ -218,4 +258,25 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     },
   };
   return service;
+}
+
+/**
+ * The escrow request id of an infer call, as a canonical decimal string; undefined when none.
+ * Refused: a malformed id, a model without an input commitment (the escrow binds the request
+ * to one), no chain configured, or an escrow request another live job already holds.
+ */
+function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, store: JobStore): string | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const bad = (msg: string): never => {
+    throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: ${msg}`, "escrowRequestId");
+  };
+  let id: bigint | undefined;
+  if (typeof v === "string" && /^[0-9]{1,78}$/.test(v)) id = BigInt(v);
+  else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
+  if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
+  if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
+  if (m.info.visibility.input !== "hashed") bad(`model ${m.info.name} has a public input, so no escrow request can be bound to it (the escrow needs an input commitment)`);
+  const other = store.jobForEscrowRequest(id.toString());
+  if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
+  return id.toString();
 }

@@ -27,6 +27,11 @@ export interface InferInput {
   kind: "float" | "int8";
   /** Flat or nested (the shape is checked against the model's input shape). */
   values: unknown;
+  /**
+   * An InferenceEscrow request id (decimal string or non-negative integer): once proved, the
+   * proof settles it on the configured chain (issue #5). Needs a model with a hashed input.
+   */
+  escrowRequestId?: unknown;
 }
 
 export interface InferResult {
@@ -35,7 +40,20 @@ export interface InferResult {
   /** The model's output, exactly what the proof will carry. */
   output: number[];
   inputCommitment?: string;
+  /** The escrow request this inference settles, as given. */
+  escrowRequestId?: string;
   proof: { status: ProofStatus };
+}
+
+/**
+ * Settlement of the escrow request a job references: pending (until proved, or between
+ * retries) → submitted (txHash recorded, awaiting its receipt) → settled | failed (final).
+ * `error` is the last transient error while pending/submitted, the reason once failed.
+ */
+export interface SettlementRecord {
+  status: "pending" | "submitted" | "settled" | "failed";
+  txHash: string | null;
+  error: string | null;
 }
 
 export interface ProofRecord {
@@ -52,6 +70,8 @@ export interface ProofRecord {
   createdAt: string;
   updatedAt: string;
   provingMs?: number;
+  escrowRequestId?: string;
+  settlement?: SettlementRecord;
 }
 
 export type ServiceErrorCode =

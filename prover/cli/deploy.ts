@@ -1,0 +1,58 @@
+/** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
+import { openModelDir } from "../model-dir.ts";
+import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
+import { deployModel } from "../../verifier-contracts/deploy-model.ts";
+import { progress, UsageError, type Command } from "./args.ts";
+import { setupFiles } from "./artifacts.ts";
+import { address, connect, needCode, privateKey, revertMessage, rpcUrl } from "./chain-args.ts";
+
+export const deploy: Command = {
+  name: "deploy",
+  summary: "deploy a model's verifier and register it (and the contracts)",
+  usage: `usage: zkinfer deploy <model> --rpc <url> --key <hex> [--registry <address>] [--metadata <uri>]
+
+  --rpc       JSON-RPC endpoint of the chain (http://, https://, ws://, wss://)
+  --key       private key of the deployer; with --registry it must own the registry
+  --registry  an existing ModelRegistry; without it, ModelRegistry, InferenceEscrow and
+              ProvenOracle are deployed first (the deployer owns the registry)
+  --metadata  the model's metadata URI in the registry (default: zkinfer:<model name>)
+
+Prints JSON: chainId, modelId, verifier, registered (false when the registry already had the
+model id: versions are new ids, never overwritten), and the contract addresses.`,
+  options: { rpc: { type: "string" }, key: { type: "string" }, registry: { type: "string" }, metadata: { type: "string" } },
+  async run([model], v) {
+    if (!model) throw new UsageError("missing <model> (a model folder name or path)");
+    const url = rpcUrl(v.rpc);
+    const key = privateKey(v.key);
+    const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
+    const m = openModelDir(model);
+    const { zkey } = setupFiles(m);
+    const { wallet, provider, chainId } = await connect(url, key);
+    try {
+      const artifacts = compileZkinfer();
+      let addresses: { registry: string; escrow?: string; oracle?: string };
+      if (registryArg) {
+        await needCode(provider, "registry", registryArg, "ModelRegistry");
+        addresses = { registry: registryArg };
+      } else {
+        progress.info("deploying ModelRegistry, InferenceEscrow, ProvenOracle ...");
+        addresses = (await deployZkinfer(wallet, { artifacts })).addresses;
+      }
+      const registry = attachContract(artifacts, "ModelRegistry", addresses.registry, wallet);
+      progress.info(`deploying the verifier of ${m.manifest.name} and registering it ...`);
+      let r;
+      try {
+        r = await deployModel(wallet, registry, { manifest: m.manifest, zkeyPath: zkey, metadataURI: (v.metadata as string | undefined) ?? `zkinfer:${m.manifest.name}` });
+      } catch (e) {
+        const msg = revertMessage(registry, e, { NotOwner: "--key", ModelAlreadyRegistered: "<model>" });
+        if (msg) throw new UsageError(msg);
+        throw e;
+      }
+      const out = { model: m.manifest.name, chainId, modelId: r.modelId, verifier: r.verifier, registered: r.registered, ...addresses, ...(r.txHash ? { txHash: r.txHash } : {}) };
+      process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+      return 0;
+    } finally {
+      provider.destroy();
+    }
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * Settlement wired to a chain: connects to chain.rpcUrl with chain.privateKey, checks that
+ * chain.escrow is an InferenceEscrow, reads each served model's verifier from the escrow's
+ * registry (deploying and registering missing ones when chain.registerModels is on), and
+ * returns the Settler the service feeds with proved jobs.
+ */
+import { Contract, JsonRpcProvider, Network, Wallet } from "ethers";
+import { compileZkinfer } from "../../verifier-contracts/contracts.ts";
+import { deployModel, registeredVerifier } from "../../verifier-contracts/deploy-model.ts";
+import type { ChainConfig } from "../config/index.ts";
+import type { JobStore } from "../jobs/index.ts";
+import type { LoadedModel } from "../service/models.ts";
+import type { ServiceLogger } from "../service/logger.ts";
+import { SettlementError } from "./errors.ts";
+import { EscrowClient } from "./escrow.ts";
+import { Settler } from "./settler.ts";
+
+export interface Settlement {
+  settler: Settler;
+  client: EscrowClient;
+  chainId: number;
+  registry: string;
+  /** model id (hex, as in the manifest) → verifier address, for the models the registry has. */
+  verifiers: Map<string, string>;
+  /** Stops the settler and closes the connection. */
+  close(): Promise<void>;
+}
+
+export interface SettlementDeps {
+  store: JobStore;
+  models: LoadedModel[];
+  log: ServiceLogger;
+  notify(requestId: string): void;
+}
+
+/** True when the config names a chain to settle on (a "local" chain has its fields filled in by npm start). */
+export function settlementEnabled(chain: ChainConfig): boolean {
+  return chain.mode !== "off" && chain.rpcUrl !== "" && chain.privateKey !== "" && chain.escrow !== "";
+}
+
+export async function startSettlement(chain: ChainConfig, deps: SettlementDeps): Promise<Settlement> {
+  const { log } = deps;
+  // Learn the chain id once, then keep it static: ethers would otherwise re-probe the network
+  // on every request and turn an RPC outage into "network changed" errors.
+  const probe = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+  let chainId: number;
+  try {
+    chainId = Number((await probe.getNetwork()).chainId);
+  } catch (e) {
+    throw new SettlementError(`options.chain.rpcUrl: cannot reach ${chain.rpcUrl}: ${(e as Error).message.split("\n")[0]}`, true);
+  } finally {
+    probe.destroy();
+  }
+  // cacheTimeout -1: no 250 ms answer cache, so a nonce or a receipt is never read stale.
+  const provider = new JsonRpcProvider(chain.rpcUrl, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1, pollingInterval: 100 });
+  try {
+    const wallet = new Wallet(chain.privateKey, provider);
+    const artifacts = compileZkinfer();
+    if ((await provider.getCode(chain.escrow)) === "0x") {
+      throw new SettlementError(`options.chain.escrow: no contract at ${chain.escrow} on chain ${chainId} (${chain.rpcUrl})`, true);
+    }
+    const client = new EscrowClient(chain.escrow, artifacts.InferenceEscrow.abi, wallet, provider);
+    let registryAddress: string;
+    try {
+      registryAddress = String(await client.escrow.getFunction("registry")());
+    } catch (e) {
+      throw new SettlementError(`options.chain.escrow: ${chain.escrow} does not answer registry(); is it an InferenceEscrow? (${(e as Error).message.split("\n")[0]})`, true);
+    }
+    const registry = new Contract(registryAddress, artifacts.ModelRegistry.abi as never[], wallet);
+    const verifiers = new Map<string, string>();
+    for (const m of deps.models) {
+      const id = `0x${m.info.id}`;
+      let verifier = await registeredVerifier(registry, id);
+      if (!verifier && chain.registerModels) {
+        const t0 = Date.now();
+        const r = await deployModel(wallet, registry, { manifest: m.dir.manifest, zkeyPath: m.zkeyPath, metadataURI: `zkinfer:${m.info.name}` });
+        verifier = r.verifier;
+        log.info(`model ${m.info.name}: verifier ${verifier} deployed and registered in ${Date.now() - t0} ms`);
+      }
+      if (verifier) verifiers.set(m.info.id, verifier);
+      else log.warn(`model ${m.info.name}: not in registry ${registryAddress}; escrow requests for it cannot be opened (run: zkinfer deploy ${m.info.name})`);
+    }
+    const settler = new Settler({ store: deps.store, client, log, chain, notify: deps.notify });
+    log.info(`settlement on chain ${chainId} (${chain.rpcUrl}): escrow ${chain.escrow}, registry ${registryAddress}, operator ${wallet.address}`);
+    return {
+      settler, client, chainId, registry: registryAddress, verifiers,
+      async close() {
+        await settler.stop();
+        provider.destroy();
+      },
+    };
+  } catch (e) {
+    provider.destroy();
+    throw e;
+  }
+}

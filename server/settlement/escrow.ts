@@ -1,0 +1,67 @@
+/**
+ * The operator's view of one InferenceEscrow (ethers v6): read a request, find the
+ * transaction that settled it, and sign a settle() transaction without sending it, so its
+ * hash can be recorded first.
+ */
+import { Contract, Transaction, type JsonRpcProvider, type Wallet } from "ethers";
+import { settleArgs } from "../../verifier-contracts/contracts.ts";
+import type { Groth16Proof } from "../../prover/snarkjs.ts";
+
+/** IInferenceEscrow.Status, in declaration order. */
+const STATUS = ["None", "Open", "Settled", "Refunded"] as const;
+export type EscrowRequestStatus = (typeof STATUS)[number];
+
+export interface EscrowRequestView {
+  status: EscrowRequestStatus;
+  /** bytes32, 0x-prefixed lower-case hex; zero once settled or refunded. */
+  modelId: string;
+  inputCommitment: bigint;
+  deadline: bigint;
+  operator: string;
+  price: bigint;
+}
+
+export interface SignedTx {
+  hash: string;
+  raw: string;
+}
+
+export class EscrowClient {
+  readonly escrow: Contract;
+
+  constructor(readonly address: string, abi: unknown[], readonly wallet: Wallet, readonly provider: JsonRpcProvider) {
+    this.escrow = new Contract(address, abi as never[], wallet);
+  }
+
+  async request(id: bigint): Promise<EscrowRequestView> {
+    const r = await this.escrow.getFunction("request")(id);
+    return {
+      status: STATUS[Number(r.status)] ?? "None",
+      modelId: String(r.modelId).toLowerCase(),
+      inputCommitment: BigInt(r.inputCommitment),
+      deadline: BigInt(r.deadline),
+      operator: String(r.operator),
+      price: BigInt(r.price),
+    };
+  }
+
+  /** The hash of the transaction that emitted RequestSettled(id), if any. */
+  async settledBy(id: bigint): Promise<string | undefined> {
+    const logs = await this.escrow.queryFilter(this.escrow.filters.RequestSettled(id), 0, "latest");
+    return logs[0]?.transactionHash;
+  }
+
+  /**
+   * settle(id, proof, publicSignals) signed with the next pending nonce. The gas estimate runs
+   * the call first, so a request that cannot settle (a named revert) fails here, before any
+   * transaction exists.
+   */
+  async signSettle(id: bigint, proof: Groth16Proof, publicSignals: string[]): Promise<SignedTx> {
+    const data = this.escrow.interface.encodeFunctionData("settle", [id, ...settleArgs(proof, publicSignals)]);
+    const gas = await this.provider.estimateGas({ from: this.wallet.address, to: this.address, data });
+    // Headroom: the estimate is exact for the current state; a cold slot elsewhere costs more.
+    const tx = await this.wallet.populateTransaction({ to: this.address, data, gasLimit: (gas * 12n) / 10n });
+    const raw = await this.wallet.signTransaction(tx);
+    return { raw, hash: Transaction.from(raw).hash! };
+  }
+}
