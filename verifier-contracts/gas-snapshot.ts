@@ -1,72 +1,139 @@
 /**
  * Writes snapshots/gas.json and snapshots/gas.md: the gas of the zkinfer contracts with real
- * digits-mlp proofs on a local Hardhat node. Run: `npx tsx verifier-contracts/gas-snapshot.ts`.
+ * digits-mlp proofs on a local Hardhat node, for two public-signal layouts of the model (the
+ * committed default, and the same ONNX compiled with its output hashed).
+ * Run: `npx tsx verifier-contracts/gas-snapshot.ts`.
  * The contract test test/contracts-gas.test.ts fails when a figure drifts from the snapshot.
  */
 import { writeFileSync } from "node:fs";
-import { Wallet } from "ethers";
+import { Wallet, type JsonRpcProvider } from "ethers";
 import { startLocalChain } from "./local-chain.ts";
-import { compileZkinfer, ZKINFER_OPTIMIZER_RUNS } from "./contracts.ts";
-import { proveModelInputs } from "./model-proofs.ts";
-import { GAS_LABELS, GAS_SNAPSHOT_PATH, measureGas, writeGasSnapshot, type GasKey, type GasSnapshot } from "./gas.ts";
+import { compileZkinfer, ZKINFER_OPTIMIZER_RUNS, type ZkinferArtifacts } from "./contracts.ts";
+import { OUTPUT_HASHED_ID_TAG, proveHashedOutputVariant, proveModelInputs, type HashedOutputProofs, type ModelProofs } from "./model-proofs.ts";
+import {
+  GAS_LABELS, GAS_SNAPSHOT_PATH, SETTLEMENT_KEYS, measureGas, measureSettlement, writeGasSnapshot,
+  type GasFigures, type GasKey, type GasSnapshot, type LayoutSnapshot, type SettlementFigures,
+} from "./gas.ts";
 import { solcVersion } from "./solc.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 
+export const LAYOUT_LABELS = {
+  default: "default layout (11 public signals)",
+  hashedOutput: "hashed output (2 public signals)",
+} as const;
+
 /** Chain and compiler settings the figures depend on. */
-export async function gasSettings(clientVersion: string, nPublic: number): Promise<Omit<GasSnapshot, "gas">> {
+export async function gasSettings(clientVersion: string): Promise<Omit<GasSnapshot, "layouts">> {
   return {
     solc: solcVersion(),
     optimizerRuns: ZKINFER_OPTIMIZER_RUNS,
     evmVersion: "cancun",
     chain: `${clientVersion} (hardhat node, default hardfork, automine)`,
     model: "digits-mlp",
-    nPublic,
   };
 }
+
+/** The inputs both the script and the test prove: the first 4 test digits. */
+export function gasSamples(): number[][] {
+  return splitDigits(loadDigits()).test.slice(0, 4).map((s) => s.pixels);
+}
+
+export interface MeasuredLayouts {
+  models: { default: ModelProofs; hashedOutput: HashedOutputProofs };
+  gas: { default: GasFigures; hashedOutput: SettlementFigures };
+}
+
+/** Proves both layouts and measures them on `provider` (fresh deployments for each). */
+export async function measureLayouts(provider: JsonRpcProvider, privateKeys: string[], artifacts: ZkinferArtifacts, samples = gasSamples()): Promise<MeasuredLayouts> {
+  const [deployer, client, operator] = privateKeys.map((k) => new Wallet(k, provider));
+  const signers = { provider, deployer: deployer!, client: client!, operator: operator!, artifacts };
+  const def = await proveModelInputs("digits-mlp", samples);
+  const hashed = await proveHashedOutputVariant("digits-mlp", samples.slice(0, 1));
+  return {
+    models: { default: def, hashedOutput: hashed },
+    gas: {
+      default: await measureGas({ ...signers, model: def }),
+      hashedOutput: await measureSettlement({ ...signers, model: hashed }),
+    },
+  };
+}
+
+function layout<F>(label: string, m: ModelProofs, modelIdRule: string, gas: F): LayoutSnapshot<F> {
+  const { modelId, publicSignals } = m.model.manifest;
+  return { label, modelId, modelIdRule, nPublic: publicSignals.length, publicSignals, gas };
+}
+
+const n = (v: number) => v.toLocaleString("en-US");
 
 async function main() {
   const chain = await startLocalChain();
   try {
-    const samples = splitDigits(loadDigits()).test.slice(0, 4).map((s) => s.pixels);
-    const model = await proveModelInputs("digits-mlp", samples);
-    const [deployer, client, operator] = chain.privateKeys.map((k) => new Wallet(k, chain.provider));
-    const gas = await measureGas({ provider: chain.provider, deployer: deployer!, client: client!, operator: operator!, artifacts: compileZkinfer({ withTestContracts: true }), model });
-    const snap: GasSnapshot = { ...(await gasSettings(await chain.provider.send("web3_clientVersion", []), model.model.manifest.publicSignals.length)), gas };
+    const { models, gas } = await measureLayouts(chain.provider, chain.privateKeys, compileZkinfer({ withTestContracts: true }));
+    const snap: GasSnapshot = {
+      ...(await gasSettings(await chain.provider.send("web3_clientVersion", []))),
+      layouts: {
+        default: layout(LAYOUT_LABELS.default, models.default, "sha256(model.int8.onnx) (the committed manifest's modelId)", gas.default),
+        hashedOutput: layout(LAYOUT_LABELS.hashedOutput, models.hashedOutput, `sha256(model.int8.onnx bytes || utf8 "${OUTPUT_HASHED_ID_TAG}")`, gas.hashedOutput),
+      },
+    };
     writeGasSnapshot(snap);
-    const rows = (Object.keys(GAS_LABELS) as GasKey[]).map((k) => `| \`${k}\` | ${gas[k].toLocaleString("en-US")} | ${GAS_LABELS[k]} |`);
+    const d = gas.default;
+    const h = gas.hashedOutput;
+    const rows = (Object.keys(GAS_LABELS) as GasKey[]).map((k) => {
+      const hv = (SETTLEMENT_KEYS as readonly GasKey[]).includes(k) ? n(h[k as keyof SettlementFigures]) : "";
+      return `| \`${k}\` | ${n(d[k])} | ${hv} | ${GAS_LABELS[k]} |`;
+    });
+    const { default: dl, hashedOutput: hl } = snap.layouts;
     const md = [
       "# Gas snapshot",
       "",
       "Written by `npx tsx verifier-contracts/gas-snapshot.ts`; `test/contracts-gas.test.ts` fails when a",
-      "figure moves by more than max(1 %, 1,000 gas). Regenerate after an intended change and commit both files.",
+      "figure (of either layout) moves by more than max(1 %, 1,000 gas). Regenerate after an intended change",
+      "and commit both files.",
       "",
       `- solc ${snap.solc}, optimizer on, runs ${snap.optimizerRuns}, evmVersion ${snap.evmVersion}`,
       `- chain: ${snap.chain}, chain id ${chain.chainId}`,
-      `- model: ${snap.model} (${snap.nPublic} public signals: input commitment + 10 logits), real Groth16 proofs (development setup)`,
+      `- model: ${snap.model}, real Groth16 proofs (development setup), in two public-signal layouts:`,
+      `  - **${dl.label}**: the committed circuit, public signals inputCommitment + out[0..9];`,
+      `    model id ${dl.modelIdRule}. Full scenario.`,
+      `  - **${hl.label}**: the same ONNX compiled with visibility \`{ output: "hashed" }\` (built under`,
+      "    build/model-variants/, its own development setup), public signals [inputCommitment, outputCommitment],",
+      "    one proof with a random salt; model id " + hl.modelIdRule + ",",
+      "    since the registry needs a new id per verifier. Verifier, registration and one ETH settlement.",
+      "- each layout runs on fresh deployments (registry, escrow, oracle), so the figures compare like for like",
       "- figures are receipts' gasUsed (after refunds) unless the row says otherwise",
       "",
-      "| figure | gas | what |",
-      "| --- | ---: | --- |",
+      `| figure | ${dl.label} | ${hl.label} | what |`,
+      "| --- | ---: | ---: | --- |",
       ...rows,
       "",
       "## Where a settlement's gas goes (goal: under 300,000)",
       "",
-      `settle (ETH) is ${gas.settleEth.toLocaleString("en-US")} gas. Of it:`,
+      `With the ${dl.label}, settle (ETH) is ${n(d.settleEth)} gas. Of it:`,
       "",
       "- 21,000 transaction base and about 10,600 of calldata (708 bytes: id, 8 proof words, 11 signals);",
-      `- ${gas.verifyProofInContract.toLocaleString("en-US")} for the verifier call, of which 248,650 are the BN254 precompiles`,
+      `- ${n(d.verifyProofInContract)} for the verifier call, of which 248,650 are the BN254 precompiles`,
       "  (11 ecMul x 6,000 + 11 ecAdd x 150 + pairing 45,000 + 4 x 34,000) and 2,600 the cold verifier account;",
       "- about 22,100 for the used-proof record (a fresh storage slot), about 9,300 for the ETH payout",
       "  (value call to a cold account), and a few thousand for the request (7 cold reads, 6 slots cleared",
       "  for a 28,800 refund, status write) and the event.",
       "",
-      "The verifier alone, sent as a transaction, is already ~285,000: the goal leaves ~15,000 for",
-      "everything else, less than one fresh storage slot plus one value transfer. Without the",
-      "used-proof record a settlement would be ~309,000. The lever that does reach the goal is the",
-      "number of public signals: each costs an ecMul (6,000) + ecAdd (150) + ~520 of calldata. With",
-      "the outputs hashed (2 public signals: input and output commitments) verification is ~60,000",
-      "cheaper and a settlement would be ~270,000 (estimate, not measured here).",
+      `The verifier alone, sent as a transaction, is already ${n(d.verifyProofTx)}: the goal leaves ~15,000 for`,
+      "everything else, less than one fresh storage slot plus one value transfer. The lever that reaches the",
+      "goal is the number of public signals: each costs an ecMul (6,000) + ecAdd (150) + ~520 of calldata.",
+      "",
+      `Measured with the ${hl.label}: settle (ETH) is ${n(h.settleEth)} gas (${n(d.settleEth - h.settleEth)} less),`,
+      `verifyProof as a transaction ${n(h.verifyProofTx)} (${n(d.verifyProofTx - h.verifyProofTx)} less), the verifier call inside the`,
+      `escrow ${n(h.verifyProofInContract)} (${n(d.verifyProofInContract - h.verifyProofInContract)} less), so a settlement is ${h.settleEth < 300_000 ? "under" : "still over"} the 300,000 goal.`,
+      `The verifier's deployment is ${n(h.deployVerifier)} instead of ${n(d.deployVerifier)} (fewer IC points in its code).`,
+      "",
+      "The trade-off: with the output hashed the chain no longer sees the logits, only a Poseidon commitment",
+      "to them under a private salt. The escrow needs only the input commitment (what the client asked for),",
+      "so settle() works unchanged; the client learns the output off chain, with the salt, from the operator,",
+      "and checks it against the proof's outputCommitment (`outputCommitment(outputs, salt)` in",
+      "prover/commitment.ts). Contracts that act on the output itself (ProvenOracle, a lending pool reading",
+      "a score) need the default layout, whose outputs are public signals.",
       "",
     ].join("\n");
     writeFileSync(GAS_SNAPSHOT_PATH.replace(/\.json$/, ".md"), md);

@@ -1,6 +1,9 @@
 /**
  * Gas of the zkinfer contracts on a real local chain, as one scenario shared by the snapshot
  * script (gas-snapshot.ts writes snapshots/gas.json) and the test that compares against it.
+ * Two public-signal layouts of the same model are measured: the committed default (input
+ * commitment + public outputs; the full scenario, measureGas) and the output hashed (input and
+ * output commitments; verifier, registration and one ETH settlement, measureSettlement).
  * Every figure is a mined receipt's gasUsed (refunds included), except the verifier ones:
  * `verifyProofTx` is eth_estimateGas of a direct call (21,000 base and calldata included) and
  * `verifyProofInContract` is gasleft() around the generic call inside a contract.
@@ -16,6 +19,7 @@ export const GAS_SNAPSHOT_PATH = fileURLToPath(new URL("./snapshots/gas.json", i
 
 /** What a measurement means; the snapshot's .md repeats these. */
 export const GAS_LABELS = {
+  deployVerifier: "deploying the model's Groth16Verifier (creation transaction)",
   verifyProofTx: "verifyProof called directly, eth_estimateGas (21,000 base + calldata + verifier)",
   verifyProofInContract: "generic verifier call inside a contract (encode + staticcall), gasleft() delta",
   register: "ModelRegistry.register (record + metadata URI)",
@@ -31,14 +35,34 @@ export const GAS_LABELS = {
 export type GasKey = keyof typeof GAS_LABELS;
 export type GasFigures = Record<GasKey, number>;
 
+/** The figures measured for every layout: one model's verifier, registration and one ETH settlement. */
+export const SETTLEMENT_KEYS = ["deployVerifier", "register", "verifyProofTx", "verifyProofInContract", "openRequestEth", "settleEth"] as const satisfies readonly GasKey[];
+export type SettlementKey = (typeof SETTLEMENT_KEYS)[number];
+export type SettlementFigures = Record<SettlementKey, number>;
+
+/** One public-signal layout of the model in the snapshot. */
+export interface LayoutSnapshot<F> {
+  label: string;
+  /** bytes32 registered for it (hex, no 0x) and how it is derived. */
+  modelId: string;
+  modelIdRule: string;
+  nPublic: number;
+  publicSignals: string[];
+  gas: F;
+}
+
 export interface GasSnapshot {
   solc: string;
   optimizerRuns: number;
   evmVersion: string;
   chain: string;
   model: string;
-  nPublic: number;
-  gas: GasFigures;
+  layouts: {
+    /** The committed model: input commitment + 10 public logits. Full scenario. */
+    default: LayoutSnapshot<GasFigures>;
+    /** The same ONNX compiled with visibility output "hashed": input and output commitments. */
+    hashedOutput: LayoutSnapshot<SettlementFigures>;
+  };
 }
 
 export interface GasScenario {
@@ -56,16 +80,23 @@ async function mined(tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>
   return (await tx).wait();
 }
 
-/** Runs the scenario on fresh deployments and returns the figures. Advances the chain's clock. */
-export async function measureGas(s: GasScenario): Promise<GasFigures> {
-  const { model, artifacts, provider } = s;
-  if (model.proofs.length < 4) throw new Error("measureGas needs at least 4 proofs");
-  const [p0, p1, p2, p3] = model.proofs;
+type Proof = ModelProofs["proofs"][number];
+
+/**
+ * The part of the scenario every layout shares, on fresh deployments: deploy the model's
+ * verifier, register it, verify `p0` directly and through the probe, open an ETH request for
+ * it and settle it. Returns the figures and what the rest of the full scenario builds on.
+ */
+async function measureSettlementWith(s: Omit<GasScenario, "model">, model: ModelProofs, p0: Proof) {
+  const { artifacts, provider } = s;
   const verifier = await deployVerifier(s.deployer, model.verifierSol);
   const verifierAddress = await verifier.getAddress();
-  const { registry, escrow, oracle } = await deployZkinfer(s.deployer, { artifacts });
+  const deployReceipt = await verifier.deploymentTransaction()!.wait();
+  const deployment = await deployZkinfer(s.deployer, { artifacts });
+  const { registry, escrow } = deployment;
   const reg = registrationFromManifest(model.model.manifest);
-  const g = {} as GasFigures;
+  const g = {} as SettlementFigures;
+  g.deployVerifier = used(deployReceipt);
 
   g.register = used(await registerModel(registry, model.model.manifest, verifierAddress, "ipfs://zkinfer/gas-snapshot"));
   g.verifyProofTx = Number(await estimateVerifyGas(verifier, groth16Calldata(p0.proof, p0.publicSignals)));
@@ -79,8 +110,8 @@ export async function measureGas(s: GasScenario): Promise<GasFigures> {
   const asClient = escrow.connect(s.client) as Contract;
   const asOperator = escrow.connect(s.operator) as Contract;
   const deadline = async (secs: number) => BigInt((await provider.getBlock("latest"))!.timestamp + secs);
-  const commit = (p: typeof p0) => BigInt(p.publicSignals[0]);
-  const open = async (p: typeof p0, secs = 3600) => {
+  const commit = (p: Proof) => BigInt(p.publicSignals[reg.commitmentIndex]);
+  const open = async (p: Proof, secs = 3600) => {
     const r = await mined(asClient.getFunction("openRequest")(reg.modelId, commit(p), operator, await deadline(secs), { value: 10n ** 15n }));
     return { gas: used(r), id: (await escrow.getFunction("nextRequestId")()) - 1n };
   };
@@ -88,13 +119,34 @@ export async function measureGas(s: GasScenario): Promise<GasFigures> {
   const eth = await open(p0);
   g.openRequestEth = eth.gas;
   g.settleEth = used(await mined(asOperator.getFunction("settle")(eth.id, ...settleArgs(p0.proof, p0.publicSignals))));
+  return { g, deployment, reg, operator, asClient, asOperator, deadline, commit, open };
+}
+
+/**
+ * A model layout's settlement figures alone (SETTLEMENT_KEYS), with its first proof, on fresh
+ * deployments: what the snapshot records for the hashed-output variant.
+ */
+export async function measureSettlement(s: GasScenario): Promise<SettlementFigures> {
+  const p0 = s.model.proofs[0];
+  if (!p0) throw new Error("measureSettlement needs a proof");
+  return (await measureSettlementWith(s, s.model, p0)).g;
+}
+
+/** Runs the scenario on fresh deployments and returns the figures. Advances the chain's clock. */
+export async function measureGas(s: GasScenario): Promise<GasFigures> {
+  const { model, artifacts, provider } = s;
+  if (model.proofs.length < 4) throw new Error("measureGas needs at least 4 proofs");
+  const [p0, p1, p2, p3] = model.proofs as [Proof, Proof, Proof, Proof];
+  const base = await measureSettlementWith(s, model, p0);
+  const { deployment: { escrow, oracle }, reg, operator, asClient, asOperator, deadline, commit, open } = base;
+  const g = base.g as GasFigures;
 
   const token = await deployContract(s.deployer, artifacts, "TestERC20");
   const tokenAddress = await token.getAddress();
   await mined((token.connect(s.client) as Contract).getFunction("mint")(await s.client.getAddress(), 10n ** 21n));
   await mined(token.getFunction("mint")(operator, 1n));
   await mined((token.connect(s.client) as Contract).getFunction("approve")(await escrow.getAddress(), MaxUint256));
-  const openToken = async (p: typeof p0) =>
+  const openToken = async (p: Proof) =>
     mined(asClient.getFunction("openRequestWithToken")(reg.modelId, commit(p), operator, await deadline(3600), tokenAddress, 10n ** 18n));
   await openToken(p1); // warm-up: the escrow's token balance becomes non-zero
   g.openRequestErc20 = used(await openToken(p1));
@@ -122,11 +174,13 @@ export function writeGasSnapshot(snap: GasSnapshot, file = GAS_SNAPSHOT_PATH): v
 
 /**
  * Figures that moved past the tolerance: max(relative * snapshot, absolute) gas. Proofs are
- * randomised, so calldata (zero vs non-zero bytes) moves a few hundred gas between runs.
+ * randomised, so calldata (zero vs non-zero bytes) moves a few hundred gas between runs. Every
+ * key of either side is compared, so a figure missing on one side is reported.
  */
-export function compareGas(current: GasFigures, snapshot: GasFigures, relative = 0.01, absolute = 1_000): string[] {
+export function compareGas<K extends string>(current: Record<K, number>, snapshot: Record<K, number>, relative = 0.01, absolute = 1_000): string[] {
   const out: string[] = [];
-  for (const k of Object.keys(GAS_LABELS) as GasKey[]) {
+  const keys = [...new Set([...Object.keys(snapshot), ...Object.keys(current)])] as K[];
+  for (const k of keys) {
     const was = snapshot[k];
     const now = current[k];
     if (was === undefined || now === undefined) { out.push(`${k}: missing (${was} -> ${now})`); continue; }
