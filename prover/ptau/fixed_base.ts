@@ -30,7 +30,9 @@ type WasmFn = (...args: number[]) => number;
 
 /** Grows wasm memory for our tables, keeping ffjavascript's cached views valid. */
 function reserve(tm: WasmTm, bytes: number): number {
-  const slack = 1 << 20; // batchToAffine uses scratch space above the free pointer
+  // batchToAffine uses scratch space above the free pointer, proportional to its batch: a
+  // 2^14-entry G2 window table needs over 2 MB of it (1 MB overran at 2^17 and up).
+  const slack = 32 << 20;
   const needed = tm.u32[0] + bytes + slack + 64;
   const have = tm.memory.buffer.byteLength;
   if (needed > have) {
