@@ -133,6 +133,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
         modelId: result.modelId,
         output: result.output,
         inputCommitment: result.inputCommitment ?? "",
+        outputSalt: result.outputSalt ?? "",
         escrowRequestId: result.escrowRequestId ?? "",
         proof: record ? proofMessage(record) : { requestId: result.requestId, modelId: result.modelId, status: statusEnum(result.proof.status), output: result.output, inputCommitment: result.inputCommitment ?? "" },
       };

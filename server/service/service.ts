@@ -174,6 +174,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         dispatcher.enqueue(requestId);
         const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
         if (commitment !== undefined) r.inputCommitment = commitment;
+        if (salt !== undefined) r.outputSalt = salt;
         if (escrowRequestId !== undefined) r.escrowRequestId = escrowRequestId;
         return r;
       } catch (e) {

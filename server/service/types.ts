@@ -40,6 +40,11 @@ export interface InferResult {
   /** The model's output, exactly what the proof will carry. */
   output: number[];
   inputCommitment?: string;
+  /**
+   * Hashed-output models: the random salt of the output commitment (decimal). With it the
+   * client checks the output against the proof's outputCommitment (prover/commitment.ts).
+   */
+  outputSalt?: string;
   /** The escrow request this inference settles, as given. */
   escrowRequestId?: string;
   proof: { status: ProofStatus };
@@ -62,6 +67,8 @@ export interface ProofRecord {
   status: ProofStatus;
   output: number[];
   inputCommitment?: string;
+  /** Hashed-output models: the output commitment's salt (decimal), see InferResult. */
+  outputSalt?: string;
   proof?: unknown;
   publicSignals?: string[];
   /** verifyProof arguments for the Solidity verifier: [pA, pB, pC, pubSignals] as decimal strings. */

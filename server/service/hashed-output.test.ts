@@ -1,0 +1,61 @@
+/**
+ * A hashed-output model served end to end: the service hands the client the salt, and the
+ * served output with that salt opens the proof's public output commitment.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileModelFile } from "../../prover/compiler/model.ts";
+import { REPO_ROOT } from "../../prover/circom.ts";
+import { outputCommitment } from "../../prover/commitment.ts";
+import { decodePublicSignals } from "../../prover/prove.ts";
+import { terminateSnarkjsCurves } from "../../prover/snarkjs.ts";
+import { loadDigits, splitDigits } from "../../models/lib/digits.ts";
+import { createService, silentServiceLogger, type Service } from "./index.ts";
+
+// circom only sees files below the repo root, so the variant's circuit is built under build/.
+const modelsDir = path.join(REPO_ROOT, "build", `hashed-output-test-${process.pid}`);
+const dbDir = mkdtempSync(path.join(os.tmpdir(), "zkinfer-hashed-"));
+let service: Service;
+
+beforeAll(async () => {
+  const dir = path.join(modelsDir, "digits-mlp-output-hashed");
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
+  await compileModelFile({
+    name: "digits-mlp-output-hashed",
+    templateName: "DigitsMlpOutputHashed",
+    onnxPath: path.join(dir, "model.int8.onnx"),
+    modelDir: dir,
+    circuitPath: path.join(dir, "circuit.circom"),
+    visibility: { output: "hashed" },
+  });
+  service = await createService(
+    { modelsDir, models: ["digits-mlp-output-hashed"], poolThreads: 1, dbPath: path.join(dbDir, "jobs.sqlite"), chain: { mode: "off" } },
+    { logger: silentServiceLogger },
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await service?.close();
+  await terminateSnarkjsCurves();
+  rmSync(modelsDir, { recursive: true, force: true });
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+describe("a hashed-output model", () => {
+  it("returns the salt that opens the proof's output commitment", async () => {
+    const digit = splitDigits(loadDigits()).test[0];
+    const r = await service.infer("digits-mlp-output-hashed", { kind: "int8", values: digit.pixels });
+    expect(r.outputSalt).toMatch(/^\d+$/);
+    const proved = await service.waitForProof(r.requestId, 120_000);
+    expect(proved.status).toBe("proved");
+    expect(proved.outputSalt).toBe(r.outputSalt);
+    const pub = decodePublicSignals(proved.publicSignals!, service.getModel("digits-mlp-output-hashed").publicSignals);
+    expect(pub.output).toEqual([]);
+    expect(pub.outputCommitment).toBe(await outputCommitment(r.output, BigInt(r.outputSalt!)));
+    expect(pub.outputCommitment).not.toBe(await outputCommitment(r.output.map((v, i) => (i === 0 ? v + 1 : v)), BigInt(r.outputSalt!)));
+    expect(await service.verify("digits-mlp-output-hashed", proved.proof, proved.publicSignals)).toBe(true);
+  }, 120_000);
+});
