@@ -9,6 +9,7 @@
 // (> 20 min at 2^16 on 2 cores), so its timings are also stored step by step in
 // bench/results/ptau.baseline.json: a killed run still leaves its measured steps,
 // and a later plain run folds them into the report.
+import { median } from "./lib/machine.ts";
 import { mkdtemp, rm, readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -24,11 +25,6 @@ interface BaselineStep { step: string; seconds: number }
 interface BaselineResult { power: number; startedAt: string; finished: boolean; steps: BaselineStep[]; totalSeconds?: number }
 interface DevRun { power: number; runsSeconds: number[]; medianSeconds: number; cpuSeconds: number[]; loadAverages: number[]; fileBytes: number }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function machine() {
   const cpus = os.cpus();

@@ -52,11 +52,8 @@ export function forward(layers: Layer[], x: ArrayLike<number>): Float64Array[] {
   return acts;
 }
 
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-}
+/** One argmax for every model in models/: the training library's. */
+export { argmax } from "./nn/net.ts";
 
 export function trainMlp(xs: ArrayLike<number>[], ys: number[], opts: TrainOptions): Layer[] {
   const rng = new Rng(opts.seed);

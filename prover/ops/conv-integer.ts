@@ -8,27 +8,25 @@ import type { Node } from "../onnx/graph.ts";
 import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { input } from "./operands.ts";
-import { nodeRef, wrapInt32 } from "./tensor-util.ts";
+import { nodeRef, opContext, wrapInt32 } from "./tensor-util.ts";
+import { window2d } from "../graph/window.ts";
 
 interface ConvGeom {
   C: number; H: number; W: number; M: number; kH: number; kW: number; group: number;
   sH: number; sW: number; pT: number; pL: number; dH: number; dW: number; oH: number; oW: number;
 }
 
+/** Window geometry (strides, pads or auto_pad, dilations) is the float evaluator's, window2d. */
 export function convGeometry(node: Node, x: number[], w: number[]): ConvGeom {
   if (x.length !== 4 || w.length !== 4 || x[0] !== 1) throw new ProverError(`${nodeRef(node)}: expected x [1, C, H, W] and W [M, C/group, kH, kW], got [${x}] and [${w}]`);
-  const a = node.attrs;
-  const ints = (k: string, d: number[]) => ((a[k] as number[] | undefined) ?? d).map(Number);
-  const [sH, sW] = ints("strides", [1, 1]);
-  const [pT, pL, pB, pR] = ints("pads", [0, 0, 0, 0]);
-  const [dH, dW] = ints("dilations", [1, 1]);
-  const group = Number(a.group ?? 1);
-  if (a.auto_pad !== undefined && a.auto_pad !== "NOTSET") throw new ProverError(`${nodeRef(node)}: auto_pad ${a.auto_pad} is not supported; give explicit pads`);
+  const group = Number(node.attrs.group ?? 1);
   const [, C, H, W] = x, [M, Cg, kH, kW] = w;
   if (C !== Cg * group || M % group !== 0) throw new ProverError(`${nodeRef(node)}: channels ${C} and weights [${w}] do not match group ${group}`);
-  const oH = Math.floor((H + pT + pB - dH * (kH - 1) - 1) / sH) + 1;
-  const oW = Math.floor((W + pL + pR - dW * (kW - 1) - 1) / sW) + 1;
-  return { C, H, W, M, kH, kW, group, sH, sW, pT, pL, dH, dW, oH, oW };
+  const g = window2d(node, x, [kH, kW], opContext(node));
+  return {
+    C, H, W, M, kH, kW, group,
+    sH: g.strides[0], sW: g.strides[1], pT: g.begin[0], pL: g.begin[1], dH: g.dilations[0], dW: g.dilations[1], oH: g.outSize[0], oW: g.outSize[1],
+  };
 }
 
 /** For every output element, the (input index, weight index) pairs it sums. */

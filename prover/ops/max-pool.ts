@@ -10,23 +10,20 @@ import type { Lowering } from "../compiler/lowering.ts";
 import { offsetWidth } from "../compiler/requant.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";
-import { nodeRef } from "./tensor-util.ts";
+import { nodeRef, opContext } from "./tensor-util.ts";
+import { window2d } from "../graph/window.ts";
 
 interface PoolGeom { C: number; H: number; W: number; kH: number; kW: number; sH: number; sW: number; pT: number; pL: number; oH: number; oW: number }
 
+/** Window geometry (strides, pads or auto_pad, ceil_mode) is the float evaluator's, window2d. */
 export function poolGeometry(node: Node, dims: number[]): PoolGeom {
-  const a = node.attrs;
   if (dims.length !== 4 || dims[0] !== 1) throw new ProverError(`${nodeRef(node)}: expected input [1, C, H, W], got [${dims}]`);
-  const ints = (k: string, d: number[]) => ((a[k] as number[] | undefined) ?? d).map(Number);
-  const [kH, kW] = ints("kernel_shape", []);
-  if (!kH || !kW) throw new ProverError(`${nodeRef(node)}: kernel_shape is required`);
-  const [sH, sW] = ints("strides", [1, 1]);
-  const [pT, pL, pB, pR] = ints("pads", [0, 0, 0, 0]);
-  if (ints("dilations", [1, 1]).some((d) => d !== 1)) throw new ProverError(`${nodeRef(node)}: dilations other than 1 are not supported`);
-  if (a.auto_pad !== undefined && a.auto_pad !== "NOTSET") throw new ProverError(`${nodeRef(node)}: auto_pad ${a.auto_pad} is not supported`);
-  const round = a.ceil_mode === 1 ? Math.ceil : Math.floor;
+  const kernel = ((node.attrs.kernel_shape as number[] | undefined) ?? []).map(Number);
+  if (kernel.length !== 2) throw new ProverError(`${nodeRef(node)}: kernel_shape [kH, kW] is required`);
+  const g = window2d(node, dims, kernel, opContext(node));
+  if (g.dilations.some((d) => d !== 1)) throw new ProverError(`${nodeRef(node)}: dilations other than 1 are not supported`);
   const [, C, H, W] = dims;
-  return { C, H, W, kH, kW, sH, sW, pT, pL, oH: round((H + pT + pB - kH) / sH) + 1, oW: round((W + pL + pR - kW) / sW) + 1 };
+  return { C, H, W, kH: kernel[0], kW: kernel[1], sH: g.strides[0], sW: g.strides[1], pT: g.begin[0], pL: g.begin[1], oH: g.outSize[0], oW: g.outSize[1] };
 }
 
 function windows(g: PoolGeom): number[][] {

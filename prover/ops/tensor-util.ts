@@ -1,18 +1,14 @@
 /** Shape helpers shared by op modules: numpy-style broadcasting and int wrapping. */
-import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
+import { broadcastDims as graphBroadcastDims, type OpContext } from "../graph/value.ts";
+
+/** The float evaluator's shape rules, with errors naming this node. */
+export function opContext(node: Node): OpContext {
+  return { opset: 0, where: nodeRef(node) };
+}
 
 export function broadcastDims(a: number[], b: number[], node: Node): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) {
-      throw new ProverError(`node ${node.name} (${node.opType}): cannot broadcast [${a}] with [${b}]`);
-    }
-    out.push(Math.max(x, y));
-  }
-  return out;
+  return graphBroadcastDims(a, b, opContext(node));
 }
 
 /** Index into a tensor of dims `d` for a flat index of the broadcast shape `out`. */
