@@ -13,6 +13,8 @@ export type FloatValues = Map<string, { dims: number[]; data: ArrayLike<number> 
 export interface LinearLayer {
   /** The float tensor this layer's int32 accumulator stands for (the Add's output for MatMul + Add). */
   output: string;
+  /** The int8 weight initializer and the int32 bias initializer. */
+  weight: string;
   bias: string;
   weightShift: number;
   accShift: number;
@@ -96,5 +98,5 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
     nodes.push({ name: `${p}.matmul`, opType: "MatMulInteger", inputs: [x.name, `${p}.wq`], outputs: [`${p}.acc`], attrs: {} });
   }
   nodes.push({ name: `${p}.bias`, opType: "Add", inputs: [`${p}.acc`, biasName], outputs: [output], attrs: {} });
-  return { output, bias: biasName, weightShift: sw, accShift, maxAccumulator };
+  return { output, weight: `${p}.wq`, bias: biasName, weightShift: sw, accShift, maxAccumulator };
 }
