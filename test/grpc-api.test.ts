@@ -82,7 +82,7 @@ describe("gRPC", () => {
     expect(seen.at(-1)).toBe("PROOF_STATUS_PROVED");
     expect(new Set(seen).size).toBe(seen.length);
     expect(decodePublicSignals(last.publicSignals).output.map(Number)).toEqual(r.output);
-    const http = await (await fetch(`${s.url}/v1/models/digits-mlp/infer`, { method: "POST", body: JSON.stringify({ input: d1.pixels }) })).json();
+    const http = await (await fetch(`${s.url}/v1/models/digits-mlp/infer`, { method: "POST", body: JSON.stringify({ input: d1.pixels }), headers: { "content-type": "application/json" } })).json();
     expect(http.output).toEqual(r.output);
   });
 

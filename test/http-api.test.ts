@@ -138,7 +138,7 @@ describe("bad requests: a 4xx naming the field, and no job", () => {
     const before = await jobCount(url);
     const chunk = new TextEncoder().encode(" ".repeat(4096));
     const body = new ReadableStream({ start(ctl) { for (let i = 0; i < (2 * BODY_LIMIT) / 4096; i++) ctl.enqueue(chunk); ctl.close(); } });
-    const res = await fetch(`${url}/v1/models/digits-mlp/infer`, { method: "POST", body, duplex: "half" } as RequestInit);
+    const res = await fetch(`${url}/v1/models/digits-mlp/infer`, { method: "POST", body, duplex: "half", headers: { "content-type": "application/json" } } as RequestInit);
     expect(res.status).toBe(413);
     expect((await res.json()).error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", field: "body" });
     expect(await jobCount(url)).toBe(before);
@@ -238,6 +238,43 @@ describe("access (a second edge on the same service, keys on)", () => {
     expect(limited.body.error.code).toBe("RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await json(`${keyed.httpUrl}/v1/models`, { headers: { "x-api-key": "k-two" } })).status).toBe(200);
+  });
+});
+
+describe("JSON routes refuse other content types: 415, and no job", () => {
+  // What a browser may send cross-site without a preflight (text/plain, a form), and nothing at all.
+  const refused = ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "application/json; charset=latin1", undefined];
+  const routes = [
+    { path: "/v1/models/digits-mlp/infer", body: () => JSON.stringify({ input: d0.pixels }) },
+    { path: "/v1/models/digits-mlp/infer?wait=proof&timeout=1000", body: () => JSON.stringify({ input: d0.pixels }) },
+    { path: "/v1/verify", body: () => JSON.stringify({ model: "digits-mlp", proof: {}, publicSignals: ["1"] }) },
+  ];
+  for (const r of routes) {
+    for (const type of refused) {
+      it(`POST ${r.path} as ${type ?? "no content-type"} → 415 UNSUPPORTED_MEDIA_TYPE naming content-type`, async () => {
+        const before = await jobCount(url);
+        // A Blob without a type: fetch then sends no content-type header at all.
+        const body = type === undefined ? new Blob([r.body()]) : r.body();
+        const res = await fetch(`${url}${r.path}`, { method: "POST", body, headers: type === undefined ? {} : { "content-type": type } });
+        const got = await res.json();
+        expect(res.status, JSON.stringify(got)).toBe(415);
+        expect(got.error).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" });
+        expect(await jobCount(url)).toBe(before);
+      });
+    }
+  }
+
+  it("accepts application/json with a utf-8 charset and a +json type (the body is read: here its proof is refused)", async () => {
+    for (const type of ["application/json; charset=utf-8", "Application/JSON;Charset=\"UTF-8\"", "application/vnd.zkinfer+json"]) {
+      const res = await fetch(`${url}/v1/verify`, { method: "POST", body: JSON.stringify({ model: "digits-mlp", proof: {}, publicSignals: ["1"] }), headers: { "content-type": type } });
+      expect(res.status, type).toBe(400);
+      expect((await res.json()).error.field).toBe("proof.pi_a");
+    }
+  });
+
+  it("the OpenAPI document lists the 415 of every JSON route", async () => {
+    const doc = (await json(`${url}/openapi.json`)).body;
+    for (const p of ["/v1/models/{id}/infer", "/v1/verify"]) expect(Object.keys(doc.paths[p].post.responses)).toContain("415");
   });
 });
 

@@ -21,6 +21,7 @@ export const ERROR_TABLE: Readonly<Record<ServiceErrorCode, ErrorMapping>> = {
   RATE_LIMITED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retry: true },
   QUEUE_FULL: { http: 503, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retry: true },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT, retry: false },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, retry: false },
   DEADLINE_EXCEEDED: { http: 504, grpc: GrpcStatus.DEADLINE_EXCEEDED, retry: false },
   UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retry: true },
   INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, retry: false },

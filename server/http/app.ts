@@ -68,8 +68,8 @@ export function createHttpApp(service: InferenceService, o: HttpAppOptions): Hon
     c.set("errorCode", err.code);
     const retry = retryAfterSeconds(err);
     const headers: Record<string, string> = retry !== undefined ? { "retry-after": String(retry) } : {};
-    // The rest of an oversized body is never read: tell the client this connection ends here.
-    if (err.code === "PAYLOAD_TOO_LARGE") headers.connection = "close";
+    // The rest of an oversized (or refused) body is never read: tell the client this connection ends here.
+    if (err.code === "PAYLOAD_TOO_LARGE" || err.code === "UNSUPPORTED_MEDIA_TYPE") headers.connection = "close";
     return c.json(errorBody(err), ERROR_TABLE[err.code].http as 400, headers);
   });
 

@@ -77,11 +77,31 @@ export function mountRoutes(app: Hono<any>, routes: RouteDef[], options: MountOp
       }
       let body: unknown;
       if (r.body) {
+        requireJsonContentType(c.req.header("content-type"));
         body = await readJsonBody(c.req.raw, options.bodyLimitBytes);
         validate(body, r.body, "");
       }
       return r.handler({ c, params, query, body });
     });
+  }
+}
+
+/**
+ * A JSON body must say so: application/json or application/<anything>+json, with at most a
+ * utf-8 charset. text/plain, form and multipart bodies are what a browser sends cross-site
+ * without a preflight, so accepting them would let any web page post to this API while API
+ * keys are off; 415 naming the header.
+ */
+export function requireJsonContentType(header: string | undefined): void {
+  const [type, ...params] = (header ?? "").split(";").map((p) => p.trim().toLowerCase());
+  const refuse = (why: string): never => {
+    throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", `content-type: ${why}; send the body as application/json`, "content-type");
+  };
+  if (!type) refuse("missing");
+  if (type !== "application/json" && !/^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type)) refuse(`${JSON.stringify(header)} is not JSON`);
+  for (const p of params) {
+    const [k, v = ""] = p.split("=").map((x) => x.trim());
+    if (k === "charset" && v.replace(/^"|"$/g, "") !== "utf-8") refuse(`charset ${JSON.stringify(v)} is not utf-8`);
   }
 }
 
@@ -128,7 +148,7 @@ const ERROR_SCHEMA: Schema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["INVALID_ARGUMENT", "NOT_FOUND", "UNAUTHENTICATED", "RATE_LIMITED", "QUEUE_FULL", "PAYLOAD_TOO_LARGE", "DEADLINE_EXCEEDED", "UNAVAILABLE", "INTERNAL"] },
+        code: { type: "string", enum: ["INVALID_ARGUMENT", "NOT_FOUND", "UNAUTHENTICATED", "RATE_LIMITED", "QUEUE_FULL", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "DEADLINE_EXCEEDED", "UNAVAILABLE", "INTERNAL"] },
         message: { type: "string" },
         field: { type: "string", description: "The request field at fault, e.g. `input[3]`." },
       },
@@ -153,7 +173,7 @@ export function openApiDocument(routes: RouteDef[], info: OpenApiInfo, component
     }
     const errors: Record<string, string> = { "400": "Invalid argument (the message and `field` name the field)", "500": "Internal error" };
     if (r.params) errors["404"] = "Not found";
-    if (r.body) errors["413"] = "Body larger than the configured limit";
+    if (r.body) Object.assign(errors, { "413": "Body larger than the configured limit", "415": "Body not sent as application/json" });
     if (r.protected) Object.assign(errors, { "401": "Missing or invalid API key (when keys are configured)", "429": "Rate limit exceeded (Retry-After)" });
     for (const [status, description] of Object.entries(errors)) {
       responses[status] ??= { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };

@@ -88,6 +88,7 @@ export type ServiceErrorCode =
   | "RATE_LIMITED" // 429 + Retry-After / RESOURCE_EXHAUSTED
   | "QUEUE_FULL" // 503 + Retry-After / RESOURCE_EXHAUSTED
   | "PAYLOAD_TOO_LARGE" // 413 / INVALID_ARGUMENT
+  | "UNSUPPORTED_MEDIA_TYPE" // 415 / INVALID_ARGUMENT (a JSON body sent as another content type)
   | "DEADLINE_EXCEEDED" // 504 / DEADLINE_EXCEEDED
   | "UNAVAILABLE" // 503 / UNAVAILABLE (shutting down, not ready)
   | "INTERNAL"; // 500 / INTERNAL
