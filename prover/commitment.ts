@@ -5,14 +5,20 @@
  *   element, little end first: packed_j = sum_i u_{kj+i} * 2^(bits*i);
  *   h = seed; for each chunk of up to 15 elements C: h = Poseidon([h, ...C]).
  * The seed is the number of values, so vectors of different sizes never share a commitment.
- *   input commitment   = chain(n, pack(x, 8))
+ * Salts are field elements (< BN254 r), drawn uniformly by freshSalt. An unsalted input
+ * commitment of a guessable input (a yes/no form, a small image class) can be confirmed by
+ * hashing the guesses; with a private salt it hides the input, and whoever holds the salt
+ * (the client) can still open it, or compute it before inferring (the escrow flow).
+ *   input commitment   = chain(n, pack(x, 8))                 (input visibility "hashed")
+ *                        chain(n, [salt, ...pack(x, 8)])      (input visibility "hashed-salted")
  *   weights commitment = chain(total count, pack(w_1, 8) ++ ... ++ pack(b_1, biasBits) ++ ...),
  *                        each tensor packed on its own (int8 weight tensors first, then biases)
  *   output commitment  = chain(n, [salt, ...outputs as field elements])  (the salt hides low-entropy outputs)
  */
+import { randomBytes } from "node:crypto";
 import { buildPoseidon } from "circomlibjs";
 import { ProverError } from "./errors.ts";
-import { toField } from "./field.ts";
+import { BN254_R, toField } from "./field.ts";
 
 export const CHUNK = 15;
 /** Packing stays below 248 bits so a packed element never wraps the ~254-bit field. */
@@ -53,8 +59,32 @@ export async function poseidonChain(seed: bigint, elems: bigint[]): Promise<bigi
   return typeof h === "bigint" ? h : BigInt(poseidon.F.toString(h as Uint8Array));
 }
 
-export async function inputCommitment(values: ArrayLike<number>): Promise<bigint> {
-  return poseidonChain(BigInt(values.length), packSigned(values, 8));
+/** The input commitment; with a salt, the "hashed-salted" form (the salt first, like the output's). */
+export async function inputCommitment(values: ArrayLike<number>, salt?: bigint): Promise<bigint> {
+  const packed = packSigned(values, 8);
+  return poseidonChain(BigInt(values.length), salt === undefined ? packed : [toField(salt), ...packed]);
+}
+
+/**
+ * A salt as sent by a caller: a decimal string (or safe integer) below BN254 r. Refused, naming
+ * `field`: anything else, since a salt the circuit reduces mod r would open to a different value.
+ */
+export function parseSalt(v: unknown, field: string): bigint {
+  const text = typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v;
+  if (typeof text !== "string" || !/^[0-9]{1,78}$/.test(text) || BigInt(text) >= BN254_R) {
+    throw new ProverError(`${field}: expected a decimal field element (0 <= salt < BN254 r = ${BN254_R}), got ${JSON.stringify(v)?.slice(0, 100)}`);
+  }
+  return BigInt(text);
+}
+
+/** A uniformly random field element (rejection sampling on 254 random bits), for a commitment's salt. */
+export function freshSalt(): bigint {
+  for (;;) {
+    const b = randomBytes(32);
+    b[0] &= 0x3f;
+    const v = BigInt(`0x${b.toString("hex")}`);
+    if (v < BN254_R) return v;
+  }
 }
 
 export async function outputCommitment(outputs: ArrayLike<number | bigint>, salt: bigint): Promise<bigint> {

@@ -1,6 +1,7 @@
 /**
  * The circuit's private and public inputs for one request: the int8 input, and depending on
- * the visibility the model's weights (hashed-weights mode) and the output salt.
+ * the visibility the model's weights (hashed-weights mode), the input salt (hashed-salted input)
+ * and the output salt.
  */
 import type { Graph } from "./onnx/graph.ts";
 import { ProverError } from "./errors.ts";
@@ -10,7 +11,7 @@ export interface CircuitLayout {
   weightInputs?: { signal: string; tensor: string }[];
 }
 
-export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts: { graph?: Graph; salt?: bigint } = {}): Record<string, unknown> {
+export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts: { graph?: Graph; salt?: bigint; inputSalt?: bigint } = {}): Record<string, unknown> {
   const input: Record<string, unknown> = { x: Array.from(x, (v) => BigInt(v)) };
   for (const w of layout.weightInputs ?? []) {
     const t = opts.graph?.initializers.get(w.tensor);
@@ -18,6 +19,10 @@ export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts:
     input[w.signal] = Array.from(t.data as ArrayLike<number>, (v) => BigInt(v));
   }
   if (layout.visibility.output === "hashed") input.salt = opts.salt ?? 0n;
+  if (layout.visibility.input === "hashed-salted") {
+    if (opts.inputSalt === undefined) throw new ProverError("inputSalt: the model's input commitment is salted; the salt is missing");
+    input.inputSalt = opts.inputSalt;
+  }
   return input;
 }
 

@@ -119,6 +119,7 @@ describe("bad requests: a 4xx naming the field, and no job", () => {
     { name: "malformed JSON", body: '{"input": [0, 1,', status: 400, code: "INVALID_ARGUMENT", field: "body" },
     { name: "empty body", body: "", status: 400, code: "INVALID_ARGUMENT", field: "body" },
     { name: "oversized body", body: big, status: 413, code: "PAYLOAD_TOO_LARGE", field: "body" },
+    { name: "an input salt for a model whose commitment takes none", body: { input: pixels(), inputSalt: "1" }, status: 400, code: "INVALID_ARGUMENT", field: "inputSalt" },
     { name: "unknown model", path: "/v1/models/no-such-model/infer", body: { input: pixels() }, status: 404, code: "NOT_FOUND", field: "model" },
     { name: "timeout above the bound", path: "/v1/models/digits-mlp/infer?wait=proof&timeout=999999999", body: { input: pixels() }, status: 400, code: "INVALID_ARGUMENT", field: "timeout" },
   ];

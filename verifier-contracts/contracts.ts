@@ -133,7 +133,8 @@ export function registrationFromManifest(m: Pick<Manifest, "modelId" | "publicSi
     throw new VerifierContractsError(`model ${m.name}: manifest visibility.${what} must be "hashed" or "${plain}", got ${v}`);
   };
   const visibility =
-    flag(m.visibility.input, VISIBILITY.INPUT_HASHED, "input", "public") |
+    // A salted input commitment is, on chain, an input commitment like any other.
+    flag(m.visibility.input === "hashed-salted" ? "hashed" : m.visibility.input, VISIBILITY.INPUT_HASHED, "input", "public") |
     flag(m.visibility.output, VISIBILITY.OUTPUT_HASHED, "output", "public") |
     flag(m.visibility.weights, VISIBILITY.WEIGHTS_HASHED, "weights", "fixed");
   const idx = m.publicSignals.indexOf("inputCommitment");

@@ -8,14 +8,15 @@ const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])
 export const compile: Command = {
   name: "compile",
   summary: "compile an integer ONNX model to a circom circuit and a manifest",
-  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|public] [--output public|hashed]
+  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed]
 
   Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
   <model-dir>/build/circuit, and writes <model-dir>/manifest.json.
   --name       model name (default: the model folder's name)
   --model-dir  model folder (default: the folder of the ONNX file)
   --weights    fixed (default: constants, bound by the verifying key) | hashed (private, public commitment)
-  --input      hashed (default: private, public commitment) | public
+  --input      hashed (default: private, public commitment) | hashed-salted (the commitment also
+               hashes a private salt, returned to the client: hides a guessable input) | public
   --output     public (default) | hashed (commitment with a private salt)
   --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
                inside the project: the circom compiler only sees files below it)`,
@@ -33,7 +34,7 @@ export const compile: Command = {
     };
     const visibility = {
       weights: choice("weights", ["fixed", "hashed"] as const, "fixed"),
-      input: choice("input", ["hashed", "public"] as const, "hashed"),
+      input: choice("input", ["hashed", "hashed-salted", "public"] as const, "hashed"),
       output: choice("output", ["public", "hashed"] as const, "public"),
     };
     const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, log: progress.info });

@@ -4,6 +4,7 @@
  *            hashed — private inputs, range-checked, bound by a public Poseidon commitment:
  *                     one circuit serves any weights of the architecture (same scales)
  *   input    hashed — private, bound by a public commitment (default) | public
+ *            hashed-salted — as hashed, the commitment also hashing a private salt (hides a guessable input)
  *   output   public — the values (default) | hashed — a commitment with a private salt
  * Public signals, in order: [inputCommitment]? [weightsCommitment]? (out[...] | outputCommitment) [x[...]]?
  */
@@ -20,7 +21,7 @@ import { splitIntoBlocks, renameRefs } from "./blocks.ts";
 
 export interface Visibility {
   weights: "fixed" | "hashed";
-  input: "public" | "hashed";
+  input: "public" | "hashed" | "hashed-salted";
   output: "public" | "hashed";
 }
 
@@ -85,12 +86,14 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   for (const [name, t] of graph.initializers) values.set(name, { kind: "const", ...toIntTensor(t) });
   values.set(inp.name, { kind: "sym", dtype: "int8", dims, elems: Array.from({ length: n }, (_, i) => signalLin(`x[${i}]`, -128n, 127n)) });
 
-  ctx.beginNode("input", vis.input === "hashed" ? "zkinfer.InputCommitment" : "zkinfer.InputRange");
+  ctx.beginNode("input", vis.input === "public" ? "zkinfer.InputRange" : "zkinfer.InputCommitment");
   const packedX = emitPack(ctx, "packX", "x", n, 8);
-  if (vis.input === "hashed") {
+  if (vis.input !== "public") {
+    const salted = vis.input === "hashed-salted";
+    if (salted) decl.push("signal input inputSalt;");
     decl.push("signal output inputCommitment;");
     publicSignals.push("inputCommitment");
-    ctx.emit(`inputCommitment <== ${emitChain(ctx, "commitX", String(n), packedX)};`);
+    ctx.emit(`inputCommitment <== ${emitChain(ctx, "commitX", String(n), salted ? ["inputSalt", ...packedX] : packedX)};`);
   }
 
   if (hashed.length) {

@@ -122,8 +122,8 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       const timeout = req.timeoutMs || o.defaultWaitMs;
       if (req.waitForProof && timeout > o.maxWaitMs) throw new ServiceError("INVALID_ARGUMENT", `timeout_ms: expected <= ${o.maxWaitMs}, got ${timeout}`, "timeout_ms");
       const kind = req.kind === "INPUT_KIND_FLOAT" ? "float" : "int8";
-      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined }).catch((e: unknown) => {
-        throw renameField(renameField(e, "input.values", "values"), "escrowRequestId", "escrow_request_id");
+      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined, inputSalt: req.inputSalt || undefined }).catch((e: unknown) => {
+        throw renameField(renameField(renameField(e, "input.values", "values"), "escrowRequestId", "escrow_request_id"), "inputSalt", "input_salt");
       });
       let record: ProofRecord | undefined;
       // Leave the caller's deadline some room to receive the answer.
@@ -134,6 +134,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
         output: result.output,
         inputCommitment: result.inputCommitment ?? "",
         outputSalt: result.outputSalt ?? "",
+        inputSalt: result.inputSalt ?? "",
         escrowRequestId: result.escrowRequestId ?? "",
         proof: record ? proofMessage(record) : { requestId: result.requestId, modelId: result.modelId, status: statusEnum(result.proof.status), output: result.output, inputCommitment: result.inputCommitment ?? "" },
       };

@@ -63,9 +63,9 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
         503: { description: "The proving queue is full (Retry-After)", schema: { $ref: "#/components/schemas/Error" } },
       },
       handler: async ({ c, params, query, body }) => {
-        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown };
+        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string };
         const result = await service
-          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId })
+          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId, inputSalt: b.inputSalt })
           .catch((e: unknown) => { throw renameField(e, "input.values", "input"); });
         if (query.wait !== "proof") return c.json(result);
         let record: ProofRecord;

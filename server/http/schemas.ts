@@ -48,6 +48,11 @@ export const INFER_BODY: Schema = {
       description: "Optional: an InferenceEscrow request id (decimal string or integer) opened for this model and this input's commitment. Once proved, the server settles it on chain; GET /v1/proofs/{requestId} shows `settlement`.",
       examples: ["1"],
     },
+    inputSalt: {
+      type: "string",
+      pattern: "^[0-9]{1,78}$",
+      description: "Optional, models with a hashed-salted input: the input commitment's salt, a decimal field element below the BN254 scalar field order, so the client can compute the commitment before inferring. Absent: the server draws a fresh one (returned as inputSalt).",
+    },
   },
 };
 
@@ -68,6 +73,7 @@ export const INFER_RESULT: Schema = {
     modelId: { type: "string" },
     output: { type: "array", items: { type: "integer" }, description: "The model's output: exactly the public output the proof will carry." },
     inputCommitment: { type: "string", description: "Poseidon commitment to the quantized input (decimal), the proof's first public signal." },
+    inputSalt: { type: "string", description: "Hashed-salted-input models only: the salt of inputCommitment (decimal); with the input it opens the commitment." },
     outputSalt: { type: "string", description: "Hashed-output models only: the salt of the proof's outputCommitment (decimal)." },
     escrowRequestId: { type: "string", description: "The escrow request this inference settles, when given." },
     proof: { type: "object", properties: PROOF_FIELDS, description: "`{status}` at once; with ?wait=proof also the proof once proved." },
@@ -81,6 +87,7 @@ export const PROOF_RECORD: Schema = {
     modelId: { type: "string" },
     output: { type: "array", items: { type: "integer" } },
     inputCommitment: { type: "string" },
+    inputSalt: { type: "string" },
     outputSalt: { type: "string" },
     ...PROOF_FIELDS,
     createdAt: { type: "string" },

@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   settlement_tx       TEXT,                   -- hash of the settle() transaction, recorded before it is sent
   settlement_raw_tx   TEXT,                   -- that transaction signed, to re-broadcast the very same one
   settlement_error    TEXT,
-  settlement_attempts INTEGER NOT NULL DEFAULT 0
+  settlement_attempts INTEGER NOT NULL DEFAULT 0,
+  -- version 3: the salt of a hashed-salted input commitment (decimal), needed to prove it
+  input_salt          TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 `;
@@ -42,6 +44,7 @@ export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
   ["settlement_raw_tx", "TEXT"],
   ["settlement_error", "TEXT"],
   ["settlement_attempts", "INTEGER NOT NULL DEFAULT 0"],
+  ["input_salt", "TEXT"],
 ];
 
 /** Where a job's settlement stands; null when the job references no escrow request. */
@@ -70,4 +73,5 @@ export interface JobRow {
   settlement_raw_tx: string | null;
   settlement_error: string | null;
   settlement_attempts: number;
+  input_salt: string | null;
 }

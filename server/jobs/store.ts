@@ -17,6 +17,8 @@ export interface NewJob {
   output: number[];
   inputCommitment?: string;
   salt?: string;
+  /** Decimal; when the input commitment is salted. */
+  inputSalt?: string;
   /** Decimal id of the escrow request this job settles (its settlement starts `pending`). */
   escrowRequestId?: string;
 }
@@ -55,11 +57,11 @@ export class JobStore {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?)`,
+        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status, input_salt)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, ?)`,
       )
       .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now,
-        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending");
+        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending", j.inputSalt ?? null);
   }
 
   get(requestId: string): JobRow | undefined {
@@ -172,6 +174,7 @@ export function toProofRecord(r: JobRow): ProofRecord {
     updatedAt: r.updated_at,
   };
   if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
+  if (r.input_salt !== null && r.input_salt !== undefined) rec.inputSalt = r.input_salt;
   if (r.salt !== null) rec.outputSalt = r.salt;
   if (r.proof !== null) rec.proof = JSON.parse(r.proof);
   if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];

@@ -12,6 +12,8 @@ export interface ProveTask {
   x: number[];
   /** Decimal; only when the output is hashed. */
   salt?: string;
+  /** Decimal; only when the input commitment is salted. */
+  inputSalt?: string;
 }
 
 export interface ProveTaskResult {

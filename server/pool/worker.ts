@@ -26,7 +26,11 @@ export default async function prove(task: ProveTask): Promise<ProveTaskResult> {
   const t0 = performance.now();
   const zkey = cached(zkeys, task.zkeyPath, () => new Uint8Array(readFileSync(task.zkeyPath)));
   const graph = task.onnxPath ? cached(graphs, task.onnxPath, () => readOnnx(readFileSync(task.onnxPath!))) : undefined;
-  const inputs = circuitInputs(task.layout, task.x, { graph, salt: task.salt === undefined ? undefined : BigInt(task.salt) });
+  const inputs = circuitInputs(task.layout, task.x, {
+    graph,
+    salt: task.salt === undefined ? undefined : BigInt(task.salt),
+    inputSalt: task.inputSalt === undefined ? undefined : BigInt(task.inputSalt),
+  });
   const wtns = await calculateWtns(task.wasmPath, inputs);
   const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, { type: "mem", data: wtns });
   return { proof, publicSignals, provingMs: Math.round(performance.now() - t0) };

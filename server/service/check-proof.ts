@@ -32,7 +32,7 @@ export async function proofMismatch(model: LoadedModel, job: ServedJob, publicSi
   } else if (!sameInts(d.output, job.output)) {
     return `proven output [${d.output.join(", ")}] != served output [${job.output.join(", ")}]`;
   }
-  if (vis.input === "hashed" && job.inputCommitment !== undefined && d.inputCommitment !== BigInt(job.inputCommitment)) {
+  if (vis.input !== "public" && job.inputCommitment !== undefined && d.inputCommitment !== BigInt(job.inputCommitment)) {
     return `proven input commitment ${d.inputCommitment} != stored ${job.inputCommitment}`;
   }
   if (vis.input === "public" && !sameInts(d.input, job.input)) return "proven input != stored input";

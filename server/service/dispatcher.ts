@@ -64,6 +64,7 @@ export class Dispatcher {
       layout: { visibility: m.info.visibility, weightInputs: m.dir.manifest.weightInputs },
       x: JSON.parse(row.input) as number[],
       salt: row.salt ?? undefined,
+      inputSalt: row.input_salt ?? undefined,
     };
   }
 

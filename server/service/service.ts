@@ -4,8 +4,8 @@
  * (interrupted jobs re-queued) → prover pool → dispatcher. infer() answers from onnxruntime
  * at once and leaves the proof to the pool; nothing is stored when a request is refused.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { inputCommitment } from "../../prover/commitment.ts";
+import { randomUUID } from "node:crypto";
+import { freshSalt, inputCommitment } from "../../prover/commitment.ts";
 import { verifyGroth16 } from "../../prover/prove.ts";
 import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";
 import { runSession, toInt8Input } from "../engine/index.ts";
@@ -15,6 +15,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { loadModels, type LoadedModel } from "./models.ts";
 import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
+import { checkInputSalt } from "./input-salt.ts";
 import { Watchers } from "./watchers.ts";
 import { startSettlement, settlementEnabled, type Settlement } from "../settlement/index.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
@@ -153,6 +154,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       const m = model(idOrName);
       const x = toInt8Input(input, { shape: m.info.input.shape, shift: m.info.input.shift });
       const escrowRequestId = checkEscrowRequestId(input.escrowRequestId, m, settlement !== undefined, store);
+      const inputSalt = checkInputSalt(input.inputSalt, m);
       // Admission before any work or storage: a slot is reserved across the awaits below, so
       // concurrent requests cannot overshoot the limit.
       const depth = active();
@@ -164,16 +166,17 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       try {
         const output = await runSession(m.session, x, m.dims);
         const xs = Array.from(x);
-        const commitment = m.info.visibility.input === "hashed" ? (await inputCommitment(xs)).toString() : undefined;
+        const commitment = m.info.visibility.input === "public" ? undefined : (await inputCommitment(xs, inputSalt)).toString();
         // A hashed output hides low-entropy outputs behind a random salt (kept with the job).
-        const salt = m.info.visibility.output === "hashed" ? BigInt("0x" + randomBytes(31).toString("hex")).toString() : undefined;
+        const salt = m.info.visibility.output === "hashed" ? freshSalt().toString() : undefined;
         open();
         const requestId = randomUUID();
-        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId });
+        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId, inputSalt: inputSalt?.toString() });
         reserved--;
         dispatcher.enqueue(requestId);
         const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
         if (commitment !== undefined) r.inputCommitment = commitment;
+        if (inputSalt !== undefined) r.inputSalt = inputSalt.toString();
         if (salt !== undefined) r.outputSalt = salt;
         if (escrowRequestId !== undefined) r.escrowRequestId = escrowRequestId;
         return r;
@@ -276,7 +279,7 @@ function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, stor
   else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
   if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
   if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
-  if (m.info.visibility.input !== "hashed") bad(`model ${m.info.name} has a public input, so no escrow request can be bound to it (the escrow needs an input commitment)`);
+  if (m.info.visibility.input === "public") bad(`model ${m.info.name} has a public input, so no escrow request can be bound to it (the escrow needs an input commitment)`);
   const other = store.jobForEscrowRequest(id.toString());
   if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
   return id.toString();

@@ -32,6 +32,11 @@ export interface InferInput {
    * proof settles it on the configured chain (issue #5). Needs a model with a hashed input.
    */
   escrowRequestId?: unknown;
+  /**
+   * Hashed-salted-input models: the input commitment's salt (decimal field element < BN254 r),
+   * so the client can compute the commitment before inferring; default a fresh random one.
+   */
+  inputSalt?: unknown;
 }
 
 export interface InferResult {
@@ -40,6 +45,8 @@ export interface InferResult {
   /** The model's output, exactly what the proof will carry. */
   output: number[];
   inputCommitment?: string;
+  /** Hashed-salted-input models: the input commitment's salt (decimal); it opens inputCommitment. */
+  inputSalt?: string;
   /**
    * Hashed-output models: the random salt of the output commitment (decimal). With it the
    * client checks the output against the proof's outputCommitment (prover/commitment.ts).
@@ -67,6 +74,8 @@ export interface ProofRecord {
   status: ProofStatus;
   output: number[];
   inputCommitment?: string;
+  /** Hashed-salted-input models: the input commitment's salt (decimal), see InferResult. */
+  inputSalt?: string;
   /** Hashed-output models: the output commitment's salt (decimal), see InferResult. */
   outputSalt?: string;
   proof?: unknown;
