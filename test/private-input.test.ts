@@ -1,0 +1,116 @@
+/**
+ * A private input never leaves in a proof: not in the file `zkinfer prove` writes (which is
+ * meant to be handed on), nor in the server's proof records (HTTP GET and server-sent events,
+ * gRPC GetProof and WatchProof, infer?wait=proof). The attack: take a proof file or record of a
+ * hashed-input model and read the input out of it.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { inputCommitment, outputCommitment } from "../prover/commitment.ts";
+import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
+import { json, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
+
+const scratch = path.join(REPO_ROOT, "build", `private-input-test-${process.pid}`);
+mkdirSync(scratch, { recursive: true });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const [digit, other] = testDigits(2);
+
+/** Whether `text` holds the input's values in a row, as any JSON array of them would. */
+const leaks = (text: string, x: number[]) => text.replace(/\s+/g, "").includes(x.join(","));
+
+async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("zkinfer prove writes no private input", () => {
+  it("digits-mlp (hashed input): the file has the proof, signals, model and output, never the input", async () => {
+    expect((await zkinfer("setup", "digits-mlp")).code).toBe(0);
+    const out = path.join(scratch, "plain.json");
+    const p = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--out", out);
+    expect(p.code, p.stderr).toBe(0);
+    const text = readFileSync(out, "utf8");
+    const file = JSON.parse(text);
+    expect(Object.keys(file).sort()).toEqual(["inputCommitment", "model", "modelId", "output", "proof", "publicSignals", "visibility"]);
+    expect(leaks(text, digit.pixels)).toBe(false);
+    expect(file.inputCommitment).toBe((await inputCommitment(digit.pixels)).toString());
+    expect((await zkinfer("verify", "digits-mlp", "--proof", out)).stdout.trim()).toBe("valid");
+    const refused = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--input-salt", "5");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--input-salt: model digits-mlp's input is hashed, its commitment takes no salt");
+  }, 120_000);
+
+  it("a salted-input, hashed-output model: the file has the commitments and their salts, which open them; no input, no output values", async () => {
+    const dir = path.join(scratch, "salted");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
+    const c = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--name", "digits-salted", "--input", "hashed-salted", "--output", "hashed", "--circuit", path.join(scratch, "digits-salted.circom"));
+    expect(c.code, c.stderr).toBe(0);
+    const s = await zkinfer("setup", dir);
+    expect(s.code, s.stderr).toBe(0);
+    const out = path.join(scratch, "salted.json");
+    const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "123456789", "--out", out);
+    expect(p.code, p.stderr).toBe(0);
+    const text = readFileSync(out, "utf8");
+    const file = JSON.parse(text);
+    expect(Object.keys(file).sort()).toEqual(["inputCommitment", "inputSalt", "model", "modelId", "outputCommitment", "outputSalt", "proof", "publicSignals", "visibility"]);
+    expect(leaks(text, digit.pixels)).toBe(false);
+    expect(file.inputSalt).toBe("123456789");
+    expect(file.inputCommitment).toBe((await inputCommitment(digit.pixels, 123456789n)).toString());
+    expect(file.publicSignals[0]).toBe(file.inputCommitment);
+    // The output is shown to whoever ran prove (stderr), not written; with the salt it opens the commitment.
+    const output = JSON.parse(/output: (\[[^\]]*\])/.exec(p.stderr)![1]) as number[];
+    expect(file.outputCommitment).toBe((await outputCommitment(output, BigInt(file.outputSalt))).toString());
+    expect((await zkinfer("verify", dir, "--proof", out)).stdout.trim()).toBe("valid");
+    // Without --input-salt a fresh salt: the same input commits differently.
+    const again = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    expect(again.code, again.stderr).toBe(0);
+    const f2 = JSON.parse(again.stdout);
+    expect(f2.inputSalt).not.toBe(file.inputSalt);
+    expect(f2.inputCommitment).not.toBe(file.inputCommitment);
+    expect(f2.inputCommitment).toBe((await inputCommitment(digit.pixels, BigInt(f2.inputSalt))).toString());
+    const bad = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--input-salt: expected a decimal field element");
+  }, 300_000);
+});
+
+describe("the server's proof records carry no input", () => {
+  let s: TestServer;
+  let g: GrpcClient;
+  beforeAll(async () => {
+    s = await startTestServer();
+    g = grpcClient(s.edges.grpcAddress);
+  }, 120_000);
+  afterAll(async () => {
+    g?.close();
+    await s?.close();
+  });
+
+  it("infer?wait=proof, GET /v1/proofs, its events, gRPC Infer, GetProof and WatchProof", async () => {
+    const r = await json(`${s.url}/v1/models/digits-mlp/infer?wait=proof&timeout=60000`, { method: "POST", body: { input: digit.pixels } });
+    expect(r.body.proof.status).toBe("proved");
+    const texts = [JSON.stringify(r.body)];
+    const rec = await json(`${s.url}/v1/proofs/${r.body.requestId}`);
+    expect(rec.body.input).toBeUndefined();
+    texts.push(JSON.stringify(rec.body));
+    texts.push(JSON.stringify(await readSse(`${s.url}/v1/proofs/${r.body.requestId}/events`)));
+    const gi = await g.unary("infer", { model: "digits-mlp", kind: "INPUT_KIND_INT8", values: other.pixels, waitForProof: true, timeoutMs: 60_000 }, { deadlineMs: 90_000 });
+    expect(gi.proof.status).toBe("PROOF_STATUS_PROVED");
+    const gr = await g.unary("getProof", { requestId: gi.requestId });
+    const watched: unknown[] = [];
+    for await (const m of g.watch(gi.requestId)) watched.push(m);
+    for (const t of texts) expect(leaks(t, digit.pixels), t.slice(0, 200)).toBe(false);
+    for (const t of [gi, gr, watched].map((v) => JSON.stringify(v))) expect(leaks(t, other.pixels), t.slice(0, 200)).toBe(false);
+    expect(gr).not.toHaveProperty("input");
+  }, 120_000);
+});
