@@ -60,7 +60,7 @@ describe("JobStore", () => {
     t.close();
   });
 
-  it("migrates a version-1 file: adds the settlement columns and keeps its rows", () => {
+  it("migrates a version-1 file: adds the settlement and input-salt columns and keeps its rows", () => {
     const file = tmpDb();
     const v1 = new Database(file);
     v1.exec(`CREATE TABLE jobs (request_id TEXT PRIMARY KEY, model_id TEXT NOT NULL, input TEXT NOT NULL, output TEXT NOT NULL,
@@ -70,10 +70,11 @@ describe("JobStore", () => {
     v1.pragma("user_version = 1");
     v1.close();
     const s = new JobStore(file);
-    expect(s.db.pragma("user_version", { simple: true })).toBe(2);
+    expect(s.db.pragma("user_version", { simple: true })).toBe(3);
     expect(toProofRecord(s.get("old")!)).not.toHaveProperty("settlement");
-    s.insert({ ...job("new"), escrowRequestId: "7" });
-    expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", settlement: { status: "pending", txHash: null, error: null } });
+    expect(toProofRecord(s.get("old")!)).not.toHaveProperty("inputSalt");
+    s.insert({ ...job("new"), escrowRequestId: "7", inputSalt: "42" });
+    expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", inputSalt: "42", settlement: { status: "pending", txHash: null, error: null } });
     s.close();
   });
 

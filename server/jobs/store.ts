@@ -174,7 +174,7 @@ export function toProofRecord(r: JobRow): ProofRecord {
     updatedAt: r.updated_at,
   };
   if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
-  if (r.input_salt !== null && r.input_salt !== undefined) rec.inputSalt = r.input_salt;
+  if (r.input_salt !== null) rec.inputSalt = r.input_salt;
   if (r.salt !== null) rec.outputSalt = r.salt;
   if (r.proof !== null) rec.proof = JSON.parse(r.proof);
   if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];
