@@ -102,12 +102,12 @@ export interface PayServer {
   close(): Promise<void>;
 }
 
-/** The real server (digits-mlp, one prover thread) settling on `p`'s escrow through the relay. */
-export async function startPayServer(p: PayChain, dbPath: string, chain: ServiceConfigInput["chain"] = {}): Promise<PayServer> {
+/** The real server (digits-mlp, or `models` from `modelsDir`; one prover thread) settling on `p`'s escrow through the relay. */
+export async function startPayServer(p: PayChain, dbPath: string, chain: ServiceConfigInput["chain"] = {}, served: Pick<ServiceConfigInput, "models" | "modelsDir"> = {}): Promise<PayServer> {
   const config = loadConfig({
     env: {},
     overrides: {
-      dbPath, models: ["digits-mlp"], poolThreads: 1,
+      dbPath, models: ["digits-mlp"], poolThreads: 1, ...served,
       http: { host: "127.0.0.1", port: 0 }, grpc: { host: "127.0.0.1", port: 0 },
       chain: {
         mode: "external", rpcUrl: p.relay.url, privateKey: p.operator.privateKey, escrow: await p.escrow.getAddress(),

@@ -1,0 +1,72 @@
+/**
+ * The escrow flow with a salted input commitment, on a real local chain: the client picks the
+ * salt, computes the commitment itself, opens the escrow request on it, then infers with that
+ * salt; the job is proved and settled. A request opened on the unsalted commitment of the same
+ * input is not settled by a salted job: the salt really is part of what is committed.
+ */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileModelFile } from "../prover/compiler/model.ts";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { freshSalt, inputCommitment } from "../prover/commitment.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { json, testDigits } from "./helpers/edge-server.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+import { openRequest, pollProof, settlementDone, startPayChain, startPayServer, type PayChain, type PayServer } from "./helpers/settlement-chain.ts";
+
+const NAME = "digits-mlp-salted-escrow";
+const modelsDir = path.join(REPO_ROOT, "build", `salted-escrow-models-${process.pid}`);
+const tmp = makeTempDir("zkinfer-salted-escrow-");
+const [x] = testDigits(1).map((d) => d.pixels);
+let p: PayChain;
+let server: PayServer;
+let modelId: string;
+
+beforeAll(async () => {
+  const dir = path.join(modelsDir, NAME);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
+  await compileModelFile({
+    name: NAME, templateName: "DigitsMlpSaltedEscrow", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir,
+    circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" },
+  });
+  p = await startPayChain();
+  server = await startPayServer(p, tmp.file("jobs.sqlite"), {}, { modelsDir, models: [NAME] });
+  modelId = server.service.getModel(NAME).id;
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+  await p?.stop();
+  tmp.remove();
+  rmSync(modelsDir, { recursive: true, force: true });
+  await terminateSnarkjsCurves();
+});
+
+const infer = (body: unknown) => json(`${server.url}/v1/models/${NAME}/infer`, { method: "POST", body });
+
+describe("escrow with a salted input commitment", () => {
+  it("the client commits with its own salt before inferring; the proof settles the request", async () => {
+    const salt = freshSalt();
+    const id = await openRequest(p, modelId, x, { commitment: await inputCommitment(x, salt) });
+    const r = await infer({ input: x, escrowRequestId: id.toString(), inputSalt: salt.toString() });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.inputSalt).toBe(salt.toString());
+    const rec = await pollProof(server.url, r.body.requestId, settlementDone, 60_000);
+    expect(rec.status).toBe("proved");
+    expect(rec.settlement).toMatchObject({ status: "settled", error: null });
+    expect(Number((await p.escrow.getFunction("request")(id)).status)).toBe(2); // Settled
+  }, 120_000);
+
+  it("a request opened on the unsalted commitment is not settled by a salted job", async () => {
+    const id = await openRequest(p, modelId, x); // inputCommitment(x), no salt
+    const r = await infer({ input: x, escrowRequestId: id.toString() });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const rec = await pollProof(server.url, r.body.requestId, settlementDone, 60_000);
+    expect(rec.settlement!.status).toBe("failed");
+    expect(rec.settlement!.error).toContain(`escrow request ${id} is for input commitment`);
+    expect(Number((await p.escrow.getFunction("request")(id)).status)).toBe(1); // still Open
+  }, 120_000);
+});
