@@ -82,8 +82,6 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
   const inits = new Map<string, Tensor>();
   const nodes: Node[] = [];
   const report: LayerReport[] = [];
-  // The trained tensors, listed for the hashed-weights mode (prover/compiler/weights.ts).
-  const weights: string[] = [];
   const q = new Map<string, QTensor>([[inName, { name: inName, shift: sx, kind: "act", dims: inDims }]]);
   const i32 = (name: string, v: number) => inits.set(name, { dtype: "int32", dims: [], data: Int32Array.from([v]) });
   const need = (node: Node, i: number, idx: number, kind?: "act") => {
@@ -103,7 +101,6 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
         // A MatMul's bias is the Add right after it: fold it in and skip that Add.
         const layer = linearLayer(float, node, i, x, inits, nodes);
         q.set(layer.output, { name: layer.output, shift: layer.accShift, kind: "acc", bias: layer.bias, dims: acts[0].get(layer.output)?.dims ?? fdims });
-        weights.push(layer.weight, layer.bias);
         report.push({ node: node.name, opType: node.opType, weightShift: layer.weightShift, accShift: layer.accShift, maxAccumulator: layer.maxAccumulator });
         break;
       }
@@ -191,7 +188,7 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
     initializers: inits,
     inputs: [{ name: inName, dtype: "int8", dims: inDims }],
     outputs: [{ name: outName, dtype: last.kind === "acc" ? "int32" : last.unsigned ? "uint8" : "int8", dims: float.outputs[0].dims }],
-    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType, "zkinfer.weights": weights.join(",") },
+    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType },
   };
   return { graph, report: { inputShift: sx, outputShift: last.shift, layers: report } };
 }
