@@ -14,7 +14,7 @@ import { ProverError } from "./errors.ts";
 import { readR1cs } from "./r1cs.ts";
 import { loadSnarkjs } from "./snarkjs.ts";
 import { silentLogger, snarkjsLogger, type Logger } from "./logger.ts";
-import { MIN_DEV_POWER, requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts";
+import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts";
 import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
 import { installSetup } from "./ceremony/install.ts";
 
@@ -56,7 +56,7 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   const circuitHash = createHash("sha256").update(readFileSync(o.r1csPath)).digest("hex");
   const paths = setupPaths(o.setupDir, circuitHash);
   const files = { dir: paths.dir, zkeyPath: paths.zkeyPath, vkeyPath: paths.vkeyPath };
-  const power = Math.max(MIN_DEV_POWER, requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs));
+  const power = requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs);
   const rec = readSetupRecord(paths, circuitHash);
   if (rec.state === "current" && reusable(rec.info, o.ptau)) {
     log.info(`setup for circuit ${circuitHash.slice(0, 12)} is up to date: ${paths.dir}`);
@@ -83,7 +83,7 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
       { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(secret).toString("hex"), kind: "contribution" },
       { name: beaconName, hash: Buffer.from(beacon).toString("hex"), kind: "beacon", beacon: b },
     ];
-    const info = await installSetup(paths, zkeys[2], { circuitHash, constraints: r1cs.nConstraints, power, ptau: ptau.info, phase2: "setup", contributions, beacon: b }, tmp, log);
+    const info = await installSetup(paths, zkeys[2], { circuitHash, constraints: r1cs.nConstraints, power: ptau.power, ptau: ptau.info, phase2: "setup", contributions, beacon: b }, tmp, log);
     log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${paths.dir}${info.trusted ? "" : " (untrusted: development powers of tau, INSECURE)"}`);
     return { ...info, ...files, cached: false };
   } finally {

@@ -52,7 +52,7 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<SetupInfo & 
     if (h === false) throw new ProverError(`snarkjs refused the beacon ${o.beacon.hash}`);
     const beacon = { hash: o.beacon.hash.toLowerCase(), iterationsExp: o.beacon.iterationsExp };
     const contributions: Contribution[] = [...t.contributions, { name, hash: Buffer.from(h).toString("hex"), kind: "beacon", beacon }];
-    const info = await installSetup(paths, finalZkey, { circuitHash: c.circuitHash, constraints: c.constraints, power: c.power, ptau: ptau.info, phase2: "ceremony", contributions, beacon }, tmp, log);
+    const info = await installSetup(paths, finalZkey, { circuitHash: c.circuitHash, constraints: c.constraints, power: ptau.power, ptau: ptau.info, phase2: "ceremony", contributions, beacon }, tmp, log);
     return { ...info, zkeyPath: paths.zkeyPath, vkeyPath: paths.vkeyPath, dir: paths.dir };
   } finally {
     rmSync(finalZkey, { force: true });

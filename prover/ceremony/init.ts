@@ -5,7 +5,7 @@ import { ProverError } from "../errors.ts";
 import { readR1cs } from "../r1cs.ts";
 import { loadSnarkjs } from "../snarkjs.ts";
 import { silentLogger, snarkjsLogger, type Logger } from "../logger.ts";
-import { MIN_DEV_POWER, requiredPower, resolvePtau, type PtauSource } from "./ptau.ts";
+import { requiredPower, resolvePtau, type PtauSource } from "./ptau.ts";
 import { writeNew } from "./files.ts";
 import type { SetupInfo } from "./record.ts";
 
@@ -24,7 +24,7 @@ export function ceremonyCircuit(r1csPath: string): CeremonyCircuit {
     r1csPath,
     circuitHash: createHash("sha256").update(readFileSync(r1csPath)).digest("hex"),
     constraints: r1cs.nConstraints,
-    power: Math.max(MIN_DEV_POWER, requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs)),
+    power: requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs),
   };
 }
 
