@@ -1,7 +1,8 @@
 /**
  * The model registry of the service: every configured model folder, built (circuit compiled)
  * and set up (Groth16, development powers of tau) if missing, both cached under the model's
- * build/ folder, with its onnxruntime session open. Loading is sequential with progress logs:
+ * build/ folder, with its onnxruntime session open. A setup installed by a ceremony is used
+ * as it is; whether a model's key is trusted is part of its ModelInfo. Loading is sequential with progress logs:
  * a large model's first setup takes minutes, and config.models limits which are loaded.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
