@@ -4,13 +4,13 @@
  * beacon), and fails against setupGroth16's key, whose phase 2 has a secret contribution.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCircom, REPO_ROOT } from "./circom.ts";
 import { loadSnarkjs, type Groth16Proof } from "./snarkjs.ts";
 import { ensureDevPtau } from "./ptau/index.ts";
-import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, MIN_DEV_POWER, setupGroth16, SETUP_FORMAT } from "./setup.ts";
+import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, hashJson, MIN_DEV_POWER, setupGroth16, SETUP_FORMAT } from "./setup.ts";
 import { readZkeyTranscript } from "./ceremony/transcript.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
 
@@ -91,6 +91,16 @@ describe("setupGroth16", () => {
     for (const c of s.contributions) expect(printed).toContain(c.hash);
     const again = await setupGroth16({ r1csPath: r1cs, setupDir: tmp.file("c"), ptau: { kind: "dev", cacheDir: ptauDir } });
     expect(again).toMatchObject({ cached: true, vkeyHash: s.vkeyHash });
+  });
+
+  it("two setups of one circuit at once leave one consistent key, vkey and record", async () => {
+    const o = { r1csPath: r1cs, setupDir: tmp.file("e"), ptau: { kind: "dev" as const, cacheDir: ptauDir } };
+    const [x, y] = await Promise.all([setupGroth16(o), setupGroth16(o)]);
+    const info = JSON.parse(readFileSync(path.join(x.dir, "setup.json"), "utf8"));
+    expect([x.vkeyHash, y.vkeyHash]).toEqual([info.vkeyHash, info.vkeyHash]);
+    expect(hashJson(JSON.parse(readFileSync(x.vkeyPath, "utf8")))).toBe(info.vkeyHash);
+    expect((await readZkeyTranscript(x.zkeyPath)).contributions).toEqual(info.contributions);
+    expect(readdirSync(tmp.file("e"))).toEqual([path.basename(x.dir)]);
   });
 
   it("rebuilds a cached setup of the old format (public beacon only): its key is forgeable", async () => {

@@ -16,7 +16,7 @@ import { loadSnarkjs } from "./snarkjs.ts";
 import { silentLogger, snarkjsLogger, type Logger } from "./logger.ts";
 import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts";
 import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
-import { installSetup } from "./ceremony/install.ts";
+import { installSetup, scratchName } from "./ceremony/install.ts";
 
 export { hashJson } from "./ceremony/install.ts";
 export { MIN_DEV_POWER, requiredPower, type PtauSource } from "./ceremony/ptau.ts";
@@ -65,8 +65,8 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   if (rec.state === "stale") log.info(`setup ${paths.dir} is stale (${rec.why}); making a new one`);
   const snarkjs = await loadSnarkjs();
   const ptau = await resolvePtau(o.ptau, power, log);
-  mkdirSync(paths.dir, { recursive: true });
-  const tmp = `${path.join(paths.dir, "tmp-")}${process.pid}-${randomBytes(4).toString("hex")}`;
+  mkdirSync(o.setupDir, { recursive: true });
+  const tmp = scratchName(paths.dir, "tmp");
   const zkeys = [0, 1, 2].map((i) => `${tmp}.${i}.zkey`);
   const slog = snarkjsLogger(log);
   try {
@@ -83,7 +83,8 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
       { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(secret).toString("hex"), kind: "contribution" },
       { name: beaconName, hash: Buffer.from(beacon).toString("hex"), kind: "beacon", beacon: b },
     ];
-    const info = await installSetup(paths, zkeys[2], { circuitHash, constraints: r1cs.nConstraints, power: ptau.power, ptau: ptau.info, phase2: "setup", contributions, beacon: b }, tmp, log);
+    const facts = { circuitHash, constraints: r1cs.nConstraints, power: ptau.power, ptau: ptau.info, phase2: "setup" as const, contributions, beacon: b };
+    const info = await installSetup(paths, zkeys[2], facts, log, { keep: (existing) => reusable(existing, o.ptau) });
     log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${paths.dir}${info.trusted ? "" : " (untrusted: development powers of tau, INSECURE)"}`);
     return { ...info, ...files, cached: false };
   } finally {

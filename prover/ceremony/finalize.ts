@@ -3,16 +3,14 @@
  * a beacon (a public-only phase 2 is forgeable), applies the public beacon and installs zkey,
  * vkey and setup.json in the circuit's setup folder. Nothing is written when anything is refused.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
 import { ProverError } from "../errors.ts";
 import { loadSnarkjs } from "../snarkjs.ts";
 import { silentLogger, snarkjsLogger, type Logger } from "../logger.ts";
 import { ceremonyCircuit } from "./init.ts";
 import { resolvePtau, type PtauSource } from "./ptau.ts";
 import { verifyTranscript } from "./verify.ts";
-import { installSetup } from "./install.ts";
+import { installSetup, scratchName } from "./install.ts";
 import { setupPaths, type Contribution, type SetupInfo } from "./record.ts";
 
 export interface FinalizeOptions {
@@ -43,16 +41,15 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<SetupInfo & 
     throw new ProverError(`${o.zkeyPath}: refused, it has no contribution yet (${t.contributions.length} beacon(s) only): a key whose phase 2 is public is forgeable; run zkinfer ceremony contribute first`);
   }
   const paths = setupPaths(o.setupDir, c.circuitHash);
-  mkdirSync(paths.dir, { recursive: true });
-  const tmp = path.join(paths.dir, `tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-  const finalZkey = `${tmp}.zkey`;
+  mkdirSync(o.setupDir, { recursive: true });
+  const finalZkey = `${scratchName(paths.dir, "tmp")}.zkey`;
   try {
     const name = `zkinfer ceremony beacon${ptau.info.insecure ? " (development ptau: INSECURE)" : ""}`;
     const h = await (await loadSnarkjs()).zKey.beacon(o.zkeyPath, finalZkey, name, o.beacon.hash.toLowerCase(), o.beacon.iterationsExp, snarkjsLogger(log));
     if (h === false) throw new ProverError(`snarkjs refused the beacon ${o.beacon.hash}`);
     const beacon = { hash: o.beacon.hash.toLowerCase(), iterationsExp: o.beacon.iterationsExp };
     const contributions: Contribution[] = [...t.contributions, { name, hash: Buffer.from(h).toString("hex"), kind: "beacon", beacon }];
-    const info = await installSetup(paths, finalZkey, { circuitHash: c.circuitHash, constraints: c.constraints, power: ptau.power, ptau: ptau.info, phase2: "ceremony", contributions, beacon }, tmp, log);
+    const info = await installSetup(paths, finalZkey, { circuitHash: c.circuitHash, constraints: c.constraints, power: ptau.power, ptau: ptau.info, phase2: "ceremony", contributions, beacon }, log);
     return { ...info, zkeyPath: paths.zkeyPath, vkeyPath: paths.vkeyPath, dir: paths.dir };
   } finally {
     rmSync(finalZkey, { force: true });

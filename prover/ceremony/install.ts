@@ -1,22 +1,31 @@
 /**
- * Puts a finished phase-2 key in place: exports its verifying key, then renames zkey, vkey and
- * setup.json into the circuit's setup folder, record last, so a reader that finds a current
- * setup.json finds the files it describes (and a concurrent setup never exposes half a file).
+ * Puts a finished phase-2 key in place: exports its verifying key, writes zkey, vkey and
+ * setup.json into a staging folder beside the setup folder, then renames the folder into place.
+ * Why a folder: keys are not reproducible, so two processes setting up the same circuit make
+ * different keys, and per-file renames could pair one's zkey with the other's vkey.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { loadSnarkjs } from "../snarkjs.ts";
 import { snarkjsLogger, type Logger } from "../logger.ts";
 import { toolVersions } from "../versions.ts";
-import { isTrusted, writeSetupRecord, SETUP_FORMAT, type SetupInfo, type SetupPaths } from "./record.ts";
+import { isTrusted, readSetupRecord, SETUP_FORMAT, type SetupInfo, type SetupPaths } from "./record.ts";
 
 export const hashJson = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
 
 export type SetupFacts = Omit<SetupInfo, "format" | "vkeyHash" | "trusted" | "tools">;
 
-export async function installSetup(paths: SetupPaths, finalZkey: string, facts: SetupFacts, tmp: string, log: Logger): Promise<SetupInfo> {
-  const snarkjs = await loadSnarkjs();
-  const vkey = await snarkjs.zKey.exportVerificationKey(finalZkey, snarkjsLogger(log));
+/** A unique name beside `dir` for temporary files and folders. */
+export const scratchName = (dir: string, what: string) => `${dir}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`;
+
+export interface InstallOptions {
+  /** When set, a current setup that appeared meanwhile and passes this test is kept instead of ours. */
+  keep?: (existing: SetupInfo) => boolean;
+}
+
+export async function installSetup(paths: SetupPaths, finalZkey: string, facts: SetupFacts, log: Logger, o: InstallOptions = {}): Promise<SetupInfo> {
+  const vkey = await (await loadSnarkjs()).zKey.exportVerificationKey(finalZkey, snarkjsLogger(log));
   const info: SetupInfo = {
     format: SETUP_FORMAT,
     ...facts,
@@ -24,10 +33,24 @@ export async function installSetup(paths: SetupPaths, finalZkey: string, facts: 
     trusted: isTrusted(facts.ptau, facts.contributions),
     tools: toolVersions(),
   };
-  mkdirSync(paths.dir, { recursive: true });
-  writeFileSync(`${tmp}.vkey`, JSON.stringify(vkey, null, 1));
-  renameSync(`${tmp}.vkey`, paths.vkeyPath);
-  renameSync(finalZkey, paths.zkeyPath);
-  writeSetupRecord(paths, info, `${tmp}.json`);
-  return info;
+  const stage = scratchName(paths.dir, "stage");
+  const inStage = { zkey: path.join(stage, path.basename(paths.zkeyPath)), vkey: path.join(stage, path.basename(paths.vkeyPath)), info: path.join(stage, path.basename(paths.infoPath)) };
+  const old = scratchName(paths.dir, "old");
+  try {
+    mkdirSync(stage, { recursive: true });
+    writeFileSync(inStage.vkey, JSON.stringify(vkey, null, 1));
+    renameSync(finalZkey, inStage.zkey);
+    writeFileSync(inStage.info, JSON.stringify(info, null, 2) + "\n");
+    const now = readSetupRecord(paths, facts.circuitHash);
+    if (now.state === "current" && o.keep?.(now.info)) {
+      log.info(`another process installed a setup in ${paths.dir} meanwhile; using it`);
+      return now.info;
+    }
+    if (existsSync(paths.dir)) renameSync(paths.dir, old);
+    renameSync(stage, paths.dir);
+    return info;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
 }

@@ -4,7 +4,7 @@
  * verifying-key hash, and whether the key is trusted. It lives with the setup, not in the
  * committed manifest: a key made with secret randomness cannot be reproduced elsewhere.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -93,10 +93,4 @@ export function readSetupRecord(p: SetupPaths, circuitHash: string): RecordState
   }
   if (info.circuitHash !== circuitHash) return { state: "stale", why: `${p.infoPath} is for circuit ${String(info.circuitHash).slice(0, 12)}` };
   return { state: "current", info };
-}
-
-/** Writes setup.json through a temporary name, so a reader never sees half a record. */
-export function writeSetupRecord(p: SetupPaths, info: SetupInfo, tmp: string): void {
-  writeFileSync(tmp, JSON.stringify(info, null, 2) + "\n");
-  renameSync(tmp, p.infoPath);
 }
