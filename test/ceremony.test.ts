@@ -5,7 +5,7 @@
  * setup. Every refusal names the file and what is wrong, and writes nothing.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +69,18 @@ function snapshot(dir: string): string[] {
   });
 }
 
+/** A copy of the finished transcript (2.zkey) with one bit flipped at `at` bytes into section `id`. */
+function tamper(file: string, id: number, at: number): void {
+  const buf = readFileSync(z("2"));
+  let off = 12;
+  for (let i = 0; i < buf.readUInt32LE(8); i++) {
+    const size = Number(buf.readBigUInt64LE(off + 4));
+    if (buf.readUInt32LE(off) === id) buf[off + 12 + at] ^= 0x01;
+    off += 12 + size;
+  }
+  writeFileSync(file, buf);
+}
+
 let finalized: { vkeyHash: string; setup: { contributions: { name: string; hash: string; kind: string }[] } };
 let alice: string, bob: string;
 
@@ -109,10 +121,9 @@ describe("zkinfer ceremony", () => {
   }, 300_000);
 
   it("refuses, naming the file and what is wrong, and writes nothing", async () => {
-    copyFileSync(z("2"), z("tampered"));
-    const t = readFileSync(z("tampered"));
-    t[t.length - 2000] ^= 0x01; // inside the H/L key sections or the transcript: the key no longer follows it
-    writeFileSync(z("tampered"), t);
+    // One bit flipped in the key (section 9, H) and one in the transcript (section 10, first contribution's g1_s).
+    tamper(z("tampered"), 9, 0);
+    tamper(z("tampered-transcript"), 10, 64 + 4 + 64);
     writeFileSync(z("corrupt"), readFileSync(z("2")).subarray(0, 300));
     await ok("ceremony", "init", other, ...withA(), "--out", z("other0"));
     await ok("ceremony", "contribute", z("other0"), "--out", z("other1"));
@@ -122,7 +133,8 @@ describe("zkinfer ceremony", () => {
       [["finalize", model, z("other1"), ...withA(), "--beacon", BEACON], /other1\.zkey: zkey is for another circuit/],
       [["verify", model, z("other1"), ...withA()], /other1\.zkey: zkey is for another circuit/],
       [["verify", model, z("tampered"), ...withA()], /tampered\.zkey: refused, its key does not follow its transcript \(tampered or corrupt\)/],
-      [["finalize", model, z("tampered"), ...withA(), "--beacon", BEACON], /tampered\.zkey: refused, /],
+      [["finalize", model, z("tampered"), ...withA(), "--beacon", BEACON], /tampered\.zkey: refused, its key does not follow its transcript/],
+      [["verify", model, z("tampered-transcript"), ...withA()], /tampered-transcript\.zkey: refused, a contribution's proof of knowledge is invalid \(tampered transcript\)/],
       [["verify", model, z("corrupt"), ...withA()], /corrupt\.zkey: .*(truncated|corrupt)/],
       [["contribute", z("corrupt"), "--out", z("never")], /corrupt\.zkey: .*(truncated|corrupt)/],
       [["verify", model, z("2"), "--ptau", ptau.b, "--ptau-hash", ptau.hashB], /2\.zkey: refused, it was not started from this powers of tau/],
@@ -134,6 +146,9 @@ describe("zkinfer ceremony", () => {
       [["contribute", z("1"), "--out", z("2")], /2\.zkey already exists/],
       [["init", model, "--out", z("never")], /missing --ptau <ceremony file> \(or --insecure-dev-ptau/],
     ];
+    const help = await zkinfer("ceremony", "--help");
+    expect(help.stdout).toContain("zkinfer ceremony init <model> <ptau> --out <zkey>");
+    cases.push([["publish", z("2")], /unknown step "publish": one of init, contribute, verify, finalize/]);
     const before = [snapshot(path.join(model, "build", "setup")), snapshot(path.join(other, "build", "setup"))];
     const files = readdirSync(tmp.path).sort();
     for (const [args, msg] of cases) {
