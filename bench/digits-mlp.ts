@@ -70,7 +70,7 @@ const results = {
   machine: describeMachine(),
   constraints: model.manifest.circuit.constraints,
   devPtau2p12Ms: round(ptauMs),
-  setupMs: { median: round(median(setupTimes)), runs: setupTimes.map(round), note: "groth16 newZKey + beacon, ptau excluded" },
+  setupMs: { median: round(median(setupTimes)), runs: setupTimes.map(round), note: "groth16 newZKey + one secret contribution + beacon, ptau excluded" },
   witnessMs: { median: round(median(witnessTimes)), runs: witnessTimes.map(round) },
   proveMs: { median: round(median(proveTimes)), runs: proveTimes.map(round), note: "witness + groth16 prove, single process" },
   verifyMs: { median: round(median(verifyTimes)), runs: verifyTimes.map(round) },

@@ -2,7 +2,7 @@
  * The files of a compiled model folder (models/<name>/): manifest, integer ONNX, generated
  * circuit, and the build outputs (circuit, setup) that are made locally and never committed.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ProverError } from "./errors.ts";
 import { REPO_ROOT } from "./circom.ts";
@@ -19,7 +19,6 @@ export interface Manifest {
   publicSignals: string[];
   circuit: { hash: string; constraints: number; template: string };
   proofSystem: string;
-  setup?: { vkeyHash: string; power: number; ptau: string };
   [k: string]: unknown;
 }
 
@@ -56,20 +55,4 @@ export function openModelDir(nameOrPath: string): ModelDir {
 /** Compiles the model's committed circuit into build/circuit unless already there. */
 export function buildModelCircuit(m: ModelDir, log?: (msg: string) => void) {
   return ensureCircuitBuild(m.circuitPath, path.join(m.buildDir, "circuit"), log);
-}
-
-/**
- * Records a setup in the manifest. Only a deterministic (development) setup's verifying-key
- * hash is meaningful to commit; a ceremony-based setup is recorded the same way by whoever runs it.
- */
-export function recordSetup(m: ModelDir, s: { circuitHash: string; power: number; vkeyHash: string; ptau: { kind: string; file: string; insecure: boolean } }): void {
-  if (s.circuitHash !== m.manifest.circuit.hash) {
-    throw new ProverError(`model ${m.manifest.name}: setup is for circuit ${s.circuitHash.slice(0, 12)}, manifest has ${m.manifest.circuit.hash.slice(0, 12)}`);
-  }
-  m.manifest.setup = {
-    vkeyHash: s.vkeyHash,
-    power: s.power,
-    ptau: s.ptau.insecure ? `${s.ptau.file} (DEVELOPMENT ONLY, INSECURE: known toxic waste)` : s.ptau.file,
-  };
-  writeFileSync(path.join(m.dir, "manifest.json"), JSON.stringify(m.manifest, null, 2) + "\n");
 }

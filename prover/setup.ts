@@ -1,27 +1,31 @@
 /**
  * Groth16 setup of a circuit, keyed by the circuit hash (sha256 of the r1cs): nothing is
- * rebuilt when the circuit and the powers of tau did not change. With the development
- * powers of tau the whole setup is deterministic (a fixed seed, then a fixed public beacon
- * as the phase-2 contribution), so the verifying-key hash can be recorded in a committed
- * manifest and reproduced anywhere; it is also, necessarily, insecure.
+ * rebuilt when the circuit did not change. Phase 2 is a one-person ceremony: one contribution
+ * from fresh secret randomness (never stored, logged or returned), then a public beacon. A key
+ * with only public contributions is forgeable by anyone (delta is then computable), so there
+ * is no path without the secret step; setups are therefore not reproducible, and their record
+ * lives beside the key (setup.json), not in the committed manifest. With the development powers
+ * of tau the key is still INSECURE (tau is public); `zkinfer ceremony` runs a real phase 2.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ProverError } from "./errors.ts";
 import { readR1cs } from "./r1cs.ts";
 import { loadSnarkjs } from "./snarkjs.ts";
-import { ensureDevPtau, importPtau, INSECURE_BANNER } from "./ptau/index.ts";
 import { silentLogger, snarkjsLogger, type Logger } from "./logger.ts";
-import { toolVersions } from "./versions.ts";
+import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts";
+import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
+import { installSetup, scratchName } from "./ceremony/install.ts";
 
-/** A public, fixed beacon: the phase-2 contribution of development setups. */
+export { hashJson } from "./ceremony/install.ts";
+export { MIN_DEV_POWER, requiredPower, type PtauSource } from "./ceremony/ptau.ts";
+export { isTrusted, summarize, readSetupRecord, setupPaths, SETUP_FORMAT, type SetupInfo, type SetupSummary, type Contribution } from "./ceremony/record.ts";
+
+/** A public, fixed beacon: the last phase-2 step of local setups (after the secret contribution). */
 export const DEV_BEACON = createHash("sha256").update("zkinfer development phase-2 beacon v1").digest("hex");
 export const DEV_BEACON_ITERATIONS_EXP = 10;
-/** Smallest dev ptau made, so small circuits share one cached file. */
-export const MIN_DEV_POWER = 12;
-
-export type PtauSource = { kind: "dev"; cacheDir: string } | { kind: "file"; path: string; expectedHash?: string };
+export const SECRET_CONTRIBUTION_NAME = "zkinfer setup: local secret randomness";
 
 export interface SetupOptions {
   r1csPath: string;
@@ -31,16 +35,6 @@ export interface SetupOptions {
   log?: Logger;
 }
 
-export interface SetupInfo {
-  circuitHash: string;
-  constraints: number;
-  power: number;
-  ptau: { kind: "dev" | "file"; file: string; blake2b?: string; insecure: boolean };
-  beacon?: string;
-  vkeyHash: string;
-  tools: Record<string, string>;
-}
-
 export interface SetupResult extends SetupInfo {
   dir: string;
   zkeyPath: string;
@@ -48,74 +42,52 @@ export interface SetupResult extends SetupInfo {
   cached: boolean;
 }
 
-export const hashJson = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
-
-/** The power snarkjs' Groth16 setup needs: the domain covers constraints and public inputs, doubled for H. */
-export function requiredPower(nConstraints: number, nPublic: number): number {
-  return Math.floor(Math.log2(nConstraints + nPublic)) + 2;
-}
+/**
+ * A current setup is reused unless a ceremony file is asked for and the setup has another
+ * powers of tau; a dev request reuses any current setup (a ceremony key is never downgraded).
+ */
+const reusable = (info: SetupInfo, src: PtauSource) =>
+  src.kind === "dev" || (info.ptau.kind === "file" && info.ptau.file === path.basename(src.path));
 
 export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   const log = o.log ?? silentLogger;
   if (!existsSync(o.r1csPath)) throw new ProverError(`r1cs file ${o.r1csPath} does not exist (run compile first)`);
   const r1cs = readR1cs(o.r1csPath);
   const circuitHash = createHash("sha256").update(readFileSync(o.r1csPath)).digest("hex");
-  const dir = path.join(o.setupDir, circuitHash.slice(0, 16));
-  const files = { zkeyPath: path.join(dir, "circuit.zkey"), vkeyPath: path.join(dir, "vkey.json"), info: path.join(dir, "setup.json") };
-  const power = Math.max(MIN_DEV_POWER, requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs));
-  if (existsSync(files.info) && existsSync(files.zkeyPath)) {
-    const info = JSON.parse(readFileSync(files.info, "utf8")) as SetupInfo;
-    const sameSource = o.ptau.kind === info.ptau.kind && (o.ptau.kind === "dev" || path.basename(o.ptau.path) === info.ptau.file);
-    if (info.circuitHash === circuitHash && sameSource) {
-      log.info(`setup for circuit ${circuitHash.slice(0, 12)} is up to date: ${dir}`);
-      return { ...info, ...files, dir, cached: true };
-    }
+  const paths = setupPaths(o.setupDir, circuitHash);
+  const files = { dir: paths.dir, zkeyPath: paths.zkeyPath, vkeyPath: paths.vkeyPath };
+  const power = requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs);
+  const rec = readSetupRecord(paths, circuitHash);
+  if (rec.state === "current" && reusable(rec.info, o.ptau)) {
+    log.info(`setup for circuit ${circuitHash.slice(0, 12)} is up to date: ${paths.dir}`);
+    return { ...rec.info, ...files, cached: true };
   }
+  if (rec.state === "stale") log.info(`setup ${paths.dir} is stale (${rec.why}); making a new one`);
   const snarkjs = await loadSnarkjs();
-  let ptauFile: string, ptauInfo: SetupInfo["ptau"];
-  if (o.ptau.kind === "dev") {
-    log.info(`${INSECURE_BANNER}: using a development powers of tau (2^${power})`);
-    ptauFile = await ensureDevPtau(power, o.ptau.cacheDir, log);
-    ptauInfo = { kind: "dev", file: path.basename(ptauFile), insecure: true };
-  } else {
-    log.info(`checking ${o.ptau.path} against the published ceremony hash ...`);
-    const imported = await importPtau(o.ptau.path, { expectedHash: o.ptau.expectedHash });
-    if (imported.power < power) throw new ProverError(`ptau ${o.ptau.path}: power ${imported.power} is too small, the circuit needs ${power}`);
-    ptauFile = o.ptau.path;
-    ptauInfo = { kind: "file", file: path.basename(ptauFile), blake2b: imported.blake2b, insecure: false };
-  }
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `tmp-${process.pid}`);
-  const zkey0 = `${tmp}.0.zkey`, zkey1 = `${tmp}.1.zkey`;
+  const ptau = await resolvePtau(o.ptau, power, log);
+  mkdirSync(o.setupDir, { recursive: true });
+  const tmp = scratchName(paths.dir, "tmp");
+  const zkeys = [0, 1, 2].map((i) => `${tmp}.${i}.zkey`);
   const slog = snarkjsLogger(log);
   try {
     log.info(`groth16 setup: ${r1cs.nConstraints} constraints`);
     const t0 = Date.now();
-    await snarkjs.zKey.newZKey(o.r1csPath, ptauFile, zkey0, slog);
-    // The beacon is a public value: fine for development (the dev tau is known anyway);
-    // a production setup adds real contributions (snarkjs zkey contribute) before this.
-    await snarkjs.zKey.beacon(zkey0, zkey1, "zkinfer dev beacon (public, INSECURE)", DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
-    const vkey = await snarkjs.zKey.exportVerificationKey(zkey1, slog);
-    // Every file is renamed into place, so a concurrent setup of the same circuit (identical,
-    // as it is deterministic) never exposes a half-written file.
-    writeFileSync(`${tmp}.vkey`, JSON.stringify(vkey, null, 1));
-    renameSync(`${tmp}.vkey`, files.vkeyPath);
-    renameSync(zkey1, files.zkeyPath);
-    const info: SetupInfo = {
-      circuitHash,
-      constraints: r1cs.nConstraints,
-      power,
-      ptau: ptauInfo,
-      beacon: DEV_BEACON,
-      vkeyHash: hashJson(vkey),
-      tools: toolVersions(),
-    };
-    writeFileSync(`${tmp}.json`, JSON.stringify(info, null, 2) + "\n");
-    renameSync(`${tmp}.json`, files.info);
-    log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${dir}`);
-    return { ...info, ...files, dir, cached: false };
+    await snarkjs.zKey.newZKey(o.r1csPath, ptau.file, zkeys[0], slog);
+    // snarkjs mixes this with 64 random bytes of its own; neither is kept anywhere.
+    const secret = await snarkjs.zKey.contribute(zkeys[0], zkeys[1], SECRET_CONTRIBUTION_NAME, randomBytes(64).toString("hex"), slog);
+    const beaconName = `zkinfer public beacon${ptau.info.insecure ? " (development ptau: INSECURE)" : ""}`;
+    const beacon = await snarkjs.zKey.beacon(zkeys[1], zkeys[2], beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
+    if (beacon === false) throw new ProverError(`snarkjs refused the beacon ${DEV_BEACON}`);
+    const b = { hash: DEV_BEACON, iterationsExp: DEV_BEACON_ITERATIONS_EXP };
+    const contributions: Contribution[] = [
+      { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(secret).toString("hex"), kind: "contribution" },
+      { name: beaconName, hash: Buffer.from(beacon).toString("hex"), kind: "beacon", beacon: b },
+    ];
+    const facts = { circuitHash, constraints: r1cs.nConstraints, power: ptau.power, ptau: ptau.info, phase2: "setup" as const, contributions, beacon: b };
+    const info = await installSetup(paths, zkeys[2], facts, log, { keep: (existing) => reusable(existing, o.ptau) });
+    log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${paths.dir}${info.trusted ? "" : " (untrusted: development powers of tau, INSECURE)"}`);
+    return { ...info, ...files, cached: false };
   } finally {
-    rmSync(zkey0, { force: true });
-    rmSync(zkey1, { force: true });
+    for (const z of zkeys) rmSync(z, { force: true });
   }
 }

@@ -16,9 +16,36 @@ export interface Groth16Proof {
   curve: string;
 }
 
-/** ffjavascript curve object: only `terminate` matters to us (it stops the worker threads). */
+/** A point or field element inside ffjavascript's wasm (an opaque byte buffer). */
+export type WasmValue = Uint8Array;
+
+/** ffjavascript group (G1 or G2): the few operations zkinfer uses to read and check keys. */
+export interface CurveGroup {
+  F: { n8: number };
+  fromRprLEM(buff: Uint8Array, offset: number): WasmValue;
+  toRprUncompressed(buff: Uint8Array, offset: number, p: WasmValue): void;
+  fromObject(o: bigint[] | bigint[][]): WasmValue;
+  toObject(p: WasmValue): unknown[];
+  toAffine(p: WasmValue): WasmValue;
+  add(a: WasmValue, b: WasmValue): WasmValue;
+  neg(a: WasmValue): WasmValue;
+  timesFr(p: WasmValue, s: WasmValue): WasmValue;
+  eq(a: WasmValue, b: WasmValue): boolean;
+  g: WasmValue;
+}
+
+/** ffjavascript curve object: `terminate` stops the worker threads; G1/G2/Fr read and check keys. */
 export interface Curve {
   terminate(): Promise<void> | void;
+  G1: CurveGroup;
+  G2: CurveGroup;
+  Fr: {
+    e(v: bigint | string): WasmValue;
+    inv(a: WasmValue): WasmValue;
+    neg(a: WasmValue): WasmValue;
+    toObject(a: WasmValue): bigint;
+    fromRng(rng: unknown): WasmValue;
+  };
 }
 
 /** snarkjs logger interface (any console-like object works). */
@@ -35,7 +62,12 @@ export interface Snarkjs {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<unknown>;
     exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
-    beacon(oldZkey: string, newZkey: string, name: string, beaconHashHex: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
+    /** Returns the contribution hash (blake2b-512 of the contribution's public key), or false on bad beacon arguments. */
+    beacon(oldZkey: string, newZkey: string, name: string, beaconHashHex: string, numIterationsExp: number, logger?: Logger): Promise<Uint8Array | false>;
+    /** A phase-2 contribution; snarkjs mixes `entropy` with 64 bytes of its own crypto randomness. Returns the contribution hash. */
+    contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: Logger): Promise<Uint8Array>;
+    /** Checks every contribution of `zkey` from scratch (r1cs + ptau); false (with the reason logged) when invalid. */
+    verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
   };
   groth16: {
     fullProve(

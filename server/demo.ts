@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { openModelDir, buildModelCircuit, recordSetup } from "../prover/model-dir.ts";
+import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
 import { setupGroth16 } from "../prover/setup.ts";
 import { proveGroth16, verifyGroth16, decodePublicSignals } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
@@ -31,7 +31,6 @@ async function main(): Promise<void> {
     ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
     log: { info: log },
   });
-  recordSetup(model, setup);
   const vkey = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));
 
   log("starting a local chain (Hardhat node on 127.0.0.1) ...");

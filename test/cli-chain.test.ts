@@ -64,7 +64,7 @@ describe("zkinfer deploy / settle", () => {
     const d = await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", operatorKey);
     expect(d.code, d.stderr).toBe(0);
     const dep = JSON.parse(d.stdout);
-    expect(dep).toMatchObject({ model: "digits-mlp", chainId: 31337, registered: true });
+    expect(dep).toMatchObject({ model: "digits-mlp", chainId: 31337, registered: true, trusted: false, setup: { ptau: "dev" } });
     for (const k of ["registry", "escrow", "oracle", "verifier"]) expect(dep[k]).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
     // Again on the same registry: the model is there already, nothing is redeployed.

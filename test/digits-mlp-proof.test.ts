@@ -45,9 +45,10 @@ afterAll(async () => {
 });
 
 describe("digits-mlp proofs", () => {
-  it("the setup is deterministic: its verifying key hash is the one in the committed manifest", () => {
+  it("the setup is for the manifest's circuit, has a secret contribution before the beacon, and is untrusted (dev ptau)", () => {
     expect(setup.ptau.insecure).toBe(true);
-    expect(setup.vkeyHash).toBe(model.manifest.setup?.vkeyHash);
+    expect(setup.trusted).toBe(false);
+    expect(setup.contributions.map((c) => c.kind)).toEqual(["contribution", "beacon"]);
     expect(setup.circuitHash).toBe(model.manifest.circuit.hash);
   });
 

@@ -48,6 +48,10 @@ describe("gRPC", () => {
     const m = await c.unary("getModel", { model: "digits-mlp", includeVkey: true });
     expect(m.input.shape).toEqual([1, 64]);
     expect(m.constraints).toBe(1507);
+    expect(m.trusted).toBe(false);
+    expect(m.setup).toMatchObject({ ptau: "dev", phase2: "setup", vkeyHash: m.vkeyHash });
+    expect(m.setup.contributions.map((x: { kind: string }) => x.kind)).toEqual(["contribution", "beacon"]);
+    expect(list.models[0]).toMatchObject({ trusted: false, setup: { ptau: "dev" } });
     expect(JSON.parse(m.vkeyJson).protocol).toBe("groth16");
   });
 

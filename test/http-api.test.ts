@@ -37,6 +37,12 @@ describe("models", () => {
     expect(byId.body).toEqual(byName.body);
     expect(byName.body.input).toMatchObject({ shape: [1, 64], dtype: "int8", shift: 4 });
     expect(byName.body.constraints).toBe(1507);
+    // The dev setup: a secret contribution, but a public tau, so the key is not trusted.
+    expect(byName.body.trusted).toBe(false);
+    expect(byName.body.setup).toMatchObject({ ptau: "dev", phase2: "setup", vkeyHash: byName.body.vkeyHash });
+    expect(byName.body.setup.contributions.map((c: { kind: string }) => c.kind)).toEqual(["contribution", "beacon"]);
+    expect(byName.body.setup.contributions[0].hash).toMatch(/^[0-9a-f]{128}$/);
+    expect(list.body.models[0].trusted).toBe(false);
     const vkey = await json(`${url}/v1/models/digits-mlp/vkey`);
     expect(vkey.body.protocol).toBe("groth16");
   });

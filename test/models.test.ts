@@ -73,7 +73,8 @@ describe.each(models.map((m) => [m.manifest.name, m] as const))("%s", (_name, m)
         setupDir: path.join(m.buildDir, "setup"),
         ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
       });
-      expect(setup.vkeyHash).toBe(m.manifest.setup?.vkeyHash);
+      expect(setup.circuitHash).toBe(m.manifest.circuit.hash);
+      expect(setup.contributions.some((c) => c.kind === "contribution")).toBe(true);
       const [x] = quantized(1);
       const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, circuitInputs(m.manifest, x, { graph }));
       expect(await verifyGroth16(JSON.parse(readFileSync(setup.vkeyPath, "utf8")), publicSignals, proof)).toBe(true);

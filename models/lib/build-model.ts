@@ -12,7 +12,6 @@ import { evaluateFloatOutput } from "../../prover/graph/index.ts";
 import { compileModelFile } from "../../prover/compiler/model.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
 import { setupGroth16 } from "../../prover/setup.ts";
-import { openModelDir, recordSetup } from "../../prover/model-dir.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { argmax } from "./mlp.ts";
 
@@ -62,6 +61,6 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
     ptau: { kind: "dev", cacheDir: join(REPO_ROOT, "build", "ptau") },
     log: { info: o.log },
   });
-  recordSetup(openModelDir(o.dir), setup);
-  o.log(`verifying key ${setup.vkeyHash.slice(0, 12)} (development setup, INSECURE)`);
+  // The record stays in build/setup/<hash>/setup.json: a key with a secret contribution is not reproducible.
+  o.log(`verifying key ${setup.vkeyHash.slice(0, 12)} (development powers of tau: untrusted, INSECURE)`);
 }

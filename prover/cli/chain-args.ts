@@ -12,6 +12,15 @@ export function rpcUrl(v: string | boolean | undefined): string {
   return v;
 }
 
+/**
+ * The chain `zkinfer` and the tests start themselves: Hardhat's chain id on this machine. Any
+ * other chain may hold value, so an untrusted key is not deployed there without being told.
+ */
+export function isEmbeddedLocalChain(url: string, chainId: number): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  return chainId === 31337 && (host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host));
+}
+
 export function privateKey(v: string | boolean | undefined): string {
   if (typeof v !== "string" || !v) throw new UsageError("missing --key <hex> (the signer's private key)");
   const k = v.startsWith("0x") ? v : `0x${v}`;

@@ -5,6 +5,7 @@
 import { parse, UsageError, type Command } from "./args.ts";
 import { compile } from "./compile.ts";
 import { setup } from "./setup.ts";
+import { ceremony } from "./ceremony.ts";
 import { prove } from "./prove.ts";
 import { verify } from "./verify.ts";
 import { exportVerifier } from "./export-verifier.ts";
@@ -13,7 +14,7 @@ import { settle } from "./settle.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [compile, setup, prove, verify, exportVerifier, deploy, settle];
+const COMMANDS: Command[] = [compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 

@@ -1,7 +1,7 @@
 /** `zkinfer setup`: Groth16 setup of a compiled model, keyed by its circuit hash. */
 import path from "node:path";
-import { openModelDir, buildModelCircuit, recordSetup } from "../model-dir.ts";
-import { setupGroth16 } from "../setup.ts";
+import { openModelDir, buildModelCircuit } from "../model-dir.ts";
+import { setupGroth16, summarize } from "../setup.ts";
 import { REPO_ROOT } from "../circom.ts";
 import { needFile, progress, type Command } from "./args.ts";
 
@@ -13,7 +13,10 @@ export const setup: Command = {
   <model> is a folder with a manifest.json, or a name under models/.
   Without --ptau a DEVELOPMENT ONLY powers of tau with known toxic waste is generated
   (cached in --dev-ptau-dir, default build/ptau). --ptau takes a Hermez ceremony file
-  (powersOfTau28_hez_final_NN.ptau), refused unless its blake2b hash is the published one.`,
+  (powersOfTau28_hez_final_NN.ptau), refused unless its blake2b hash is the published one.
+  Phase 2 gets one contribution from fresh secret randomness (never stored), then a public
+  beacon; the record (contribution hashes, trusted or not) is build/setup/<hash>/setup.json.
+  A cached setup is reused; one made by an older zkinfer (beacon only: forgeable) is rebuilt.`,
   options: { ptau: { type: "string" }, "ptau-hash": { type: "string" }, "dev-ptau-dir": { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
@@ -22,8 +25,8 @@ export const setup: Command = {
       ? { kind: "file" as const, path: needFile("--ptau", v.ptau as string), expectedHash: v["ptau-hash"] as string | undefined }
       : { kind: "dev" as const, cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? path.join(REPO_ROOT, "build", "ptau") };
     const s = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(m.buildDir, "setup"), ptau, log: progress });
-    recordSetup(m, s);
-    process.stdout.write(`${JSON.stringify({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, cached: s.cached, insecure: s.ptau.insecure })}\n`);
+    if (!s.trusted) progress.info("the key is untrusted: development powers of tau (INSECURE); for a deployment run zkinfer ceremony (docs/trusted-setup.md)");
+    process.stdout.write(`${JSON.stringify({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, cached: s.cached, insecure: s.ptau.insecure, trusted: s.trusted, setup: summarize(s) })}\n`);
     return 0;
   },
 };

@@ -19,6 +19,8 @@ export function modelMessage(m: ModelInfo, vkey?: unknown) {
     vkeyHash: m.vkeyHash,
     verifierAddress: m.verifierAddress ?? "",
     vkeyJson: vkey === undefined ? "" : JSON.stringify(vkey),
+    trusted: m.trusted,
+    setup: { ...m.setup, contributions: m.setup.contributions.map(({ name, hash, kind }) => ({ name, hash, kind })) },
   };
 }
 

@@ -24,6 +24,21 @@ export const MODEL: Schema = {
     circuitHash: { type: "string" },
     vkeyHash: { type: "string" },
     verifierAddress: { type: "string" },
+    trusted: { type: "boolean", description: "True when the powers of tau were a ceremony file whose hash was checked and phase 2 has at least one secret contribution; false for the development powers of tau (INSECURE: proofs can be forged)." },
+    setup: {
+      type: "object",
+      description: "The setup record.",
+      properties: {
+        ptau: { type: "string", enum: ["dev", "ceremony"] },
+        phase2: { type: "string", enum: ["setup", "ceremony"], description: "setup: one local secret contribution; ceremony: zkinfer ceremony finalize." },
+        contributions: {
+          type: "array",
+          description: "Every phase-2 contribution, in order, as `snarkjs zkey verify` lists them.",
+          items: { type: "object", properties: { name: { type: "string" }, hash: { type: "string", description: "blake2b-512 (hex)." }, kind: { type: "string", enum: ["contribution", "beacon"] } } },
+        },
+        vkeyHash: { type: "string" },
+      },
+    },
   },
 };
 

@@ -1,13 +1,14 @@
 /**
  * The model registry of the service: every configured model folder, built (circuit compiled)
  * and set up (Groth16, development powers of tau) if missing, both cached under the model's
- * build/ folder, with its onnxruntime session open. Loading is sequential with progress logs:
+ * build/ folder, with its onnxruntime session open. A setup installed by a ceremony is used
+ * as it is; whether a model's key is trusted is part of its ModelInfo. Loading is sequential with progress logs:
  * a large model's first setup takes minutes, and config.models limits which are loaded.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
-import { setupGroth16 } from "../../prover/setup.ts";
+import { setupGroth16, summarize } from "../../prover/setup.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
 import type { ServiceConfig } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
@@ -63,9 +64,6 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     ptau: { kind: "dev", cacheDir: config.devPtauDir },
     log: { info: (msg) => log.info(`model ${m.name}: ${msg}`) },
   });
-  if (m.setup?.vkeyHash && m.setup.vkeyHash !== setup.vkeyHash) {
-    log.warn(`model ${m.name}: verifying-key hash ${setup.vkeyHash.slice(0, 12)} differs from the manifest's ${m.setup.vkeyHash.slice(0, 12)}`);
-  }
   const onnx = readFileSync(dir.onnxPath);
   const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const needsWeights = (m.weightInputs ?? []).length > 0;
@@ -81,6 +79,8 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     proofSystem: "groth16",
     circuitHash: setup.circuitHash,
     vkeyHash: setup.vkeyHash,
+    trusted: setup.trusted,
+    setup: summarize(setup),
   };
   if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
   log.info(`model ${m.name} (${m.modelId.slice(0, 12)}) ready in ${Date.now() - t0} ms${setup.cached ? " (cached setup)" : ""}, onnxruntime on ${session.provider}`);

@@ -4,6 +4,8 @@
  * only translate requests and errors. One error type, mapped once per edge.
  */
 
+import type { SetupSummary } from "../../prover/setup.ts";
+
 export type ProofStatus = "queued" | "proving" | "proved" | "failed";
 
 export interface ModelInfo {
@@ -18,6 +20,10 @@ export interface ModelInfo {
   proofSystem: "groth16";
   circuitHash: string;
   vkeyHash: string;
+  /** Ceremony powers of tau (hash checked) and at least one secret phase-2 contribution. */
+  trusted: boolean;
+  /** The setup record: powers of tau kind, phase-2 contributions, verifying-key hash. */
+  setup: SetupSummary;
   /** Set once the model's verifier is deployed (issue #5). */
   verifierAddress?: string;
 }
