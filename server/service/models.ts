@@ -9,6 +9,7 @@ import path from "node:path";
 import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
 import { setupGroth16 } from "../../prover/setup.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
+import { weightsCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { ServiceConfig } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
 import { openSession, type ModelSession } from "../engine/index.ts";
@@ -67,9 +68,13 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     log.warn(`model ${m.name}: verifying-key hash ${setup.vkeyHash.slice(0, 12)} differs from the manifest's ${m.setup.vkeyHash.slice(0, 12)}`);
   }
   const onnx = readFileSync(dir.onnxPath);
-  const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const needsWeights = (m.weightInputs ?? []).length > 0;
-  if (needsWeights) readOnnx(onnx); // fail at start, not in a worker, if the weights cannot be read
+  if (needsWeights) {
+    // Fail at start, not in a worker, if the weights cannot be read or are not the manifest's.
+    const stale = await weightsCommitmentMismatch(m, readOnnx(onnx));
+    if (stale) throw new ConfigError(stale);
+  }
+  const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const info: ModelInfo = {
     id: m.modelId,
     name: m.name,

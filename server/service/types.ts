@@ -81,6 +81,12 @@ export interface ProofRecord {
   settlement?: SettlementRecord;
 }
 
+/** Why a proof is not a proof of the model: a key that rejects it, or another model's commitments. */
+export interface VerifyResult {
+  valid: boolean;
+  reason?: string;
+}
+
 export type ServiceErrorCode =
   | "INVALID_ARGUMENT" // 400 / INVALID_ARGUMENT
   | "NOT_FOUND" // 404 / NOT_FOUND
@@ -118,7 +124,8 @@ export interface InferenceService {
   watch(requestId: string, listener: (r: ProofRecord) => void): () => void;
   /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
   waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
-  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<boolean>;
+  /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
+  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<VerifyResult>;
   health(): { ok: boolean };
   ready(): { ready: boolean; reasons: string[] };
   /** Queue depth, pool utilisation, proving time histogram, for /metrics. */
