@@ -94,6 +94,8 @@ describe("ModelRegistry", () => {
     expect(Number(m.nPublic)).toBe(11);
     expect(Number(m.commitmentIndex)).toBe(0);
     expect(Number(m.visibility)).toBe(1); // input hashed, output public, weights fixed
+    expect(Number(m.weightsIndex)).toBe(NO_WEIGHTS); // fixed weights: the verifying key binds them
+    expect(await registry.getFunction("weightsCommitment")(modelA)).toBe(0n);
     expect(m.deprecated).toBe(false);
     expect(m.selector).toBe(keccakText("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[11])").slice(0, 10));
     expect(await registry.getFunction("metadataURI")(modelA)).toBe("ipfs://digits-mlp");
