@@ -88,6 +88,8 @@ describe("the zero-weights forgery", () => {
     expect(bad.body.valid).toBe(false);
     expect(bad.body.reason).toMatch(FOREIGN);
     expect((await post(f.honest)).body).toEqual({ valid: true });
+    // A client verifying on its own learns the expected commitment from the model card.
+    expect((await json(`${s.url}/v1/models/${HASHED_MODEL}`)).body.weightsCommitment).toBe(f.model.manifest.weightsCommitment);
   });
 
   it("gRPC verify: valid false with the reason; the honest proof is valid", async () => {
@@ -96,6 +98,7 @@ describe("the zero-weights forgery", () => {
     expect(bad.valid).toBe(false);
     expect(bad.reason).toMatch(FOREIGN);
     expect(await call(f.honest)).toEqual({ valid: true, reason: "" });
+    expect((await grpc.unary("getModel", { model: HASHED_MODEL })).weightsCommitment).toBe(f.model.manifest.weightsCommitment);
   });
 
   it("the server's proof check: a worker's proof with other weights is never stored, the honest one is", async () => {

@@ -88,6 +88,7 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     vkeyHash: setup.vkeyHash,
   };
   if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
+  if (m.weightsCommitment !== undefined) info.weightsCommitment = m.weightsCommitment;
   log.info(`model ${m.name} (${m.modelId.slice(0, 12)}) ready in ${Date.now() - t0} ms${setup.cached ? " (cached setup)" : ""}, onnxruntime on ${session.provider}`);
   return {
     info,

@@ -20,6 +20,11 @@ export interface ModelInfo {
   vkeyHash: string;
   /** Set once the model's verifier is deployed (issue #5). */
   verifierAddress?: string;
+  /**
+   * Hashed-weights models: the commitment (decimal) a proof must carry as weightsCommitment to be
+   * a proof of this model; the verifying key alone accepts any weights.
+   */
+  weightsCommitment?: string;
 }
 
 /** An input as sent: real values (quantized with the model's input scale) or int8 values. */
