@@ -15,13 +15,15 @@ import { decodePublicSignals, verifyGroth16 } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
 import { inputCommitment } from "../prover/commitment.ts";
 import { openModelDir } from "../prover/model-dir.ts";
+import { readOnnx, writeOnnx } from "../prover/onnx/proto.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { loadConfig } from "../server/config/index.ts";
-import { silentServiceLogger } from "../server/service/index.ts";
+import { createService, silentServiceLogger } from "../server/service/index.ts";
 import { loadModel } from "../server/service/models.ts";
 import { proofMismatch } from "../server/service/check-proof.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, startTestServer, type TestServer } from "./helpers/edge-server.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
 import { FORGED_OUTPUT, HASHED_MODEL, zeroWeightsFixture, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
 
 const modelsDir = path.join(REPO_ROOT, "build", `weights-binding-test-${process.pid}`);
@@ -101,20 +103,46 @@ describe("the zero-weights forgery", () => {
     expect((await grpc.unary("getModel", { model: HASHED_MODEL })).weightsCommitment).toBe(f.model.manifest.weightsCommitment);
   });
 
-  it("the server's proof check: a worker's proof with other weights is never stored, the honest one is", async () => {
+  it("the server's proof check refuses a proof with other weights, even one of the served output", async () => {
     const m = await loadModel(HASHED_MODEL, s.config, silentServiceLogger);
     try {
       const served = await runOnnx(readFileSync(f.model.onnxPath), Int8Array.from(f.input));
       const job = { input: f.input, output: served, inputCommitment: String(await inputCommitment(f.input)) };
       expect(await proofMismatch(m, job, f.honest.publicSignals)).toBeUndefined();
       expect(await proofMismatch(m, job, f.forged.publicSignals)).toMatch(FOREIGN);
-      // Even a forged proof of exactly the served output (a worker with other weights that
-      // happen to agree on this input) is refused.
-      const same = [...f.forged.publicSignals];
-      served.forEach((v, i) => (same[2 + i] = f.honest.publicSignals[2 + i]));
-      expect(await proofMismatch(m, job, same)).toMatch(FOREIGN);
     } finally {
       await m.session.session.release();
+    }
+  });
+
+  it("the server never stores a worker's proof made with other weights, even of the served output; the honest one is stored", async () => {
+    const honest = await s.service.infer(HASHED_MODEL, { kind: "int8", values: f.input });
+    const proved = await s.service.waitForProof(honest.requestId, 120_000);
+    expect(proved.status, proved.error).toBe("proved");
+    expect(await s.service.verify(HASHED_MODEL, proved.proof, proved.publicSignals)).toEqual({ valid: true });
+
+    // A second server whose model file is swapped after start: onnxruntime serves the real
+    // weights, the worker proves with zero weights and a last bias equal to the served output.
+    const copy = path.join(modelsDir, "swapped", HASHED_MODEL);
+    cpSync(f.model.dir, copy, { recursive: true });
+    const tmp = makeTempDir("zkinfer-weights-");
+    const other = await createService({ modelsDir: path.dirname(copy), models: [HASHED_MODEL], poolThreads: 1, dbPath: tmp.file("jobs.sqlite"), chain: { mode: "off" } }, { logger: silentServiceLogger });
+    try {
+      const graph = readOnnx(readFileSync(f.model.onnxPath));
+      const weights = f.model.manifest.weightInputs!;
+      for (const w of weights) (graph.initializers.get(w.tensor)!.data as Int8Array | Int32Array).fill(0);
+      (graph.initializers.get(weights.at(-1)!.tensor)!.data as Int32Array).set(honest.output);
+      writeFileSync(path.join(copy, "model.int8.onnx"), writeOnnx(graph));
+      const r = await other.infer(HASHED_MODEL, { kind: "int8", values: f.input });
+      expect(r.output).toEqual(honest.output);
+      const rec = await other.waitForProof(r.requestId, 120_000);
+      expect(rec.status).toBe("failed");
+      expect(rec.error).toMatch(FOREIGN);
+      expect(rec.proof).toBeUndefined();
+      expect(rec.publicSignals).toBeUndefined();
+    } finally {
+      await other.close();
+      tmp.remove();
     }
   });
 
