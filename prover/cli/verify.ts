@@ -27,7 +27,8 @@ export const verify: Command = {
   options: { proof: { type: "string" }, vkey: { type: "string" } },
   async run([model], v) {
     const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
-    const m = openModelDir(model ?? "");
+    if (!model) throw new UsageError("missing <model>: its manifest says which commitments (weights) a proof of it must carry");
+    const m = openModelDir(model);
     const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(m).vkey;
     if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
     const signals = proofFile.publicSignals as string[];
