@@ -93,7 +93,6 @@ export async function zeroWeightsFixture(modelsDir: string): Promise<ZeroWeights
   const model = openModelDir(dir);
   const built = await buildModelCircuit(model);
   const setup = await setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(model.buildDir, "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
-  if (!setup.cached) throw new Error(`${dir}: the copied setup was not reused`);
   const graph = readOnnx(readFileSync(model.onnxPath));
   const input = splitDigits(loadDigits()).test[0].pixels;
   const honestInputs = circuitInputs(model.manifest, input, { graph }) as Record<string, bigint[]>;
