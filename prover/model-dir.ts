@@ -16,6 +16,8 @@ export interface Manifest {
   output: { name: string; shape: (number | string)[]; dtype: string; shift: number };
   visibility: { weights: string; input: string; output: string };
   weightInputs?: { signal: string; tensor: string }[];
+  /** Hashed-weights models: the Poseidon commitment (decimal) of this model's weights, see prover/commitment.ts. */
+  weightsCommitment?: string;
   publicSignals: string[];
   circuit: { hash: string; constraints: number; template: string };
   proofSystem: string;

@@ -67,7 +67,7 @@ describe("zkinfer CLI", () => {
     proof.publicSignals[3] = (BigInt(proof.publicSignals[3]) + 1n).toString();
     writeFileSync(proofFile, JSON.stringify(proof));
     const bad = await zkinfer("verify", "digits-mlp", "--proof", proofFile);
-    expect(bad.stdout.trim()).toBe("INVALID");
+    expect(bad.stdout.trim()).toBe("INVALID: the Groth16 proof does not verify against the verifying key");
     expect(bad.code).toBe(1);
   });
 

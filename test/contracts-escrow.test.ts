@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet, id as keccakText, type Contract } from "ethers";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { deployVerifier, exportGroth16Verifier } from "../verifier-contracts/groth16-verifier.ts";
-import { compileZkinfer, deployContract, deployZkinfer, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
+import { compileZkinfer, deployContract, deployZkinfer, NO_WEIGHTS_COMMITMENT as NO_WEIGHTS, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
 import { proveModelInputs, type ModelProofs } from "../verifier-contracts/model-proofs.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
@@ -94,6 +94,8 @@ describe("ModelRegistry", () => {
     expect(Number(m.nPublic)).toBe(11);
     expect(Number(m.commitmentIndex)).toBe(0);
     expect(Number(m.visibility)).toBe(1); // input hashed, output public, weights fixed
+    expect(Number(m.weightsIndex)).toBe(NO_WEIGHTS); // fixed weights: the verifying key binds them
+    expect(await registry.getFunction("weightsCommitment")(modelA)).toBe(0n);
     expect(m.deprecated).toBe(false);
     expect(m.selector).toBe(keccakText("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[11])").slice(0, 10));
     expect(await registry.getFunction("metadataURI")(modelA)).toBe("ipfs://digits-mlp");
@@ -101,25 +103,25 @@ describe("ModelRegistry", () => {
 
   it("register reverts if the model id is already registered", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert(registry.getFunction("register")(modelA, m.verifier, 11, 0, 1, "ipfs://again"), registry, "ModelAlreadyRegistered");
+    await expectRevert(registry.getFunction("register")(modelA, m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, "ipfs://again"), registry, "ModelAlreadyRegistered");
   });
 
   it("register reverts if the caller is not the owner", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert((registry.connect(stranger) as Contract).getFunction("register")(keccakText("x"), m.verifier, 11, 0, 1, ""), registry, "NotOwner");
+    await expectRevert((registry.connect(stranger) as Contract).getFunction("register")(keccakText("x"), m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, ""), registry, "NotOwner");
   });
 
   it("register reverts if the verifier has no code or the commitment index contradicts the visibility", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert(registry.getFunction("register")(keccakText("y"), stranger.address, 11, 0, 1, ""), registry, "VerifierHasNoCode");
-    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 11, 1, ""), registry, "InvalidCommitmentIndex");
-    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 0, 0, ""), registry, "InvalidCommitmentIndex");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), stranger.address, 11, 0, 1, NO_WEIGHTS, 0n, ""), registry, "VerifierHasNoCode");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 11, 1, NO_WEIGHTS, 0n, ""), registry, "InvalidCommitmentIndex");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 0, 0, NO_WEIGHTS, 0n, ""), registry, "InvalidCommitmentIndex");
   });
 
   it("deprecate reverts if the caller is not the owner, or if already deprecated", async () => {
     const id = keccakText("model C");
     const m = await registry.getFunction("model")(modelA);
-    await send(registry, "register", id, m.verifier, 11, 0, 1, "ipfs://c");
+    await send(registry, "register", id, m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, "ipfs://c");
     await expectRevert((registry.connect(stranger) as Contract).getFunction("deprecate")(id), registry, "NotOwner");
     await send(registry, "deprecate", id);
     expect((await registry.getFunction("model")(id)).deprecated).toBe(true);

@@ -66,7 +66,7 @@ describe("infer and proofs", () => {
     tampered[1] = String(BigInt(tampered[1]) + 1n);
     const bad = await json(`${url}/v1/verify`, { method: "POST", body: { model: model.id, proof: r.body.proof.proof, publicSignals: tampered } });
     expect(bad.status).toBe(200);
-    expect(bad.body).toEqual({ valid: false });
+    expect(bad.body).toEqual({ valid: false, reason: "the Groth16 proof does not verify against the model's verifying key" });
   });
 
   it("answers at once with {requestId, output, inputCommitment, proof: {status}}, and the proof can be polled", async () => {

@@ -32,6 +32,8 @@ export const ZKINFER_OPTIMIZER_RUNS = 10_000;
 export const VISIBILITY = { INPUT_HASHED: 1, OUTPUT_HASHED: 2, WEIGHTS_HASHED: 4 } as const;
 /** commitmentIndex of a model with a public input. */
 export const NO_INPUT_COMMITMENT = 0xffff;
+/** weightsIndex of a model whose weights are fixed in its circuit. */
+export const NO_WEIGHTS_COMMITMENT = 0xffff;
 
 export type ZkinferArtifacts = Record<string, CompiledContract>;
 
@@ -122,10 +124,17 @@ export interface ModelRegistration {
   nPublic: number;
   commitmentIndex: number;
   visibility: number;
+  /** Position of "weightsCommitment" in the public signals (hashed weights), else NO_WEIGHTS_COMMITMENT. */
+  weightsIndex: number;
+  /** The manifest's weightsCommitment (hashed weights), else 0n. */
+  weightsCommitment: bigint;
 }
 
-/** register()'s model fields from a manifest: id, public-signal count, commitment position, flags. */
-export function registrationFromManifest(m: Pick<Manifest, "modelId" | "publicSignals" | "visibility" | "name">): ModelRegistration {
+/**
+ * register()'s model fields from a manifest: id, public-signal count, commitment position, flags,
+ * and for hashed weights the weights commitment and its position (refused if the manifest lacks it).
+ */
+export function registrationFromManifest(m: Pick<Manifest, "modelId" | "publicSignals" | "visibility" | "name" | "weightsCommitment">): ModelRegistration {
   if (!/^[0-9a-f]{64}$/i.test(m.modelId)) throw new VerifierContractsError(`model ${m.name}: manifest modelId must be 64 hex digits, got ${m.modelId}`);
   const flag = (v: string, bit: number, what: string, plain: string) => {
     if (v === "hashed") return bit;
@@ -138,13 +147,22 @@ export function registrationFromManifest(m: Pick<Manifest, "modelId" | "publicSi
     flag(m.visibility.output, VISIBILITY.OUTPUT_HASHED, "output", "public") |
     flag(m.visibility.weights, VISIBILITY.WEIGHTS_HASHED, "weights", "fixed");
   const idx = m.publicSignals.indexOf("inputCommitment");
-  return { modelId: `0x${m.modelId.toLowerCase()}`, nPublic: m.publicSignals.length, commitmentIndex: idx < 0 ? NO_INPUT_COMMITMENT : idx, visibility };
+  let weightsIndex = NO_WEIGHTS_COMMITMENT, weightsCommitment = 0n;
+  if (visibility & VISIBILITY.WEIGHTS_HASHED) {
+    weightsIndex = m.publicSignals.indexOf("weightsCommitment");
+    if (weightsIndex < 0) throw new VerifierContractsError(`model ${m.name}: hashed weights but no "weightsCommitment" in manifest publicSignals`);
+    if (typeof m.weightsCommitment !== "string" || !/^\d{1,78}$/.test(m.weightsCommitment)) {
+      throw new VerifierContractsError(`model ${m.name}: manifest weightsCommitment must be a decimal string for hashed weights, got ${JSON.stringify(m.weightsCommitment)} (compile the model again)`);
+    }
+    weightsCommitment = BigInt(m.weightsCommitment);
+  }
+  return { modelId: `0x${m.modelId.toLowerCase()}`, nPublic: m.publicSignals.length, commitmentIndex: idx < 0 ? NO_INPUT_COMMITMENT : idx, visibility, weightsIndex, weightsCommitment };
 }
 
 /** Registers a model from its manifest with `verifier`; resolves to the mined receipt. */
 export async function registerModel(registry: Contract, manifest: Parameters<typeof registrationFromManifest>[0], verifier: string, metadataURI: string): Promise<TransactionReceipt> {
   const r = registrationFromManifest(manifest);
-  const tx = await registry.getFunction("register")(r.modelId, verifier, r.nPublic, r.commitmentIndex, r.visibility, metadataURI);
+  const tx = await registry.getFunction("register")(r.modelId, verifier, r.nPublic, r.commitmentIndex, r.visibility, r.weightsIndex, r.weightsCommitment, metadataURI);
   return (await tx.wait()) as TransactionReceipt;
 }
 

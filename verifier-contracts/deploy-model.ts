@@ -10,6 +10,7 @@
 import type { Contract, Signer } from "ethers";
 import { registerModel, registrationFromManifest, revertErrorName } from "./contracts.ts";
 import { deployVerifier, exportGroth16Verifier } from "./groth16-verifier.ts";
+import { VerifierContractsError } from "./errors.ts";
 
 export interface DeployModelOptions {
   manifest: Parameters<typeof registrationFromManifest>[0];
@@ -40,9 +41,17 @@ export async function registeredVerifier(registry: Contract, modelId: string): P
 }
 
 export async function deployModel(signer: Signer, registry: Contract, o: DeployModelOptions): Promise<DeployedModel> {
-  const { modelId } = registrationFromManifest(o.manifest);
+  const { modelId, weightsCommitment } = registrationFromManifest(o.manifest);
   const existing = await registeredVerifier(registry, modelId);
-  if (existing) return { modelId, verifier: existing, registered: false };
+  if (existing) {
+    // An existing record is the answer only if it names these weights: the escrow and oracle
+    // would otherwise reject every proof of this model.
+    const registered = BigInt(await registry.getFunction("weightsCommitment")(modelId));
+    if (registered !== weightsCommitment) {
+      throw new VerifierContractsError(`model ${o.manifest.name}: registry has id ${modelId} with weights commitment ${registered}, the manifest says ${weightsCommitment}`);
+    }
+    return { modelId, verifier: existing, registered: false };
+  }
   const verifier = await deployVerifier(signer, await exportGroth16Verifier(o.zkeyPath));
   const address = await verifier.getAddress();
   const receipt = await registerModel(registry.connect(signer) as Contract, o.manifest, address, o.metadataURI);

@@ -1,7 +1,11 @@
-/** `zkinfer verify`: checks a proof file against a model's verifying key. Exit 0 valid, 1 invalid. */
+/**
+ * `zkinfer verify`: checks a proof file against a model's verifying key and the commitments its
+ * manifest records (hashed weights). Prints "valid" (exit 0) or "INVALID: <reason>" (exit 1).
+ */
 import { readFileSync } from "node:fs";
 import { openModelDir } from "../model-dir.ts";
 import { verifyGroth16 } from "../prove.ts";
+import { modelCommitmentMismatch } from "../model-commitments.ts";
 import { needFile, UsageError, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 
@@ -23,10 +27,16 @@ export const verify: Command = {
   options: { proof: { type: "string" }, vkey: { type: "string" } },
   async run([model], v) {
     const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
-    const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(openModelDir(model ?? "")).vkey;
+    if (!model) throw new UsageError("missing <model>: its manifest says which commitments (weights) a proof of it must carry");
+    const m = openModelDir(model);
+    const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(m).vkey;
     if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
-    const ok = await verifyGroth16(readJson("--vkey", vkeyPath), proofFile.publicSignals as string[], proofFile.proof as never);
-    process.stdout.write(`${ok ? "valid" : "INVALID"}\n`);
-    return ok ? 0 : 1;
+    const signals = proofFile.publicSignals as string[];
+    // The key alone proves "some weights"; the model's recorded commitments say which.
+    const reason =
+      modelCommitmentMismatch(m.manifest, signals) ??
+      ((await verifyGroth16(readJson("--vkey", vkeyPath), signals, proofFile.proof as never)) ? undefined : "the Groth16 proof does not verify against the verifying key");
+    process.stdout.write(reason ? `INVALID: ${reason}\n` : "valid\n");
+    return reason ? 1 : 0;
   },
 };

@@ -11,6 +11,8 @@ import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom
 import { readR1cs } from "../r1cs.ts";
 import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
 import { toolVersions } from "../versions.ts";
+import { committedWeights } from "../inputs.ts";
+import { weightsCommitment } from "../commitment.ts";
 
 export interface CompileModelOptions {
   name: string;
@@ -93,6 +95,15 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const r = readR1cs(r1cs);
   const circuitHash = sha256(readFileSync(r1cs));
   const ioDims = (i: number, list: typeof graph.inputs) => list[i].dims;
+  // Hashed weights: the circuit proves "some weights with this commitment", so the manifest must
+  // say which commitment is this model's, or a proof with any other weights would pass as its.
+  const hashedWeights = compiled.weightInputs.length
+    ? {
+        weightInputs: compiled.weightInputs.map(({ signal, tensor }) => ({ signal, tensor })),
+        biasBits: DEFAULT_BIAS_BITS,
+        weightsCommitment: String(await weightsCommitment(committedWeights(compiled, graph, DEFAULT_BIAS_BITS))),
+      }
+    : {};
   const manifest = {
     name: o.name,
     modelId: sha256(onnxBytes),
@@ -117,7 +128,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
     },
     visibility: compiled.visibility,
     publicSignals: compiled.publicSignals,
-    ...(compiled.weightInputs.length ? { weightInputs: compiled.weightInputs.map(({ signal, tensor }) => ({ signal, tensor })), biasBits: DEFAULT_BIAS_BITS } : {}),
+    ...hashedWeights,
     circuit: {
       template: o.templateName,
       hash: circuitHash,

@@ -18,6 +18,7 @@ export function modelMessage(m: ModelInfo, vkey?: unknown) {
     circuitHash: m.circuitHash,
     vkeyHash: m.vkeyHash,
     verifierAddress: m.verifierAddress ?? "",
+    weightsCommitment: m.weightsCommitment ?? "",
     vkeyJson: vkey === undefined ? "" : JSON.stringify(vkey),
     trusted: m.trusted,
     setup: { ...m.setup, contributions: m.setup.contributions.map(({ name, hash, kind }) => ({ name, hash, kind })) },

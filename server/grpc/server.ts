@@ -152,7 +152,8 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       (req.publicSignals as string[]).forEach((s, i) => {
         if (!/^[0-9]{1,80}$/.test(s)) throw new ServiceError("INVALID_ARGUMENT", `public_signals[${i}]: expected a decimal field element`, `public_signals[${i}]`);
       });
-      return { valid: await service.verify(model, proof, req.publicSignals) };
+      const r = await service.verify(model, proof, req.publicSignals);
+      return { valid: r.valid, reason: r.reason ?? "" };
     }),
     watchProof: (call: grpc.ServerWritableStream<Req, unknown>) => {
       const c = begin("WatchProof", call);

@@ -96,10 +96,15 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       method: "post", path: "/v1/verify", operationId: "verify", tags: ["proofs"], protected: true,
       summary: "Verify a proof against a model's verifying key",
       body: VERIFY_BODY,
-      responses: { 200: { description: "Whether the proof is valid", schema: { type: "object", properties: { valid: { type: "boolean" } } } } },
+      responses: {
+        200: {
+          description: "Whether the proof is valid, and if not why (e.g. a hashed-weights proof for other weights)",
+          schema: { type: "object", properties: { valid: { type: "boolean" }, reason: { type: "string" } } },
+        },
+      },
       handler: async ({ c, body }) => {
         const b = body as { model: string; proof: unknown; publicSignals: string[] };
-        return c.json({ valid: await service.verify(b.model, b.proof, b.publicSignals) });
+        return c.json(await service.verify(b.model, b.proof, b.publicSignals));
       },
     }),
     defineRoute({

@@ -39,6 +39,7 @@ export const MODEL: Schema = {
         vkeyHash: { type: "string" },
       },
     },
+    weightsCommitment: { type: "string", description: "Hashed-weights models: the public signal weightsCommitment every proof of this model carries (decimal); a proof with another one is for other weights." },
   },
 };
 

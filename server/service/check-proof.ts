@@ -1,11 +1,13 @@
 /**
  * The served output is the proven output, bit for bit (DESIGN decision 1): before a proof is
  * stored, its public signals are decoded with the model's layout and compared with what the
- * job served and committed to. A mismatch means the compiler and onnxruntime disagree: a bug
- * to shout about, never a proof to hand out.
+ * job served and committed to, and its weights commitment with the model's. A mismatch means
+ * the compiler and onnxruntime disagree, or a worker proved with other weights: a bug to shout
+ * about, never a proof to hand out.
  */
 import { decodePublicSignals } from "../../prover/prove.ts";
 import { outputCommitment } from "../../prover/commitment.ts";
+import { modelCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { LoadedModel } from "./models.ts";
 
 export interface ServedJob {
@@ -19,6 +21,9 @@ const sameInts = (a: bigint[], b: number[]) => a.length === b.length && a.every(
 
 /** Undefined when the proof carries exactly the served job; else what differs. */
 export async function proofMismatch(model: LoadedModel, job: ServedJob, publicSignals: string[]): Promise<string | undefined> {
+  // A worker proving with other weights (hashed-weights mode) must never have its proof stored.
+  const foreign = modelCommitmentMismatch(model.dir.manifest, publicSignals);
+  if (foreign) return foreign;
   const vis = model.info.visibility;
   let d;
   try {

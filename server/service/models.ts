@@ -10,6 +10,7 @@ import path from "node:path";
 import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
 import { setupGroth16, summarize } from "../../prover/setup.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
+import { weightsCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { ServiceConfig } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
 import { openSession, type ModelSession } from "../engine/index.ts";
@@ -65,9 +66,13 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     log: { info: (msg) => log.info(`model ${m.name}: ${msg}`) },
   });
   const onnx = readFileSync(dir.onnxPath);
-  const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const needsWeights = (m.weightInputs ?? []).length > 0;
-  if (needsWeights) readOnnx(onnx); // fail at start, not in a worker, if the weights cannot be read
+  if (needsWeights) {
+    // Fail at start, not in a worker, if the weights cannot be read or are not the manifest's.
+    const stale = await weightsCommitmentMismatch(m, readOnnx(onnx));
+    if (stale) throw new ConfigError(stale);
+  }
+  const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const info: ModelInfo = {
     id: m.modelId,
     name: m.name,
@@ -83,6 +88,7 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     setup: summarize(setup),
   };
   if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
+  if (m.weightsCommitment !== undefined) info.weightsCommitment = m.weightsCommitment;
   log.info(`model ${m.name} (${m.modelId.slice(0, 12)}) ready in ${Date.now() - t0} ms${setup.cached ? " (cached setup)" : ""}, onnxruntime on ${session.provider}`);
   return {
     info,

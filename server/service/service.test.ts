@@ -69,10 +69,10 @@ describe("the service", () => {
     const pub = decodePublicSignals(done.publicSignals!, service.getModel("digits-mlp").publicSignals);
     expect(pub.output.map(Number)).toEqual(r.output);
     expect(pub.inputCommitment!.toString()).toBe(r.inputCommitment);
-    expect(await service.verify("digits-mlp", done.proof, done.publicSignals)).toBe(true);
+    expect(await service.verify("digits-mlp", done.proof, done.publicSignals)).toEqual({ valid: true });
     const tampered = [...done.publicSignals!];
     tampered[1] = (BigInt(tampered[1]) + 1n).toString();
-    expect(await service.verify("digits-mlp", done.proof, tampered)).toBe(false);
+    expect(await service.verify("digits-mlp", done.proof, tampered)).toEqual({ valid: false, reason: "the Groth16 proof does not verify against the model's verifying key" });
     const [pA, , , signals] = done.calldata as [string[], string[][], string[], string[]];
     expect(typeof pA[0]).toBe("string");
     expect(signals).toEqual(done.publicSignals);
@@ -190,7 +190,7 @@ describe("close and reopen", () => {
       for (const id of ids) second.watch(id, count);
       const done = await Promise.all(ids.map((id) => second.waitForProof(id, 60_000)));
       expect(done.map((d) => d.status)).toEqual(["proved", "proved", "proved", "proved"]);
-      for (const d of done) expect(await second.verify("digits-mlp", d.proof, d.publicSignals)).toBe(true);
+      for (const d of done) expect((await second.verify("digits-mlp", d.proof, d.publicSignals)).valid).toBe(true);
       expect(ids.map((id) => provedSeen.get(id))).toEqual([1, 1, 1, 1]);
       expect(second.stats()).toMatchObject({ queued: 0, proving: 0, proved: 4, failed: 0 });
     } finally {

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { freshSalt, inputCommitment } from "../../prover/commitment.ts";
 import { verifyGroth16 } from "../../prover/prove.ts";
+import { modelCommitmentMismatch } from "../../prover/model-commitments.ts";
 import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";
 import { runSession, toInt8Input } from "../engine/index.ts";
 import { JobStore, toProofRecord } from "../jobs/index.ts";
@@ -225,11 +226,15 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       const m = model(idOrName);
       const p = checkProofShape(proof);
       const s = checkPublicSignals(publicSignals, m.info.publicSignals.length);
+      const reason = modelCommitmentMismatch(m.dir.manifest, s);
+      if (reason) return { valid: false, reason };
+      let ok = false;
       try {
-        return await verifyGroth16(m.vkey, s, p);
+        ok = await verifyGroth16(m.vkey, s, p);
       } catch {
-        return false; // e.g. a point not on the curve: a proof that does not verify
+        // e.g. a point not on the curve: a proof that does not verify
       }
+      return ok ? { valid: true } : { valid: false, reason: "the Groth16 proof does not verify against the model's verifying key" };
     },
 
     health: () => ({ ok: store.db.open }),

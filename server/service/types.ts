@@ -26,6 +26,11 @@ export interface ModelInfo {
   setup: SetupSummary;
   /** Set once the model's verifier is deployed (issue #5). */
   verifierAddress?: string;
+  /**
+   * Hashed-weights models: the commitment (decimal) a proof must carry as weightsCommitment to be
+   * a proof of this model; the verifying key alone accepts any weights.
+   */
+  weightsCommitment?: string;
 }
 
 /** An input as sent: real values (quantized with the model's input scale) or int8 values. */
@@ -96,6 +101,12 @@ export interface ProofRecord {
   settlement?: SettlementRecord;
 }
 
+/** Why a proof is not a proof of the model: a key that rejects it, or another model's commitments. */
+export interface VerifyResult {
+  valid: boolean;
+  reason?: string;
+}
+
 export type ServiceErrorCode =
   | "INVALID_ARGUMENT" // 400 / INVALID_ARGUMENT
   | "NOT_FOUND" // 404 / NOT_FOUND
@@ -134,7 +145,8 @@ export interface InferenceService {
   watch(requestId: string, listener: (r: ProofRecord) => void): () => void;
   /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
   waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
-  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<boolean>;
+  /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
+  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<VerifyResult>;
   health(): { ok: boolean };
   ready(): { ready: boolean; reasons: string[] };
   /** Queue depth, pool utilisation, proving time histogram, for /metrics. */

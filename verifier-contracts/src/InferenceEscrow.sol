@@ -17,7 +17,8 @@ import {Visibility} from "./libraries/Visibility.sol";
 ///   a valid proof: the operator accepted the job under the terms of that day, and a deprecated
 ///   version is superseded, not unsound (a broken verifier would be a new registry, not a flag).
 /// - The input commitment's position comes from the registry (commitmentIndex), so any circuit
-///   layout works, not only "commitment first".
+///   layout works, not only "commitment first". With hashed weights the proof must also carry the
+///   registered weights commitment (at weightsIndex): the verifier alone accepts any weights.
 /// - settle() may be called by anyone: the payee is the request's operator, fixed at opening, so
 ///   copying a proof from the mempool earns the copier nothing.
 /// - Replay: each request settles once (status), and the hash of (proof, publicSignals) is
@@ -94,6 +95,8 @@ contract InferenceEscrow is IInferenceEscrow {
         uint256 expected = r.inputCommitment;
         uint256 actual = publicSignals[r.commitmentIndex];
         if (actual != expected) revert InputCommitmentMismatch(requestId, expected, actual);
+        uint16 weightsIndex = r.weightsIndex;
+        if (weightsIndex != Visibility.NO_WEIGHTS_COMMITMENT) _requireModelWeights(requestId, r.modelId, publicSignals[weightsIndex]);
 
         (uint256 ptr, uint256 len, bytes32 proofHash) = Groth16Call.encode(r.selector, proof, publicSignals);
         if (proofUsed[proofHash]) revert ProofAlreadyUsed(proofHash);
@@ -161,6 +164,7 @@ contract InferenceEscrow is IInferenceEscrow {
             selector: m.selector,
             nPublic: m.nPublic,
             commitmentIndex: m.commitmentIndex,
+            weightsIndex: m.weightsIndex,
             verifier: m.verifier,
             token: token,
             price: price,
@@ -168,6 +172,14 @@ contract InferenceEscrow is IInferenceEscrow {
             inputCommitment: inputCommitment
         });
         emit RequestOpened(requestId, modelId, msg.sender, operator, token, price, inputCommitment, deadline);
+    }
+
+    /// @dev The commitment is read from the registry at settlement, and only for hashed-weights
+    /// models: records are immutable, so this equals a copy made at opening without every
+    /// request paying for one more storage slot.
+    function _requireModelWeights(uint256 requestId, bytes32 modelId, uint256 actual) private view {
+        uint256 expected = registry.weightsCommitment(modelId);
+        if (actual != expected) revert WeightsCommitmentMismatch(requestId, expected, actual);
     }
 
     function _requireOpen(uint256 requestId, Status status) private pure {
@@ -182,6 +194,7 @@ contract InferenceEscrow is IInferenceEscrow {
         r.selector = bytes4(0);
         r.nPublic = 0;
         r.commitmentIndex = 0;
+        r.weightsIndex = 0;
         r.verifier = address(0);
         r.token = address(0);
         r.price = 0;

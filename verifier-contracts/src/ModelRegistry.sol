@@ -9,12 +9,14 @@ import {Visibility} from "./libraries/Visibility.sol";
 /// @notice Append-only map from model id to its verifier. Registration is owner-only: nothing
 /// on-chain links a model id (a hash of ONNX bytes) to a verifying key, so a record is an
 /// attestation by the registry owner; open registration would let anyone squat a model id with
-/// an always-true verifier and drain every escrow request for it.
+/// an always-true verifier and drain every escrow request for it. For a hashed-weights model the
+/// record also names the weights (their commitment), since its verifier accepts any weights.
 contract ModelRegistry is IModelRegistry {
     address public override owner;
 
     mapping(bytes32 modelId => Model) private _models;
     mapping(bytes32 modelId => string) private _metadataURIs;
+    mapping(bytes32 modelId => uint256) private _weightsCommitments;
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);
@@ -41,6 +43,8 @@ contract ModelRegistry is IModelRegistry {
         uint16 nPublic,
         uint16 commitmentIndex,
         uint8 visibility,
+        uint16 weightsIndex,
+        uint256 weightsCommitment_,
         string calldata uri
     ) external override onlyOwner {
         if (modelId == bytes32(0)) revert ZeroModelId();
@@ -53,17 +57,43 @@ contract ModelRegistry is IModelRegistry {
         if (hashedInput ? commitmentIndex >= nPublic : commitmentIndex != Visibility.NO_INPUT_COMMITMENT) {
             revert InvalidCommitmentIndex(commitmentIndex, nPublic, visibility);
         }
+        _checkWeights(modelId, nPublic, commitmentIndex, visibility, weightsIndex, weightsCommitment_);
 
         _models[modelId] = Model({
             verifier: verifier,
             selector: Groth16Call.selectorFor(nPublic),
             nPublic: nPublic,
             commitmentIndex: commitmentIndex,
+            weightsIndex: weightsIndex,
             visibility: visibility,
             deprecated: false
         });
         _metadataURIs[modelId] = uri;
-        emit ModelRegistered(modelId, verifier, nPublic, commitmentIndex, visibility, uri);
+        if (weightsCommitment_ != 0) _weightsCommitments[modelId] = weightsCommitment_;
+        emit ModelRegistered(modelId, verifier, nPublic, commitmentIndex, visibility, weightsIndex, weightsCommitment_, uri);
+    }
+
+    /// @dev Hashed weights: the commitment is a public signal of its own, and the registered value
+    /// is what binds proofs to this model's weights (any weights satisfy the circuit). Fixed
+    /// weights are bound by the verifying key, so no commitment may be claimed for them.
+    function _checkWeights(
+        bytes32 modelId,
+        uint16 nPublic,
+        uint16 commitmentIndex,
+        uint8 visibility,
+        uint16 weightsIndex,
+        uint256 commitment
+    ) private pure {
+        if (visibility & Visibility.WEIGHTS_HASHED != 0) {
+            if (weightsIndex >= nPublic || weightsIndex == commitmentIndex) {
+                revert InvalidWeightsIndex(weightsIndex, nPublic, visibility);
+            }
+            if (commitment == 0) revert MissingWeightsCommitment(modelId);
+            if (commitment >= Visibility.SNARK_SCALAR_FIELD) revert WeightsCommitmentNotInField(commitment);
+        } else {
+            if (weightsIndex != Visibility.NO_WEIGHTS_COMMITMENT) revert InvalidWeightsIndex(weightsIndex, nPublic, visibility);
+            if (commitment != 0) revert UnexpectedWeightsCommitment(modelId, commitment);
+        }
     }
 
     /// @inheritdoc IModelRegistry
@@ -79,6 +109,12 @@ contract ModelRegistry is IModelRegistry {
     function model(bytes32 modelId) external view override returns (Model memory m) {
         m = _models[modelId];
         if (m.verifier == address(0)) revert ModelNotRegistered(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function weightsCommitment(bytes32 modelId) external view override returns (uint256) {
+        if (_models[modelId].verifier == address(0)) revert ModelNotRegistered(modelId);
+        return _weightsCommitments[modelId];
     }
 
     /// @inheritdoc IModelRegistry

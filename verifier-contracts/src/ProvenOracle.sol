@@ -31,7 +31,9 @@ contract ProvenOracle is IProvenOracle {
         IModelRegistry.Model memory m = registry.model(modelId); // unknown id: ModelNotRegistered bubbles up
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (m.visibility & Visibility.OUTPUT_HASHED != 0) revert OutputNotPublic(modelId);
-        if (outputIndex >= m.nPublic || outputIndex == m.commitmentIndex) revert InvalidOutputIndex(modelId, outputIndex);
+        if (outputIndex >= m.nPublic || outputIndex == m.commitmentIndex || outputIndex == m.weightsIndex) {
+            revert InvalidOutputIndex(modelId, outputIndex);
+        }
 
         feedId = nextFeedId++;
         _feeds[feedId] = Feed({
@@ -54,6 +56,11 @@ contract ProvenOracle is IProvenOracle {
         IModelRegistry.Model memory m = registry.model(modelId);
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (publicSignals.length != m.nPublic) revert PublicSignalCountMismatch(feedId, m.nPublic, publicSignals.length);
+        if (m.weightsIndex != Visibility.NO_WEIGHTS_COMMITMENT) {
+            uint256 expected = registry.weightsCommitment(modelId);
+            uint256 actual = publicSignals[m.weightsIndex];
+            if (actual != expected) revert WeightsCommitmentMismatch(feedId, expected, actual);
+        }
 
         (uint256 ptr, uint256 len,) = Groth16Call.encode(m.selector, proof, publicSignals);
         if (!Groth16Call.verify(m.verifier, ptr, len)) revert InvalidProof(feedId);

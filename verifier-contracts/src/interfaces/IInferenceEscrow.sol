@@ -20,7 +20,7 @@ interface IInferenceEscrow {
     /// @notice A request as stored. After settlement or refund only client, deadline and status
     /// remain (the other slots are cleared for the gas refund; the events keep them).
     /// @param token ERC-20 paid in, or address(0) for ETH.
-    /// @param verifier, selector, nPublic, commitmentIndex: the registry record at opening time.
+    /// @param verifier, selector, nPublic, commitmentIndex, weightsIndex: the registry record at opening time.
     struct Request {
         address client;
         uint64 deadline;
@@ -29,6 +29,7 @@ interface IInferenceEscrow {
         bytes4 selector;
         uint16 nPublic;
         uint16 commitmentIndex;
+        uint16 weightsIndex;
         address verifier;
         address token;
         uint256 price;
@@ -66,6 +67,9 @@ interface IInferenceEscrow {
     error PublicSignalCountMismatch(uint256 requestId, uint256 expected, uint256 actual);
     /// @notice Thrown when the proof's input commitment is not the request's.
     error InputCommitmentMismatch(uint256 requestId, uint256 expected, uint256 actual);
+    /// @notice Thrown when a hashed-weights model's proof carries another weights commitment than
+    /// the registered one: a proof of other weights (any weights satisfy the circuit).
+    error WeightsCommitmentMismatch(uint256 requestId, uint256 expected, uint256 actual);
     /// @notice Thrown when this exact proof and public signals already settled a request.
     error ProofAlreadyUsed(bytes32 proofHash);
     /// @notice Thrown when the model's verifier rejects the proof.
@@ -116,7 +120,8 @@ interface IInferenceEscrow {
     /// @notice Settles `requestId` with a proof and pays its operator.
     /// @param proof verifyProof's pA, pB, pC flattened (see Groth16Call.encode).
     /// @param publicSignals The circuit's public signals; the input commitment at the model's
-    /// commitmentIndex must equal the request's.
+    /// commitmentIndex must equal the request's and, with hashed weights, the signal at
+    /// weightsIndex the registered weights commitment.
     function settle(uint256 requestId, uint256[8] calldata proof, uint256[] calldata publicSignals) external;
 
     /// @notice Returns an unsettled request's price to its client once the deadline has passed.

@@ -30,7 +30,7 @@ interface IProvenOracle {
     error ModelDeprecated(bytes32 modelId);
     /// @notice Thrown when the model's outputs are hashed: the signal would be a commitment, not a value.
     error OutputNotPublic(bytes32 modelId);
-    /// @notice Thrown when outputIndex is past the public signals or is the input commitment.
+    /// @notice Thrown when outputIndex is past the public signals or is the input or weights commitment.
     error InvalidOutputIndex(bytes32 modelId, uint16 outputIndex);
     /// @notice Thrown when the updater is the zero address.
     error ZeroUpdater();
@@ -42,6 +42,9 @@ interface IProvenOracle {
     error PublicSignalCountMismatch(uint256 feedId, uint256 expected, uint256 actual);
     /// @notice Thrown when the model's verifier rejects the proof.
     error InvalidProof(uint256 feedId);
+    /// @notice Thrown when a hashed-weights model's proof carries another weights commitment than
+    /// the registered one: a proof of other weights (any weights satisfy the circuit).
+    error WeightsCommitmentMismatch(uint256 feedId, uint256 expected, uint256 actual);
     /// @notice Thrown by latest() before the first submission.
     error NoValue(uint256 feedId);
     /// @notice Thrown by latest() when the value is older than the consumer's bound.
@@ -58,8 +61,9 @@ interface IProvenOracle {
     /// @notice Creates a feed of `modelId`'s public signal `outputIndex`, updated by `updater`.
     function createFeed(bytes32 modelId, uint16 outputIndex, address updater) external returns (uint256 feedId);
 
-    /// @notice Verifies the proof with the model's verifier and stores the output as a signed
-    /// integer (field elements above (r - 1) / 2 are negative) with block.timestamp.
+    /// @notice Verifies the proof with the model's verifier (and, with hashed weights, that it
+    /// carries the registered weights commitment) and stores the output as a signed integer
+    /// (field elements above (r - 1) / 2 are negative) with block.timestamp.
     function submit(uint256 feedId, uint256[8] calldata proof, uint256[] calldata publicSignals) external;
 
     /// @notice The latest value and its timestamp; reverts with StaleValue if it is older than

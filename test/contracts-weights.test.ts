@@ -1,0 +1,136 @@
+/**
+ * Hashed weights on chain (a real local Hardhat node, real Groth16 proofs): the registry keeps a
+ * hashed-weights model's weights commitment, and InferenceEscrow.settle and ProvenOracle.submit
+ * reject the zero-weights forgery (test/helpers/zero-weights.ts), which the model's verifier
+ * alone accepts, while the honest proof settles and publishes. Also every registry refusal.
+ */
+import path from "node:path";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Contract, Wallet, id as keccakText } from "ethers";
+import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
+import { deployZkinfer, findRevertData, NO_WEIGHTS_COMMITMENT, registrationFromManifest, revertErrorName, settleArgs } from "../verifier-contracts/contracts.ts";
+import { deployModel } from "../verifier-contracts/deploy-model.ts";
+import { REPO_ROOT } from "../prover/circom.ts";
+import { BN254_R } from "../prover/field.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import type { ProofResult } from "../prover/prove.ts";
+import { FORGED_OUTPUT, zeroWeightsFixture, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
+
+const modelsDir = path.join(REPO_ROOT, "build", `contracts-weights-test-${process.pid}`);
+const WEIGHTS_HASHED_INPUT_HASHED = 4 | 1;
+let f: ZeroWeightsFixture;
+let chain: LocalChain | undefined;
+let deployer: Wallet, client: Wallet, operator: Wallet;
+let registry: Contract, escrow: Contract, oracle: Contract, verifier: Contract;
+let modelId: string;
+let expected: bigint;
+
+const args = (p: ProofResult) => settleArgs(p.proof, p.publicSignals);
+const call = (c: Contract, fn: string, ...a: unknown[]) => c.getFunction(fn)(...a);
+const send = async (c: Contract, fn: string, ...a: unknown[]) => (await call(c, fn, ...a)).wait();
+
+async function expectRevert(sent: Promise<unknown>, c: Contract, name: string): Promise<void> {
+  let err: unknown;
+  try { await sent; } catch (e) { err = e; }
+  if (err === undefined) throw new Error(`expected a revert with ${name}, but the call succeeded`);
+  expect(revertErrorName(c, err), String(err).slice(0, 300)).toBe(name);
+}
+
+beforeAll(async () => {
+  const chainP = startLocalChain();
+  f = await zeroWeightsFixture(modelsDir);
+  chain = await chainP;
+  [deployer, client, operator] = chain.privateKeys.slice(0, 3).map((k) => new Wallet(k, chain!.provider));
+  ({ registry, escrow, oracle } = await deployZkinfer(deployer));
+  const r = await deployModel(deployer, registry, { manifest: f.model.manifest, zkeyPath: f.zkeyPath, metadataURI: "zkinfer:hashed" });
+  modelId = r.modelId;
+  verifier = new Contract(r.verifier, ["function verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[12]) view returns (bool)"], deployer);
+  expected = BigInt(f.model.manifest.weightsCommitment!);
+}, 600_000);
+
+afterAll(async () => {
+  await chain?.stop();
+  await terminateSnarkjsCurves();
+  rmSync(modelsDir, { recursive: true, force: true });
+});
+
+describe("hashed weights on chain", () => {
+  it("register stores the weights commitment and its signal index, and says so in the event", async () => {
+    const m = await call(registry, "model", modelId);
+    expect(Number(m.visibility)).toBe(WEIGHTS_HASHED_INPUT_HASHED);
+    expect(Number(m.weightsIndex)).toBe(f.model.manifest.publicSignals.indexOf("weightsCommitment"));
+    expect(await call(registry, "weightsCommitment", modelId)).toBe(expected);
+    const [ev] = await registry.queryFilter(registry.filters.ModelRegistered!(modelId));
+    const a = (ev as unknown as { args: { weightsIndex: bigint; weightsCommitment: bigint } }).args;
+    expect([Number(a.weightsIndex), a.weightsCommitment]).toEqual([1, expected]);
+    // deploy again: the existing record names the same weights, so it is the answer.
+    expect((await deployModel(deployer, registry, { manifest: f.model.manifest, zkeyPath: f.zkeyPath, metadataURI: "" })).registered).toBe(false);
+    await expect(deployModel(deployer, registry, { manifest: { ...f.model.manifest, weightsCommitment: "7" }, zkeyPath: f.zkeyPath, metadataURI: "" })).rejects.toThrow(
+      `registry has id ${modelId} with weights commitment ${expected}, the manifest says 7`,
+    );
+  });
+
+  it("the model's verifier alone accepts the zero-weights proof (the attack is real on chain)", async () => {
+    const [p, pub] = args(f.forged);
+    expect(await verifier.getFunction("verifyProof")([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], pub)).toBe(true);
+  });
+
+  it("settle reverts with WeightsCommitmentMismatch for the zero-weights proof, and pays for the honest one", async () => {
+    const commitment = BigInt(f.honest.publicSignals[0]);
+    const deadline = (await chain!.provider.getBlock("latest"))!.timestamp + 3600;
+    await send(escrow.connect(client) as Contract, "openRequest", modelId, commitment, operator.address, deadline, { value: 10n ** 16n });
+    const id = (await call(escrow, "nextRequestId")) - 1n;
+    const forgedW = BigInt(f.forged.publicSignals[1]);
+    let err: unknown;
+    try { await call(escrow, "settle", id, ...args(f.forged)); } catch (e) { err = e; }
+    const decoded = escrow.interface.parseError(findRevertData(err) ?? "0x");
+    expect(decoded?.name, String(err).slice(0, 300)).toBe("WeightsCommitmentMismatch");
+    expect(decoded!.args.map(BigInt)).toEqual([id, expected, forgedW]);
+    const before = await chain!.provider.getBalance(operator.address);
+    const receipt = await send(escrow, "settle", id, ...args(f.honest));
+    console.log(`settle (ETH) of a hashed-weights model, 12 public signals: ${receipt.gasUsed} gas`);
+    expect(await chain!.provider.getBalance(operator.address)).toBe(before + 10n ** 16n);
+  });
+
+  it("submit reverts with WeightsCommitmentMismatch for the zero-weights proof, and publishes the honest value", async () => {
+    const outIndex = f.model.manifest.publicSignals.indexOf("out[7]");
+    await expectRevert(call(oracle, "createFeed", modelId, 1, deployer.address), oracle, "InvalidOutputIndex"); // the weights commitment is no output
+    await send(oracle, "createFeed", modelId, outIndex, deployer.address);
+    const feedId = (await call(oracle, "nextFeedId")) - 1n;
+    await expectRevert(call(oracle, "submit", feedId, ...args(f.forged)), oracle, "WeightsCommitmentMismatch");
+    expect((await call(oracle, "feed", feedId)).updatedAt).toBe(0n);
+    await send(oracle, "submit", feedId, ...args(f.honest));
+    const value = (await call(oracle, "feed", feedId)).value;
+    expect(value).toBe(BigInt(f.honest.publicSignals[outIndex]) > BN254_R / 2n ? BigInt(f.honest.publicSignals[outIndex]) - BN254_R : BigInt(f.honest.publicSignals[outIndex]));
+    expect(value).not.toBe(BigInt(FORGED_OUTPUT[7]));
+  });
+});
+
+describe("ModelRegistry refusals for weights commitments", () => {
+  const reg = (id: string, nPublic: number, commitmentIndex: number, visibility: number, weightsIndex: number, commitment: bigint) =>
+    call(registry, "register", keccakText(id), verifier.target, nPublic, commitmentIndex, visibility, weightsIndex, commitment, "");
+
+  it("refuses a hashed-weights model without a commitment, with an index out of range or on the input commitment, or a commitment >= r", async () => {
+    await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, 0n), registry, "MissingWeightsCommitment");
+    await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 12, expected), registry, "InvalidWeightsIndex");
+    await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, NO_WEIGHTS_COMMITMENT, expected), registry, "InvalidWeightsIndex");
+    await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 0, expected), registry, "InvalidWeightsIndex");
+    await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, BN254_R), registry, "WeightsCommitmentNotInField");
+    await send(registry, "register", keccakText("a"), verifier.target, 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, BN254_R - 1n, "");
+  });
+
+  it("refuses a fixed-weights model with a weights commitment or index", async () => {
+    await expectRevert(reg("b", 11, 0, 1, NO_WEIGHTS_COMMITMENT, expected), registry, "UnexpectedWeightsCommitment");
+    await expectRevert(reg("b", 11, 0, 1, 1, 0n), registry, "InvalidWeightsIndex");
+    await send(registry, "register", keccakText("b"), verifier.target, 11, 0, 1, NO_WEIGHTS_COMMITMENT, 0n, "");
+    expect(await call(registry, "weightsCommitment", keccakText("b"))).toBe(0n);
+    await expectRevert(call(registry, "weightsCommitment", keccakText("never")), registry, "ModelNotRegistered");
+  });
+
+  it("registrationFromManifest refuses a hashed-weights manifest without its commitment, naming the field", () => {
+    const { weightsCommitment: _, ...stale } = f.model.manifest;
+    expect(() => registrationFromManifest(stale)).toThrow(`model ${f.model.manifest.name}: manifest weightsCommitment must be a decimal string for hashed weights, got undefined`);
+    expect(registrationFromManifest(f.model.manifest)).toMatchObject({ weightsIndex: 1, weightsCommitment: expected, visibility: WEIGHTS_HASHED_INPUT_HASHED });
+  });
+});
