@@ -26,6 +26,7 @@ export const Add: OpModule = {
   },
   lower(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
+    if (a.dtype !== b.dtype) throw new ProverError(`${nodeRef(node)}: operand types differ (${a.dtype}, ${b.dtype})`);
     const dims = broadcastDims(a.dims, b.dims, node);
     if (a.kind === "const" && b.kind === "const") {
       const [r] = Add.evaluate(node, [a, b]);

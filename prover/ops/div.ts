@@ -22,7 +22,10 @@ export const Div: OpModule = {
   },
   lower(node, inputs, ctx) {
     const x = input(node, inputs, 0);
-    const d = scalarOf(node, constOperand(node, inputs, 1), "divisor");
+    const divisor = constOperand(node, inputs, 1);
+    const d = scalarOf(node, divisor, "divisor");
+    // A one-element divisor of higher rank would broadcast the output to another shape.
+    if (divisor.dims.length > x.dims.length) throw new ProverError(`${nodeRef(node)}: divisor of dims [${divisor.dims}] would broadcast [${x.dims}] to another shape`);
     const shift = Math.log2(d ?? 0);
     if (!Number.isInteger(shift) || shift < 0) {
       throw new ProverError(`${nodeRef(node)}: divisor ${d} must be a power of two`);
