@@ -17,6 +17,8 @@ import { fromField } from "../field.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { ensureCircuitBuild } from "./model.ts";
 
+export { extremeInputs, randomInputs } from "./differential.ts";
+
 export interface ThreeWay {
   ort: number[] | Error;
   evaluator: number[] | Error;
@@ -30,6 +32,8 @@ export interface Batch {
   results: (CompiledCircuit | ProverError)[];
   /** Runs compiled graph k on input x (int8 values) in all three ways. */
   run(k: number, x: number[]): Promise<ThreeWay>;
+  /** Runs every compiled graph k on xs[k] with one witness of the whole circuit. */
+  runAll(xs: number[][]): Promise<(ThreeWay | undefined)[]>;
 }
 
 /** The generated templates of one graph, without the file header and `component main`. */
@@ -73,33 +77,38 @@ export async function compileBatch(graphs: Graph[], dir: string, checkR1cs = tru
   const inputs: Record<string, bigint[]> = {};
   results.forEach((c, k) => { if (!(c instanceof ProverError)) inputs[`x${k}`] = new Array(c.inputSize).fill(0n); });
 
+  const compiledAt = results.flatMap((c, k) => (c instanceof ProverError ? [] : [k]));
+  const reference = (k: number, x: number[]) => {
+    const g = graphs[k], dims = g.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
+    const ort = runOnnx(onnx[k], Int8Array.from(x), dims).catch((e: Error) => e);
+    let evaluator: number[] | Error;
+    try {
+      evaluator = evaluateOutput(g, { [g.inputs[0].name]: { dtype: "int8", dims, data: x } }).data;
+    } catch (e) {
+      evaluator = e as Error;
+    }
+    return { ort, evaluator };
+  };
+  const runAll = async (xs: number[][]): Promise<(ThreeWay | undefined)[]> => {
+    const feed = { ...inputs };
+    for (const k of compiledAt) feed[`x${k}`] = xs[k].map(BigInt);
+    const w = await calculateWitness(wasm, feed);
+    const violated = r1cs ? firstViolated(r1cs, w) : -1;
+    return Promise.all(results.map(async (c, k) => {
+      if (c instanceof ProverError) return undefined;
+      const { ort, evaluator } = reference(k, xs[k]);
+      const witness = Array.from({ length: c.outputSize }, (_, i) => Number(fromField(w[1 + outOffset[k] + i])));
+      return { ort: await ort, evaluator, witness, violated };
+    }));
+  };
   return {
     results,
+    runAll,
     async run(k, x) {
-      const c = results[k];
-      if (c instanceof ProverError) throw new Error(`graph ${k} was refused: ${c.message}`);
-      const g = graphs[k], dims = g.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
-      const ort = await runOnnx(onnx[k], Int8Array.from(x), dims).catch((e: Error) => e);
-      let evaluator: number[] | Error;
-      try {
-        evaluator = evaluateOutput(g, { [g.inputs[0].name]: { dtype: "int8", dims, data: x } }).data;
-      } catch (e) {
-        evaluator = e as Error;
-      }
-      const w = await calculateWitness(wasm, { ...inputs, [`x${k}`]: x.map(BigInt) });
-      const witness = Array.from({ length: c.outputSize }, (_, i) => Number(fromField(w[1 + outOffset[k] + i])));
-      return { ort, evaluator, witness, violated: r1cs ? firstViolated(r1cs, w) : -1 };
+      if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);
+      const xs = results.map((c) => (c instanceof ProverError ? [] : new Array(c.inputSize).fill(0)));
+      xs[k] = x;
+      return (await runAll(xs))[k]!;
     },
   };
-}
-
-/** The int8 inputs every compiled graph is tried on first: the extremes of the range. */
-export function extremeInputs(n: number): { name: string; x: number[] }[] {
-  return [
-    { name: "all -128", x: new Array(n).fill(-128) },
-    { name: "all 127", x: new Array(n).fill(127) },
-    { name: "alternating -128/127", x: Array.from({ length: n }, (_, i) => (i % 2 ? 127 : -128)) },
-    { name: "alternating 127/-128", x: Array.from({ length: n }, (_, i) => (i % 2 ? -128 : 127)) },
-    { name: "all 0", x: new Array(n).fill(0) },
-  ];
 }
