@@ -23,6 +23,17 @@ describe("compileToCircom", () => {
     expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node weird \(#1, Softsign\): unsupported op; supported: Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape/);
   });
 
+  it("refuses an op of another domain read from ONNX bytes, though its name is one of ours", async () => {
+    const { writeOnnx, readOnnx } = await import("../onnx/proto.ts");
+    const g = graph([
+      { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+      { name: "imposter", opType: "Relu", domain: "com.example", inputs: ["a"], outputs: ["y"], attrs: {} },
+    ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]) });
+    const read = readOnnx(writeOnnx(g));
+    expect(read.nodes[1].domain).toBe("com.example");
+    expect(() => compileToCircom(read, { templateName: "T" })).toThrow(/node imposter \(#1, Relu\): op domain "com.example" is not supported/);
+  });
+
   it("refuses a Cast to int8 of a value that may not fit (onnxruntime would wrap)", () => {
     const g = graph([
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },

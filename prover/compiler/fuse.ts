@@ -37,7 +37,7 @@ export function fuseRequant(graph: Graph): FusedNode[] {
   const isOutput = (name: string) => graph.outputs.some((o) => o.name === name);
   graph.nodes.forEach((node, index) => {
     if (skip.has(node)) return;
-    if (node.opType !== "Relu") {
+    if (node.opType !== "Relu" || node.domain) {
       out.push({ ...node, index });
       return;
     }
@@ -49,7 +49,7 @@ export function fuseRequant(graph: Graph): FusedNode[] {
       const next = consumers(graph, tail.outputs[0]);
       if (next.length !== 1 || isOutput(tail.outputs[0])) break;
       const n = next[0];
-      if (n.inputs[0] !== tail.outputs[0] || n.inputs.slice(1).includes(tail.outputs[0]) || n.outputs.length !== 1) break;
+      if (n.domain || n.inputs[0] !== tail.outputs[0] || n.inputs.slice(1).includes(tail.outputs[0]) || n.outputs.length !== 1) break;
       if (n.opType === "Div") {
         // relu → div comes before any clip: clip then divide is another function.
         if (divided || clipped) break;

@@ -110,6 +110,14 @@ const attacks: { what: string; graph: Graph; refusal: RegExp | "compiles" }[] = 
     graph: g("conv-kernel-shape", [node("conv", "ConvInteger", ["x", "K"], ["y"], { kernel_shape: [1, 1] })], { K: t("int8", [1, 1, 2, 2], [1, 2, 3, 4]) }, "int32", [1, 1, 2, 2]),
     refusal: /node conv \(#0, ConvInteger\): kernel_shape \[1,1\] does not match the weights \[1,1,2,2\]/,
   },
+  {
+    what: "an op of another domain (e.g. a model-local function) named like one of ours is refused",
+    graph: g("other-domain", [
+      node("mm", "MatMulInteger", ["x", "W"], ["a"]), { ...node("relu", "Relu", ["a"], ["b"]), domain: "com.example" },
+      node("div", "Div", ["b", "two"], ["y"]),
+    ], { W, two: t("int32", [], [2]) }),
+    refusal: /node relu \(#1, Relu\): op domain "com.example" is not supported/,
+  },
 ];
 
 let batch: Batch;
