@@ -118,6 +118,14 @@ const attacks: { what: string; graph: Graph; refusal: RegExp | "compiles" }[] = 
     ], { W, two: t("int32", [], [2]) }),
     refusal: /node relu \(#1, Relu\): op domain "com.example" is not supported/,
   },
+  {
+    what: "a Clip with a negative max after a Relu of an always-negative value is not taken for 0",
+    graph: g("negative-max", [
+      node("mm", "MatMulInteger", ["x", "W"], ["a"]), node("bias", "Add", ["a", "b"], ["z"]), node("relu", "Relu", ["z"], ["r"]),
+      node("clip", "Clip", ["r", "", "hi"], ["y"]),
+    ], { W, b: t("int32", [2], [-100000, -100000]), hi: t("int32", [], [-5]) }),
+    refusal: "compiles",
+  },
 ];
 
 let batch: Batch;

@@ -88,7 +88,7 @@ function requant(b: Builder, p: number[]): void {
     const d = pick(divisors, r);
     if (s === "div" && r % 5 !== 0) b.op("Div", [b.cur.name, b.init(dtype, [], [dtype === "int8" && d > 127 ? 4 : d])], dtype, dims);
     if (s === "clip") {
-      const lo = pick([undefined, 0, -5, 5, 0, 0, undefined, 0], r), hi = pick([127, undefined, 63, 100, 255, 127, 127, 63], Math.floor(r / 7));
+      const lo = pick([undefined, 0, -5, 5, 0, 0, undefined, 0], r), hi = pick([127, undefined, 63, 100, 255, 127, 127, 63, -5], Math.floor(r / 7));
       if (r % 17 === 0) {
         b.op("Clip", [b.cur.name], dtype, dims, { min: lo ?? 0, max: hi ?? 127 }); // attributes: refused
       } else {
@@ -108,7 +108,8 @@ function step(b: Builder, kind: number, p: number[]): void {
     if (kind < 80) {
       const n = dims.length === 2 ? dims[1] : dims[1];
       const bd = dims.length === 2 ? [n] : [1, n, 1, 1];
-      return b.op("Add", [b.cur.name, b.init("int32", bd, b.values(p, n, -3000, 3000))], "int32", dims);
+      const negative = p[9] % 8 === 0; // a value the next Relu always zeroes
+      return b.op("Add", [b.cur.name, b.init("int32", bd, b.values(p, n, negative ? -900000 : -3000, negative ? -800000 : 3000))], "int32", dims);
     }
     if (kind < 85) return b.op("Cast", [b.cur.name], "int8", dims, { to: 3 });
     return b.op("Relu", [b.cur.name], "int32", dims);
