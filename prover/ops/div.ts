@@ -5,7 +5,7 @@
 import { ProverError } from "../errors.ts";
 import type { OpModule } from "./types.ts";
 import { constOperand, input, scalarOf } from "./operands.ts";
-import { broadcastDims, broadcastIndex, nodeRef, size } from "./tensor-util.ts";
+import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
 import { lowerSpec } from "./requant.ts";
 
 export const Div: OpModule = {
@@ -13,10 +13,11 @@ export const Div: OpModule = {
   evaluate(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     const dims = broadcastDims(a.dims, b.dims, node);
+    const wrap = wrapTo(a.dtype); // int8 -128 / -1 is -128 in onnxruntime
     const data = Array.from({ length: size(dims) }, (_, i) => {
       const d = b.data[broadcastIndex(i, dims, b.dims)];
       if (d === 0) throw new ProverError(`${nodeRef(node)}: integer division by zero`);
-      return Math.trunc(a.data[broadcastIndex(i, dims, a.dims)] / d) + 0; // + 0 turns -0 into 0
+      return wrap(Math.trunc(a.data[broadcastIndex(i, dims, a.dims)] / d) + 0); // + 0 turns -0 into 0
     });
     return [{ dtype: a.dtype, dims, data }];
   },
