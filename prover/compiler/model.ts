@@ -6,10 +6,10 @@
  * refused graph leaves every file as it was.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
-import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom.ts";
+import { compileCircom, circomVersion, REPO_ROOT } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
 import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
 import { differentialCheck, type DifferentialOptions } from "./differential.ts";
