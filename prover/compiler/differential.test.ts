@@ -83,6 +83,10 @@ describe("the differential check at compile", () => {
     try {
       await expect(differentialCheck({ onnx: other, graph: good, compiled, wasm: staged.build.wasm }, 7))
         .rejects.toThrow("differential check: output 0 differs on input random #21 (seed 7): onnxruntime 507, circuit 486; the circuit does not compute what onnxruntime computes, so the graph is refused");
+      const wider = mlp([30, -20, 25, 40, -35, 10, 50, 60]);
+      wider.initializers.set("W2", { dtype: "int8", dims: [2, 3], data: Int8Array.from([3, -5, 7, 2, 1, 1]) });
+      await expect(differentialCheck({ onnx: writeOnnx(wider), graph: good, compiled, wasm: staged.build.wasm }, 7))
+        .rejects.toThrow(/differential check: onnxruntime gives 3 outputs on input all -128, the circuit 2/);
       // Control: against its own graph the same circuit passes.
       await expect(differentialCheck({ onnx: writeOnnx(good), graph: good, compiled, wasm: staged.build.wasm }, 7)).resolves.toMatchObject({ inputs: 5 + DEFAULT_RANDOM_INPUTS, seed: 7 });
     } finally {

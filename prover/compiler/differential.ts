@@ -111,12 +111,12 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
     const w = await calculateWitness(s.wasm, circuitInputs(compiled, inp.x, { graph, salt })).catch((e: Error) => {
       throw new ProverError(`differential check: the circuit has no witness for input ${inp.name} (onnxruntime computes one): ${e.message}`);
     });
+    if (ort.length !== compiled.outputSize) throw mismatch(`onnxruntime gives ${ort.length} outputs on input ${inp.name}, the circuit ${compiled.outputSize}`);
     if (compiled.visibility.output === "public") {
       for (let i = 0; i < compiled.outputSize; i++) {
         const c = fromField(w[pub(`out[${i}]`)]);
         if (BigInt(ort[i]) !== c) throw mismatch(`output ${i} differs on input ${inp.name}: onnxruntime ${ort[i]}, circuit ${c}`);
       }
-      if (ort.length !== compiled.outputSize) throw mismatch(`onnxruntime gives ${ort.length} outputs, the circuit ${compiled.outputSize}`);
     } else {
       const expected = await outputCommitment(ort, salt);
       if (w[pub("outputCommitment")] !== expected) throw mismatch(`the output commitment differs on input ${inp.name} (onnxruntime's outputs [${ort}])`);
