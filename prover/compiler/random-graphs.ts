@@ -69,10 +69,12 @@ function linear(b: Builder, p: number[]): void {
   const M = group === C ? C * (1 + (p[2] % 2)) : 1 + (p[2] % 3);
   const kH = 1 + (p[3] % Math.min(3, H)), kW = 1 + (p[4] % Math.min(3, W));
   const s = 1 + (p[5] % 2), pad = p[6] % 3 === 0 ? 1 : 0;
-  const oH = Math.floor((H + 2 * pad - kH) / s) + 1, oW = Math.floor((W + 2 * pad - kW) / s) + 1;
+  const span = (k: number, d: number) => (k - 1) * d + 1;
+  const dil = p[7] % 4 === 0 && span(kH, 2) <= H + 2 * pad && span(kW, 2) <= W + 2 * pad ? 2 : 1;
+  const oH = Math.floor((H + 2 * pad - span(kH, dil)) / s) + 1, oW = Math.floor((W + 2 * pad - span(kW, dil)) / s) + 1;
   const Wt = b.init("int8", [M, C / group, kH, kW], w(M * (C / group) * kH * kW));
   const z = zp();
-  b.op("ConvInteger", [b.cur.name, Wt, ...(z.length ? [z[0]] : [])], "int32", [1, M, oH, oW], { kernel_shape: [kH, kW], strides: [s, s], pads: [pad, pad, pad, pad], group });
+  b.op("ConvInteger", [b.cur.name, Wt, ...(z.length ? [z[0]] : [])], "int32", [1, M, oH, oW], { kernel_shape: [kH, kW], strides: [s, s], pads: [pad, pad, pad, pad], dilations: [dil, dil], group });
 }
 
 /** Relu → Div → Clip → Cast in the quantizer's order, or with parts missing, reordered or doubled. */
