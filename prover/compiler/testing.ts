@@ -41,11 +41,15 @@ function templatesOf(source: string): string[] {
   return source.split("\n").filter((l) => !/^(\/\/|pragma |include |component main)/.test(l));
 }
 
-/** Compiles every graph it can into one circuit under dir; a graph the compiler refuses keeps its error. */
-export async function compileBatch(graphs: Graph[], dir: string, checkR1cs = true): Promise<Batch> {
+/**
+ * Compiles every graph it can into one circuit under dir; a graph the compiler refuses keeps its
+ * error. With hashed weights, each graph's weights are inputs of the whole circuit, fed from
+ * its initializers.
+ */
+export async function compileBatch(graphs: Graph[], dir: string, opts: { weights?: "fixed" | "hashed"; checkR1cs?: boolean } = {}): Promise<Batch> {
   const results = graphs.map((g, k): CompiledCircuit | ProverError => {
     try {
-      return compileToCircom(g, { templateName: `G${k}`, visibility: { input: "public", output: "public", weights: "fixed" } });
+      return compileToCircom(g, { templateName: `G${k}`, visibility: { input: "public", output: "public", weights: opts.weights ?? "fixed" } });
     } catch (e) {
       if (e instanceof ProverError) return e;
       throw new Error(`graph ${k}: compiler crashed instead of refusing: ${(e as Error).stack}`);
@@ -60,6 +64,9 @@ export async function compileBatch(graphs: Graph[], dir: string, checkR1cs = tru
     lines.push(...templatesOf(c.source));
     main.push(`    signal input x${k}[${c.inputSize}];`, `    signal output y${k}[${c.outputSize}];`, `    component g${k} = G${k}();`);
     main.push(`    for (var i = 0; i < ${c.inputSize}; i++) g${k}.x[i] <== x${k}[i];`);
+    for (const w of c.weightInputs) {
+      main.push(`    signal input x${k}${w.signal}[${w.size}];`, `    for (var i = 0; i < ${w.size}; i++) g${k}.${w.signal}[i] <== x${k}${w.signal}[i];`);
+    }
     main.push(`    for (var i = 0; i < ${c.outputSize}; i++) y${k}[i] <== g${k}.out[i];`);
     outOffset[k] = offset;
     offset += c.outputSize;
@@ -71,11 +78,15 @@ export async function compileBatch(graphs: Graph[], dir: string, checkR1cs = tru
     writeFileSync(file, [...lines, "template Batch() {", ...main, "}", "component main = Batch();", ""].join("\n"));
     const b = await ensureCircuitBuild(file, path.join(dir, "out"));
     wasm = b.wasm;
-    if (checkR1cs) r1cs = readR1cs(b.r1cs);
+    if (opts.checkR1cs ?? true) r1cs = readR1cs(b.r1cs);
   }
   const onnx = graphs.map((g) => writeOnnx(g));
   const inputs: Record<string, bigint[]> = {};
-  results.forEach((c, k) => { if (!(c instanceof ProverError)) inputs[`x${k}`] = new Array(c.inputSize).fill(0n); });
+  results.forEach((c, k) => {
+    if (c instanceof ProverError) return;
+    inputs[`x${k}`] = new Array(c.inputSize).fill(0n);
+    for (const w of c.weightInputs) inputs[`x${k}${w.signal}`] = Array.from(graphs[k].initializers.get(w.tensor)!.data as ArrayLike<number>, (v) => BigInt(v));
+  });
 
   const compiledAt = results.flatMap((c, k) => (c instanceof ProverError ? [] : [k]));
   const reference = (k: number, x: number[]) => {
