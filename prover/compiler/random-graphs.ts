@@ -2,7 +2,7 @@
  * Test support: random small integer ONNX graphs from the ops the compiler supports, including
  * ones it must refuse. fast-check draws a recipe (plain numbers, printable, reproducible from a
  * seed); `buildGraph` turns a recipe into a graph, each step choosing an op that fits the
- * current value's type and shape. Not used outside tests.
+ * current value's type and shape (now and then a residual Add of an earlier value). Not used outside tests.
  */
 import fc from "fast-check";
 import type { DType, Graph, Node, Tensor } from "../onnx/graph.ts";
@@ -25,6 +25,8 @@ const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
 class Builder {
   nodes: Node[] = [];
   inits = new Map<string, Tensor>();
+  /** Every value made so far, for residual Adds (the graph becomes a DAG). */
+  history: Cur[] = [];
   opset = 17;
   private n = 0;
   constructor(public cur: Cur) {}
@@ -45,6 +47,7 @@ class Builder {
   op(opType: string, inputs: string[], dtype: DType, dims: number[], attrs: Node["attrs"] = {}): void {
     const out = this.id(opType.toLowerCase());
     this.nodes.push({ name: `${out}`, opType, inputs, outputs: [out], attrs });
+    this.history.push(this.cur);
     this.cur = { name: out, dtype, dims };
   }
 }
@@ -104,6 +107,11 @@ function requant(b: Builder, p: number[]): void {
 
 function step(b: Builder, kind: number, p: number[]): void {
   const { dtype, dims } = b.cur;
+  if (kind % 10 === 7) {
+    // A residual: the current value plus an earlier one of the same type and shape.
+    const prev = b.history.filter((h) => h.dtype === dtype && h.dims.join() === dims.join());
+    if (prev.length) return b.op("Add", [b.cur.name, pick(prev, p[0]).name], dtype, dims);
+  }
   const eight = dtype === "int8" || dtype === "uint8";
   if (dtype === "int32") {
     if (kind < 55) return requant(b, p);
