@@ -34,6 +34,18 @@ describe("compileToCircom", () => {
     expect(() => compileToCircom(read, { templateName: "T" })).toThrow(/node imposter \(#1, Relu\): op domain "com.example" is not supported/);
   });
 
+  it("with hashed weights, never bakes a weight tensor used as a divisor into the circuit as a constant", () => {
+    const g = graph([
+      { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+      { name: "r", opType: "Relu", inputs: ["a"], outputs: ["b"], attrs: {} },
+      { name: "shift", opType: "Div", inputs: ["b", "k"], outputs: ["y"], attrs: {} },
+    ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), k: i32(4) });
+    g.metadata["zkinfer.weights"] = "W,k";
+    expect(() => compileToCircom(g, { templateName: "T" })).not.toThrow();
+    expect(() => compileToCircom(g, { templateName: "T", visibility: { weights: "hashed" } }))
+      .toThrow(/node shift \(#2, Div\): input 1 \(k\) must be a constant/);
+  });
+
   it("refuses a Cast to int8 of a value that may not fit (onnxruntime would wrap)", () => {
     const g = graph([
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },

@@ -121,7 +121,7 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   }
 
   const layersStart = ctx.lines.length;
-  for (const node of fuseRequant(graph)) {
+  for (const node of fuseRequant(graph, new Set(hashed.map((w) => w.tensor)))) {
     const i = node.index, where = `node ${node.name} (#${i}, ${node.opType})`;
     const op = opFor(node, i);
     ctx.beginNode(node.name, node.opType);

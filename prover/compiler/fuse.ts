@@ -20,18 +20,23 @@ function consumers(graph: Graph, name: string): Node[] {
  * a graph input, a tensor of more than one element or of a rank that could broadcast the
  * other operand to a new shape).
  */
-function scalarInit(graph: Graph, name: string): number | undefined {
+function scalarInit(graph: Graph, name: string, variable: ReadonlySet<string>): number | undefined {
+  if (variable.has(name)) return undefined;
   const t = graph.initializers.get(name);
   return t && t.data.length === 1 && t.dims.length <= 1 ? Number(t.data[0]) : undefined;
 }
 
 /** An optional operand: absent, or a scalar initializer; `false` when it is present but not one. */
-function optionalScalar(graph: Graph, name: string | undefined): number | undefined | false {
+function optionalScalar(graph: Graph, name: string | undefined, variable: ReadonlySet<string>): number | undefined | false {
   if (!name) return undefined;
-  return scalarInit(graph, name) ?? false;
+  return scalarInit(graph, name, variable) ?? false;
 }
 
-export function fuseRequant(graph: Graph): FusedNode[] {
+/**
+ * `variable`: initializers that are circuit inputs (hashed weights), never to be baked in as
+ * constants. Example: `fuseRequant(graph, new Set(["W1", "b1"]))`
+ */
+export function fuseRequant(graph: Graph, variable: ReadonlySet<string> = new Set()): FusedNode[] {
   const out: FusedNode[] = [];
   const skip = new Set<Node>();
   const isOutput = (name: string) => graph.outputs.some((o) => o.name === name);
@@ -53,14 +58,14 @@ export function fuseRequant(graph: Graph): FusedNode[] {
       if (n.opType === "Div") {
         // relu → div comes before any clip: clip then divide is another function.
         if (divided || clipped) break;
-        const d = scalarInit(graph, n.inputs[1]);
+        const d = scalarInit(graph, n.inputs[1], variable);
         if (d === undefined || d < 1 || !Number.isInteger(Math.log2(d))) break;
         attrs.shift = Math.log2(d);
         divided = true;
       } else if (n.opType === "Clip") {
         // One clip only: clip(clip(x, a, b), c, d) is not clip(x, c, d).
         if (clipped || n.attrs.min !== undefined || n.attrs.max !== undefined) break;
-        const lo = optionalScalar(graph, n.inputs[1]), hi = optionalScalar(graph, n.inputs[2]);
+        const lo = optionalScalar(graph, n.inputs[1], variable), hi = optionalScalar(graph, n.inputs[2], variable);
         if (lo === false || hi === false) break;
         if (lo !== undefined) attrs.lo = lo;
         if (hi !== undefined) attrs.hi = hi;
