@@ -11,6 +11,10 @@ import { writeOnnx } from "../onnx/proto.ts";
 import { REPO_ROOT } from "../circom.ts";
 import { compileModelFile } from "./model.ts";
 import { compileToCircom } from "./compile.ts";
+import { calculateWitness } from "../witness.ts";
+import { circuitInputs } from "../inputs.ts";
+import { runOnnx } from "../onnx/runtime.ts";
+import { fromField } from "../field.ts";
 import { defaultRandomInputs, differentialCheck, DEFAULT_RANDOM_INPUTS, randomInputs } from "./differential.ts";
 
 const root = path.join(REPO_ROOT, "build", "test-circuits", `differential-${process.pid}`);
@@ -107,6 +111,21 @@ describe("the differential check at compile", () => {
     await expect(compileModelFile({ name: "kept", templateName: "Kept", onnxPath: m.onnxPath, modelDir: m.dir, circuitPath: m.circuitPath, check: { randomInputs: 4 } }))
       .rejects.toThrow(/differential check: onnxruntime cannot run the model \(input all -128\)/);
     expect(snapshot(m.dir)).toEqual(before);
+  }, 120_000);
+
+  it("a model recompiled in the same process is checked, and then computed, with its new circuit", async () => {
+    const m = modelDir("recompiled", good);
+    const first = await compileModelFile({ name: "recompiled", templateName: "Recompiled", onnxPath: m.onnxPath, modelDir: m.dir, circuitPath: m.circuitPath, check: { randomInputs: 4 } });
+    const x = [100, -50, 77, 3];
+    const before = await calculateWitness(first.wasm, circuitInputs({ visibility: { weights: "fixed", input: "hashed", output: "public" } }, x));
+    const changed = mlp([-30, 20, 25, 40, -35, 10, 50, 60]);
+    writeFileSync(m.onnxPath, writeOnnx(changed));
+    const second = await compileModelFile({ name: "recompiled", templateName: "Recompiled", onnxPath: m.onnxPath, modelDir: m.dir, circuitPath: m.circuitPath, check: { randomInputs: 4 } });
+    expect(second.wasm).toBe(first.wasm);
+    const after = await calculateWitness(second.wasm, circuitInputs({ visibility: { weights: "fixed", input: "hashed", output: "public" } }, x));
+    const ort = await runOnnx(writeOnnx(changed), Int8Array.from(x), [1, 4]);
+    expect(after.slice(2, 4).map((v) => Number(fromField(v)))).toEqual(ort);
+    expect(after.slice(2, 4)).not.toEqual(before.slice(2, 4));
   }, 120_000);
 
   it("a refused new model leaves its folder as it found it (no manifest, circuit or build)", async () => {
