@@ -111,6 +111,14 @@ const attacks: { what: string; graph: Graph; refusal: RegExp | "compiles" }[] = 
     refusal: /node conv \(#0, ConvInteger\): kernel_shape \[1,1\] does not match the weights \[1,1,2,2\]/,
   },
   {
+    what: "a Clip bound or divisor of another type than the value is refused (onnxruntime has no implicit promotion)",
+    graph: g("mixed-types", [
+      node("mm", "MatMulInteger", ["x", "W"], ["a"]), node("relu", "Relu", ["a"], ["r"]), node("keep", "Add", ["r", "zero"], ["b"]),
+      node("div", "Div", ["b", "two"], ["y"]),
+    ], { W, zero: t("int32", [], [0]), two: t("int8", [], [2]) }),
+    refusal: /node div \(#3, Div\): divisor is int8, the input int32/,
+  },
+  {
     what: "an op of another domain (e.g. a model-local function) named like one of ours is refused",
     graph: g("other-domain", [
       node("mm", "MatMulInteger", ["x", "W"], ["a"]), { ...node("relu", "Relu", ["a"], ["b"]), domain: "com.example" },

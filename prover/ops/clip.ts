@@ -6,7 +6,7 @@
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { OpModule, IntTensor } from "./types.ts";
-import { constOperand, input, scalarOf } from "./operands.ts";
+import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { evaluateSpec, lowerSpec } from "./requant.ts";
 import { nodeRef } from "./tensor-util.ts";
 
@@ -27,6 +27,8 @@ export const Clip: OpModule = {
     const x = input(node, inputs, 0);
     const lo = node.inputs[1] ? constOperand(node, inputs, 1) : undefined;
     const hi = node.inputs[2] ? constOperand(node, inputs, 2) : undefined;
+    sameType(node, x, lo, "min");
+    sameType(node, x, hi, "max");
     return [lowerSpec(node, x, { relu: false, shift: 0, ...bounds(node, lo, hi) }, x.dtype, ctx)];
   },
 };

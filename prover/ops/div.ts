@@ -4,7 +4,7 @@
  */
 import { ProverError } from "../errors.ts";
 import type { OpModule } from "./types.ts";
-import { constOperand, input, scalarOf } from "./operands.ts";
+import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
 import { lowerSpec } from "./requant.ts";
 
@@ -24,6 +24,7 @@ export const Div: OpModule = {
   lower(node, inputs, ctx) {
     const x = input(node, inputs, 0);
     const divisor = constOperand(node, inputs, 1);
+    sameType(node, x, divisor, "divisor");
     const d = scalarOf(node, divisor, "divisor");
     // A one-element divisor of higher rank would broadcast the output to another shape.
     if (divisor.dims.length > x.dims.length) throw new ProverError(`${nodeRef(node)}: divisor of dims [${divisor.dims}] would broadcast [${x.dims}] to another shape`);

@@ -32,6 +32,11 @@ export function constZeroPoint(node: Node, inputs: (SymTensor | undefined)[], i:
   return t;
 }
 
+/** onnxruntime rejects an operand whose type differs from the input's (no implicit promotion). */
+export function sameType(node: Node, x: { dtype: string }, t: { dtype: string } | undefined, what: string): void {
+  if (t && t.dtype !== x.dtype) throw new ProverError(`${nodeRef(node)}: ${what} is ${t.dtype}, the input ${x.dtype}`);
+}
+
 export function scalarOf(node: Node, t: IntTensor | undefined, what: string): number | null {
   if (t === undefined) return null;
   if (t.data.length !== 1) throw new ProverError(`${nodeRef(node)}: ${what} must be a scalar, got dims [${t.dims}]`);
