@@ -2,7 +2,7 @@
  * Witness generation with the circuit's own WebAssembly (circom_runtime). One calculator is
  * kept per wasm file, so evaluating many inputs does not reload it.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 import { ProverError } from "./errors.ts";
 
@@ -14,10 +14,18 @@ interface Calculator {
 const calculators = new Map<string, Promise<Calculator>>();
 
 function calculator(wasmPath: string): Promise<Calculator> {
-  let c = calculators.get(wasmPath);
+  // Keyed by the file's identity too: a recompiled model replaces its wasm at the same path.
+  let key = wasmPath;
+  try {
+    const s = statSync(wasmPath);
+    key = `${wasmPath}\0${s.mtimeMs}\0${s.size}\0${s.ino}`;
+  } catch {
+    // Missing file: readFileSync below reports it.
+  }
+  let c = calculators.get(key);
   if (!c) {
     c = WitnessCalculatorBuilder(readFileSync(wasmPath)) as Promise<Calculator>;
-    calculators.set(wasmPath, c);
+    calculators.set(key, c);
   }
   return c;
 }

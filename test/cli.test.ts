@@ -99,8 +99,13 @@ describe("zkinfer CLI", () => {
     mkdirSync(dir, { recursive: true });
     copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
     const circuit = path.join(scratch, "copy-model.circom");
-    const r = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit);
+    const badCount = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit, "--check-inputs", "many");
+    expect(badCount.code).toBe(2);
+    expect(badCount.stderr).toContain('--check-inputs: "many" must be a non-negative integer');
+    expect(existsSync(path.join(dir, "manifest.json"))).toBe(false);
+    const r = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit, "--check-inputs", "40", "--check-seed", "9");
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("differential check: onnxruntime and the circuit agree on 45 inputs (seed 9,");
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
     const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
     expect(manifest.modelId).toBe(committed.modelId);

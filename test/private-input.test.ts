@@ -53,7 +53,7 @@ describe("zkinfer prove writes no private input", () => {
     const dir = path.join(scratch, "salted");
     mkdirSync(dir, { recursive: true });
     copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
-    const c = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--name", "digits-salted", "--input", "hashed-salted", "--output", "hashed", "--circuit", path.join(scratch, "digits-salted.circom"));
+    const c = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--name", "digits-salted", "--input", "hashed-salted", "--output", "hashed", "--circuit", path.join(scratch, "digits-salted.circom"), "--check-inputs", "16");
     expect(c.code, c.stderr).toBe(0);
     const s = await zkinfer("setup", dir);
     expect(s.code, s.stderr).toBe(0);

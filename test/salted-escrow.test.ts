@@ -30,7 +30,7 @@ beforeAll(async () => {
   copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
   await compileModelFile({
     name: NAME, templateName: "DigitsMlpSaltedEscrow", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir,
-    circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" },
+    circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" }, check: { randomInputs: 16 },
   });
   p = await startPayChain();
   server = await startPayServer(p, tmp.file("jobs.sqlite"), {}, { modelsDir, models: [NAME] });

@@ -101,7 +101,7 @@ describe("salted input commitment through the server (HTTP and gRPC)", () => {
     copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
     await compileModelFile({
       name: NAME, templateName: "DigitsMlpInputSalted", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir,
-      circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" },
+      circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" }, check: { randomInputs: 16 },
     });
     s = await startTestServer({ modelsDir, models: [NAME] });
     g = grpcClient(s.edges.grpcAddress);

@@ -1,6 +1,7 @@
 /** `zkinfer compile`: integer ONNX → circuits/generated/<name>.circom, r1cs, wasm, manifest. */
 import path from "node:path";
 import { compileModelFile } from "../compiler/model.ts";
+import { DEFAULT_RANDOM_INPUTS, LARGE_CIRCUIT_CONSTRAINTS, MIN_DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
 const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -8,10 +9,12 @@ const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])
 export const compile: Command = {
   name: "compile",
   summary: "compile an integer ONNX model to a circom circuit and a manifest",
-  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed]
+  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed] [--check-inputs <n>] [--check-seed <n>]
 
   Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
-  <model-dir>/build/circuit, and writes <model-dir>/manifest.json.
+  <model-dir>/build/circuit, checks that the circuit computes what onnxruntime computes on the
+  extreme inputs and on seeded random ones, and writes <model-dir>/manifest.json. A graph that
+  fails the check is refused and nothing is written.
   --name       model name (default: the model folder's name)
   --model-dir  model folder (default: the folder of the ONNX file)
   --weights    fixed (default: constants, bound by the verifying key) | hashed (private, public commitment)
@@ -19,8 +22,11 @@ export const compile: Command = {
                hashes a private salt, returned to the client: hides a guessable input) | public
   --output     public (default) | hashed (commitment with a private salt)
   --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
-               inside the project: the circom compiler only sees files below it)`,
-  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" }, weights: { type: "string" }, input: { type: "string" }, output: { type: "string" } },
+               inside the project: the circom compiler only sees files below it)
+  --check-inputs  random inputs of the differential check (default ${DEFAULT_RANDOM_INPUTS}, fewer past
+                  ${LARGE_CIRCUIT_CONSTRAINTS} constraints, at least ${MIN_DEFAULT_RANDOM_INPUTS}; 0 = the extremes only)
+  --check-seed    seed of those inputs (default: derived from the model's bytes)`,
+  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" }, weights: { type: "string" }, input: { type: "string" }, output: { type: "string" }, "check-inputs": { type: "string" }, "check-seed": { type: "string" } },
   async run([onnx], v) {
     const onnxPath = needFile("<model.int8.onnx>", onnx);
     const modelDir = path.resolve((v["model-dir"] as string | undefined) ?? path.dirname(onnxPath));
@@ -37,7 +43,14 @@ export const compile: Command = {
       input: choice("input", ["hashed", "hashed-salted", "public"] as const, "hashed"),
       output: choice("output", ["public", "hashed"] as const, "public"),
     };
-    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, log: progress.info });
+    const count = (opt: string): number | undefined => {
+      const val = v[opt] as string | undefined;
+      if (val === undefined) return undefined;
+      if (!/^\d+$/.test(val) || Number(val) > 2 ** 32 - 1) throw new UsageError(`--${opt}: "${val}" must be a non-negative integer below 2^32`);
+      return Number(val);
+    };
+    const check = { randomInputs: count("check-inputs"), seed: count("check-seed") };
+    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, check, log: progress.info });
     process.stdout.write(`${JSON.stringify({ manifest: r.manifestPath, circuit: r.circuitPath, constraints: r.constraints, circuitHash: r.circuitHash })}\n`);
     return 0;
   },

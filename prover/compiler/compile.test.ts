@@ -23,12 +23,35 @@ describe("compileToCircom", () => {
     expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node weird \(#1, Softsign\): unsupported op; supported: Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape/);
   });
 
+  it("refuses an op of another domain read from ONNX bytes, though its name is one of ours", async () => {
+    const { writeOnnx, readOnnx } = await import("../onnx/proto.ts");
+    const g = graph([
+      { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+      { name: "imposter", opType: "Relu", domain: "com.example", inputs: ["a"], outputs: ["y"], attrs: {} },
+    ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]) });
+    const read = readOnnx(writeOnnx(g));
+    expect(read.nodes[1].domain).toBe("com.example");
+    expect(() => compileToCircom(read, { templateName: "T" })).toThrow(/node imposter \(#1, Relu\): op domain "com.example" is not supported/);
+  });
+
+  it("with hashed weights, never bakes a weight tensor used as a divisor into the circuit as a constant", () => {
+    const g = graph([
+      { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+      { name: "r", opType: "Relu", inputs: ["a"], outputs: ["b"], attrs: {} },
+      { name: "shift", opType: "Div", inputs: ["b", "k"], outputs: ["y"], attrs: {} },
+    ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), k: i32(4) });
+    g.metadata["zkinfer.weights"] = "W,k";
+    expect(() => compileToCircom(g, { templateName: "T" })).not.toThrow();
+    expect(() => compileToCircom(g, { templateName: "T", visibility: { weights: "hashed" } }))
+      .toThrow(/node shift \(#2, Div\): input 1 \(k\) must be a constant/);
+  });
+
   it("refuses a Cast to int8 of a value that may not fit (onnxruntime would wrap)", () => {
     const g = graph([
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
       { name: "narrow", opType: "Cast", inputs: ["a"], outputs: ["y"], attrs: { to: 3 } },
     ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]) }, "int8");
-    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node narrow \(Cast\): input bounds \[-2048, 2032\] do not fit int8/);
+    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node narrow \(#1, Cast\): input bounds \[-2048, 2032\] do not fit int8/);
   });
 
   it("refuses a rescale of a possibly negative value (needs a Relu first)", () => {
@@ -36,7 +59,7 @@ describe("compileToCircom", () => {
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
       { name: "shift", opType: "Div", inputs: ["a", "d"], outputs: ["y"], attrs: {} },
     ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), d: i32(4) });
-    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node shift \(Div\): rescale\/clip of a value that may be negative/);
+    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node shift \(#1, Div\): rescale\/clip of a value that may be negative/);
   });
 
   it("refuses a divisor that is not a power of two", () => {

@@ -67,6 +67,16 @@ function checkRange(t: SymTensor, where: string): void {
   }
 }
 
+/** Op modules name a node as `node <name> (<op>)`; errors leaving the compiler also give its index. */
+function withIndex<T>(node: { name: string; opType: string }, i: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ProverError) e.message = e.message.replace(`node ${node.name} (${node.opType})`, `node ${node.name} (#${i}, ${node.opType})`);
+    throw e;
+  }
+}
+
 export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCircuit {
   const vis: Visibility = { ...DEFAULT_VISIBILITY, ...opts.visibility };
   const biasBits = opts.biasBits ?? DEFAULT_BIAS_BITS;
@@ -114,16 +124,19 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   }
 
   const layersStart = ctx.lines.length;
-  fuseRequant(graph).forEach((node, i) => {
+  for (const node of fuseRequant(graph, new Set(hashed.map((w) => w.tensor)))) {
+    const i = node.index, where = `node ${node.name} (#${i}, ${node.opType})`;
     const op = opFor(node, i);
     ctx.beginNode(node.name, node.opType);
     ctx.comment(`node ${node.name} (${node.opType})`);
-    const outs = op.lower(node, node.inputs.map((nm) => (nm === "" ? undefined : values.get(nm))), ctx);
+    const outs = withIndex(node, i, () => op.lower(node, node.inputs.map((nm) => (nm === "" ? undefined : values.get(nm))), ctx));
     node.outputs.forEach((nm, k) => {
-      checkRange(outs[k], `node ${node.name} (#${i}, ${node.opType})`);
+      if (nm === "") return;
+      if (!outs[k]) throw new ProverError(`${where}: output ${k} (${nm}) is not supported`);
+      checkRange(outs[k], where);
       values.set(nm, outs[k]);
     });
-  });
+  }
 
   const layersEnd = ctx.lines.length;
   const out = values.get(graph.outputs[0].name);

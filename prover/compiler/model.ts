@@ -1,15 +1,19 @@
 /**
  * Compiles one model end to end: integer ONNX → circuits/generated/<name>.circom → r1cs and
- * witness wasm under <modelDir>/build → manifest.json. The circom compile is skipped when the
- * generated source (and so the circuit) did not change.
+ * witness wasm under <modelDir>/build → differential check against onnxruntime → manifest.json.
+ * The circom compile is skipped when the generated source (and so the circuit) did not change.
+ * The circuit and its build are staged and moved into place only once the check passed, so a
+ * refused graph leaves every file as it was.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
-import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom.ts";
+import { compileCircom, circomVersion, REPO_ROOT } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
 import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
+import { differentialCheck, type DifferentialOptions } from "./differential.ts";
+import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
 import { toolVersions } from "../versions.ts";
 import { committedWeights } from "../inputs.ts";
 import { weightsCommitment } from "../commitment.ts";
@@ -24,6 +28,8 @@ export interface CompileModelOptions {
   visibility?: Partial<Visibility>;
   /** Merged into the manifest (quantization report, accuracy, recipe). */
   extra?: Record<string, unknown>;
+  /** The differential check against onnxruntime (random inputs, seed). */
+  check?: DifferentialOptions;
   log?: (msg: string) => void;
 }
 
@@ -48,18 +54,11 @@ export function buildDir(modelDir: string): string {
  * are renamed into place, so concurrent callers (parallel test files) never see half a build.
  */
 export async function ensureCircuitBuild(circuitPath: string, outDir: string, log: (m: string) => void = () => {}) {
-  const source = readFileSync(circuitPath, "utf8");
-  const lib = readFileSync(path.join(REPO_ROOT, "circuits", "lib", "zkinfer.circom"), "utf8");
-  const sourceHash = sha256([source, lib, circomVersion(), CIRCOM_FLAGS.join(" ")].join("\0"));
+  const sourceHash = buildHash(readFileSync(circuitPath, "utf8"));
   const name = path.basename(circuitPath, ".circom");
-  const files = (dir: string) => ({
-    r1cs: path.join(dir, `${name}.r1cs`),
-    wasm: path.join(dir, `${name}_js`, `${name}.wasm`),
-    sym: path.join(dir, `${name}.sym`),
-    stamp: path.join(dir, "source.sha256"),
-  });
+  const files = (dir: string) => buildFiles(dir, name);
   const f = files(outDir);
-  const fresh = () => existsSync(f.stamp) && readFileSync(f.stamp, "utf8") === sourceHash && existsSync(f.r1cs) && existsSync(f.wasm);
+  const fresh = () => isFreshBuild(outDir, name, sourceHash);
   if (fresh()) {
     log(`circuit unchanged (${sourceHash.slice(0, 12)}), not recompiled`);
     return { ...f, sourceHash };
@@ -88,11 +87,18 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const graph = readOnnx(onnxBytes);
   const compiled = compileToCircom(graph, { templateName: o.templateName, visibility: o.visibility });
   const circuitPath = o.circuitPath ?? path.join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`);
-  mkdirSync(path.dirname(circuitPath), { recursive: true });
-  writeFileSync(circuitPath, compiled.source);
-
-  const { r1cs, wasm, sourceHash } = await ensureCircuitBuild(circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
-  const r = readR1cs(r1cs);
+  const staged = await stageCircuit(compiled.source, circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
+  let r: ReturnType<typeof readR1cs>;
+  try {
+    r = readR1cs(staged.build.r1cs);
+    const seed = o.check?.seed ?? parseInt(sha256(onnxBytes).slice(0, 8), 16);
+    const c = await differentialCheck({ onnx: onnxBytes, graph, compiled, wasm: staged.build.wasm, r1cs: r }, seed, o.check);
+    log(`differential check: onnxruntime and the circuit agree on ${c.inputs} inputs (seed ${c.seed}, ${c.msPerInput.toFixed(1)} ms per input)`);
+  } catch (e) {
+    staged.discard();
+    throw e;
+  }
+  const { r1cs, wasm, sourceHash } = staged.commit();
   const circuitHash = sha256(readFileSync(r1cs));
   const ioDims = (i: number, list: typeof graph.inputs) => list[i].dims;
   // Hashed weights: the circuit proves "some weights with this commitment", so the manifest must
@@ -143,12 +149,14 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
     ...o.extra,
   };
   const manifestPath = path.join(o.modelDir, "manifest.json");
+  const manifestTmp = `${manifestPath}.tmp-${process.pid}`;
   const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, "utf8")) : {};
   // The setup section is written by `zkinfer setup`; keep it while the circuit is the same.
   const setup = previous.circuit?.hash === circuitHash ? previous.setup : undefined;
   // Fields from the recipe (quantization, accuracy, recipe) are kept when not given again.
   const kept = { quantization: previous.quantization, accuracy: previous.accuracy, recipe: previous.recipe };
-  writeFileSync(manifestPath, JSON.stringify({ ...kept, ...manifest, ...(setup ? { setup } : {}) }, null, 2) + "\n");
+  writeFileSync(manifestTmp, JSON.stringify({ ...kept, ...manifest, ...(setup ? { setup } : {}) }, null, 2) + "\n");
+  renameSync(manifestTmp, manifestPath); // never half a manifest
   log(`${o.name}: ${r.nConstraints} constraints (estimated ${compiled.estimatedConstraints}), circuit ${circuitHash.slice(0, 12)}`);
   return { manifestPath, circuitPath, r1cs, wasm, circuitHash, constraints: r.nConstraints };
 }

@@ -51,8 +51,9 @@ export function lowerRequant(x: Lin, s: RequantSpec, ctx: Lowering, where: strin
   }
   if (s.lo !== null && s.lo > 0) throw new ProverError(`${where}: clip with a minimum above 0 (${s.lo}) is not supported`);
   if (x.terms.size === 0 || x.max < 0n) {
-    const v = requantValue(x.c, s);
-    return constLin(x.terms.size === 0 ? v : 0n);
+    // A constant, or a value the Relu always zeroes: the rest of the chain (a clip with a
+    // negative max included) still applies to that constant.
+    return constLin(requantValue(x.terms.size === 0 ? x.c : 0n, s));
   }
   const B = offsetWidth(x.min, x.max, s.shift);
   const qmax = floorDiv(x.max, s.shift);

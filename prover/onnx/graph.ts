@@ -19,6 +19,8 @@ export type AttrValue = number | string | number[] | Tensor;
 export interface Node {
   name: string;
   opType: string;
+  /** The operator set the op comes from, when not the default ONNX one ("" / "ai.onnx"). */
+  domain?: string;
   inputs: string[];
   outputs: string[];
   attrs: Record<string, AttrValue>;

@@ -113,7 +113,8 @@ export function readOnnx(bytes: Uint8Array): Graph {
     const name = n.name || `${n.opType}_${i}`;
     const attrs: Record<string, AttrValue> = {};
     for (const a of n.attribute ?? []) attrs[a.name] = decodeAttr(a, `node ${name} (#${i}, ${n.opType})`);
-    return { name, opType: n.opType, inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs };
+    const domain = n.domain && n.domain !== "ai.onnx" ? { domain: n.domain as string } : {};
+    return { name, opType: n.opType, ...domain, inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs };
   });
   const metadata: Record<string, string> = {};
   for (const p of m.metadataProps ?? []) metadata[p.key] = p.value;
@@ -133,13 +134,14 @@ export function writeOnnx(graph: Graph, producer = "zkinfer"): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: producer,
-    opsetImport: [{ domain: "", version: graph.opset }],
+    opsetImport: [{ domain: "", version: graph.opset }, ...[...new Set(graph.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))].map((domain) => ({ domain, version: 1 }))],
     metadataProps: Object.entries(graph.metadata).map(([key, value]) => ({ key, value })),
     graph: {
       name: graph.name,
       node: graph.nodes.map((n) => ({
         name: n.name,
         opType: n.opType,
+        ...(n.domain ? { domain: n.domain } : {}), // absent otherwise: the bytes (and model ids) stay as before
         input: n.inputs,
         output: n.outputs,
         attribute: Object.entries(n.attrs).map(([k, v]) => encodeAttr(k, v)),

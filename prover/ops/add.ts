@@ -7,7 +7,7 @@ import { addLin, constLin, type Lin } from "../compiler/linexpr.ts";
 import type { SymTensor } from "../compiler/lowering.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";
-import { broadcastDims, broadcastIndex, nodeRef, size, wrapInt32, wrapInt8 } from "./tensor-util.ts";
+import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
 
 function elemLin(t: SymTensor, i: number): Lin {
   return t.kind === "sym" ? t.elems[i] : constLin(BigInt(t.data[i]));
@@ -19,13 +19,14 @@ export const Add: OpModule = {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     if (a.dtype !== b.dtype) throw new ProverError(`${nodeRef(node)}: operand types differ (${a.dtype}, ${b.dtype})`);
     const dims = broadcastDims(a.dims, b.dims, node);
-    const wrap = a.dtype === "int8" ? wrapInt8 : wrapInt32;
+    const wrap = wrapTo(a.dtype);
     const data = Array.from({ length: size(dims) }, (_, i) =>
       wrap(a.data[broadcastIndex(i, dims, a.dims)] + b.data[broadcastIndex(i, dims, b.dims)]));
     return [{ dtype: a.dtype, dims, data }];
   },
   lower(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
+    if (a.dtype !== b.dtype) throw new ProverError(`${nodeRef(node)}: operand types differ (${a.dtype}, ${b.dtype})`);
     const dims = broadcastDims(a.dims, b.dims, node);
     if (a.kind === "const" && b.kind === "const") {
       const [r] = Add.evaluate(node, [a, b]);

@@ -1,14 +1,20 @@
-/** Clip with min/max as inputs (opset >= 11) or attributes (older opsets). */
+/**
+ * Clip of integers: min and max are optional scalar inputs (opset >= 12). The min/max
+ * attributes of opsets < 11 apply to float tensors only, and from opset 11 on onnxruntime
+ * rejects them, so an integer Clip carrying them is refused rather than given a meaning.
+ */
+import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { OpModule, IntTensor } from "./types.ts";
-import { constOperand, input, scalarOf } from "./operands.ts";
+import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { evaluateSpec, lowerSpec } from "./requant.ts";
+import { nodeRef } from "./tensor-util.ts";
 
 function bounds(node: Node, lo: IntTensor | undefined, hi: IntTensor | undefined) {
-  return {
-    lo: scalarOf(node, lo, "min") ?? (node.attrs.min as number | undefined) ?? null,
-    hi: scalarOf(node, hi, "max") ?? (node.attrs.max as number | undefined) ?? null,
-  };
+  if (node.attrs.min !== undefined || node.attrs.max !== undefined) {
+    throw new ProverError(`${nodeRef(node)}: min/max attributes are not supported on integers; give the bounds as inputs (opset >= 12)`);
+  }
+  return { lo: scalarOf(node, lo, "min"), hi: scalarOf(node, hi, "max") };
 }
 
 export const Clip: OpModule = {
@@ -21,6 +27,8 @@ export const Clip: OpModule = {
     const x = input(node, inputs, 0);
     const lo = node.inputs[1] ? constOperand(node, inputs, 1) : undefined;
     const hi = node.inputs[2] ? constOperand(node, inputs, 2) : undefined;
+    sameType(node, x, lo, "min");
+    sameType(node, x, hi, "max");
     return [lowerSpec(node, x, { relu: false, shift: 0, ...bounds(node, lo, hi) }, x.dtype, ctx)];
   },
 };

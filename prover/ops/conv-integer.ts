@@ -7,7 +7,7 @@ import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
 import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
 import type { IntTensor, OpModule } from "./types.ts";
-import { input } from "./operands.ts";
+import { constZeroPoint, input } from "./operands.ts";
 import { nodeRef, opContext, wrapInt32 } from "./tensor-util.ts";
 import { window2d } from "../graph/window.ts";
 
@@ -22,6 +22,8 @@ export function convGeometry(node: Node, x: number[], w: number[]): ConvGeom {
   const group = Number(node.attrs.group ?? 1);
   const [, C, H, W] = x, [M, Cg, kH, kW] = w;
   if (C !== Cg * group || M % group !== 0) throw new ProverError(`${nodeRef(node)}: channels ${C} and weights [${w}] do not match group ${group}`);
+  const ks = node.attrs.kernel_shape as number[] | undefined;
+  if (ks && (ks.length !== 2 || ks[0] !== kH || ks[1] !== kW)) throw new ProverError(`${nodeRef(node)}: kernel_shape [${ks}] does not match the weights [${w}]`);
   const g = window2d(node, x, [kH, kW], opContext(node));
   return {
     C, H, W, M, kH, kW, group,
@@ -66,7 +68,7 @@ export const ConvInteger: OpModule = {
     const x = input(node, inputs, 0);
     const w = input(node, inputs, 1);
     if (x.kind !== "sym") throw new ProverError(`${nodeRef(node)}: input 0 must depend on the model input`);
-    zeroPointsZero(node, [inputs[2], inputs[3]].map((t) => (t?.kind === "const" ? t : undefined)));
+    zeroPointsZero(node, [constZeroPoint(node, inputs, 2), constZeroPoint(node, inputs, 3)]);
     const g = convGeometry(node, x.dims, w.dims);
     const elems: Lin[] = [];
     for (let m = 0; m < g.M; m++)

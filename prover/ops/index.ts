@@ -20,6 +20,10 @@ export const OPS: ReadonlyMap<string, OpModule> = new Map(
 );
 
 export function opFor(node: Node, index: number): OpModule {
+  // An op of another domain (or a model-local function) only shares the name of ours.
+  if (node.domain && !node.opType.startsWith("zkinfer.")) {
+    throw new ProverError(`node ${node.name} (#${index}, ${node.opType}): op domain "${node.domain}" is not supported; only the default ONNX domain is`);
+  }
   const op = OPS.get(node.opType);
   if (!op) {
     const supported = [...OPS.keys()].filter((k) => !k.startsWith("zkinfer.")).sort().join(", ");

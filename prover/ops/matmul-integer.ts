@@ -6,7 +6,7 @@
 import { ProverError } from "../errors.ts";
 import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
 import type { OpModule, IntTensor } from "./types.ts";
-import { input } from "./operands.ts";
+import { constZeroPoint, input } from "./operands.ts";
 import { nodeRef, wrapInt32 } from "./tensor-util.ts";
 
 function checkShapes(node: Parameters<OpModule["evaluate"]>[0], a: number[], b: number[]): [number, number, number] {
@@ -41,7 +41,7 @@ export const MatMulInteger: OpModule = {
     const a = input(node, inputs, 0);
     const b = input(node, inputs, 1);
     if (a.kind !== "sym") throw new ProverError(`${nodeRef(node)}: input 0 must depend on the model input`);
-    checkZeroPoints(node, [inputs[2], inputs[3]].map((t) => (t?.kind === "const" ? t : undefined)));
+    checkZeroPoints(node, [constZeroPoint(node, inputs, 2), constZeroPoint(node, inputs, 3)]);
     const [M, K, N] = checkShapes(node, a.dims, b.dims);
     const elems: Lin[] = [];
     for (let m = 0; m < M; m++)

@@ -64,6 +64,8 @@ export const MaxPool: OpModule = {
   },
   lower(node, inputs, ctx) {
     const x = input(node, inputs, 0);
+    if (x.dtype !== "int8" && x.dtype !== "uint8") throw new ProverError(`${nodeRef(node)}: integer MaxPool takes int8 or uint8, got ${x.dtype}`);
+    if (node.outputs[1]) throw new ProverError(`${nodeRef(node)}: the Indices output is not supported`);
     if (x.kind !== "sym") return [{ kind: "const", ...MaxPool.evaluate(node, [x])[0] }];
     const g = poolGeometry(node, x.dims);
     const elems = windows(g).map((w) => w.map((i) => x.elems[i]).reduce((m, e) => max2(m, e, ctx)));

@@ -19,6 +19,24 @@ export function constOperand(node: Node, inputs: (SymTensor | undefined)[], i: n
   return t;
 }
 
+/**
+ * An optional zero point (input i of MatMulInteger / ConvInteger), which the circuit supports
+ * only as a constant: one computed at run time would change every product.
+ */
+export function constZeroPoint(node: Node, inputs: (SymTensor | undefined)[], i: number): IntTensor | undefined {
+  if (!node.inputs[i]) return undefined;
+  const t = input(node, inputs, i);
+  if (t.kind !== "const") {
+    throw new ProverError(`${nodeRef(node)}: zero point (input ${i}, ${node.inputs[i]}) must be a constant; one computed at run time is not supported`);
+  }
+  return t;
+}
+
+/** onnxruntime rejects an operand whose type differs from the input's (no implicit promotion). */
+export function sameType(node: Node, x: { dtype: string }, t: { dtype: string } | undefined, what: string): void {
+  if (t && t.dtype !== x.dtype) throw new ProverError(`${nodeRef(node)}: ${what} is ${t.dtype}, the input ${x.dtype}`);
+}
+
 export function scalarOf(node: Node, t: IntTensor | undefined, what: string): number | null {
   if (t === undefined) return null;
   if (t.data.length !== 1) throw new ProverError(`${nodeRef(node)}: ${what} must be a scalar, got dims [${t.dims}]`);

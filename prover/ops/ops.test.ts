@@ -60,6 +60,19 @@ describe("op modules match onnxruntime", () => {
     await sameAsOrt(g, fc.tuple(ints("int32", [3, 4], -(2 ** 30), 2 ** 30), ints("int32", [4], -(2 ** 30), 2 ** 30)));
   });
 
+  it("Add (uint8 wraps modulo 256, int8 wraps to [-128, 127])", async () => {
+    const u = oneNode("Add", [vi("a", "uint8", [6]), vi("b", "uint8", [6])], vi("y", "uint8", [6]));
+    await sameAsOrt(u, fc.tuple(ints("uint8", [6], 0, 255), ints("uint8", [6], 0, 255)));
+    const s = oneNode("Add", [vi("a", "int8", [6]), vi("b", "int8", [6])], vi("y", "int8", [6]));
+    await sameAsOrt(s, fc.tuple(ints("int8", [6], ...I8), ints("int8", [6], ...I8)));
+  });
+
+  it("Div (int8, -128 / -1 wraps to -128)", async () => {
+    const g = oneNode("Div", [vi("a", "int8", [8]), vi("b", "int8", [8])], vi("y", "int8", [8]));
+    const divisors = fc.array(fc.oneof(fc.constant(-1), fc.integer({ min: -128, max: -1 }), fc.integer({ min: 1, max: 127 })), { minLength: 8, maxLength: 8 }).map((data): IntTensor => ({ dtype: "int8", dims: [8], data }));
+    await sameAsOrt(g, fc.tuple(ints("int8", [8], ...I8).map((t) => ({ ...t, data: t.data.map((v, i) => (i === 0 ? -128 : v)) })), divisors));
+  });
+
   it("Relu (int32)", async () => {
     const g = oneNode("Relu", [vi("a", "int32", [16])], vi("y", "int32", [16]));
     await sameAsOrt(g, fc.tuple(ints("int32", [16], ...I32)));

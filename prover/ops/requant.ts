@@ -32,10 +32,14 @@ export function lowerSpec(node: Node, x: SymTensor, s: RequantSpec, dtype: DType
 
 export const Requant: OpModule = {
   opType: "zkinfer.Requant",
+  // Without a fused Cast the chain keeps its input's type (an int8 Relu → Clip stays int8,
+  // so a later int8 Add is still checked for wrapping).
   evaluate(node, inputs) {
-    return [evaluateSpec(input(node, inputs, 0), specOf(node), (node.attrs.dtype as DType) ?? "int32")];
+    const x = input(node, inputs, 0);
+    return [evaluateSpec(x, specOf(node), (node.attrs.dtype as DType | undefined) ?? x.dtype)];
   },
   lower(node, inputs, ctx) {
-    return [lowerSpec(node, input(node, inputs, 0), specOf(node), (node.attrs.dtype as DType) ?? "int32", ctx)];
+    const x = input(node, inputs, 0);
+    return [lowerSpec(node, x, specOf(node), (node.attrs.dtype as DType | undefined) ?? x.dtype, ctx)];
   },
 };

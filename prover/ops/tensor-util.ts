@@ -40,6 +40,14 @@ export function wrapInt32(x: number): number {
   return Number(BigInt.asIntN(32, BigInt(x)));
 }
 
+/** Wrapping of an integer result to a type, as onnxruntime's kernels store it (int64: none needed here). */
+export function wrapTo(dtype: string): (x: number) => number {
+  if (dtype === "int8") return wrapInt8;
+  if (dtype === "uint8") return (x) => ((x % 256) + 256) % 256;
+  if (dtype === "int32") return wrapInt32;
+  return (x) => x;
+}
+
 export function nodeRef(node: Node): string {
   return `node ${node.name} (${node.opType})`;
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
     onnxPath: path.join(dir, "model.int8.onnx"),
     modelDir: dir,
     circuitPath: path.join(dir, "circuit.circom"),
-    visibility: { output: "hashed" },
+    visibility: { output: "hashed" }, check: { randomInputs: 16 },
   });
   service = await createService(
     { modelsDir, models: ["digits-mlp-output-hashed"], poolThreads: 1, dbPath: path.join(dbDir, "jobs.sqlite"), chain: { mode: "off" } },

@@ -52,7 +52,7 @@ async function buildCached(): Promise<void> {
     onnxPath: path.join(CACHE, "model.int8.onnx"),
     modelDir: CACHE,
     circuitPath: path.join(CACHE, "circuit.circom"),
-    visibility: { weights: "hashed" },
+    visibility: { weights: "hashed" }, check: { randomInputs: 16 },
   });
   await setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(CACHE, "build", "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
 }

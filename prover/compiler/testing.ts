@@ -1,0 +1,125 @@
+/**
+ * Test support for the compiler: many small integer graphs compiled into ONE circuit (one
+ * circom run, the expensive step), then each graph run three ways on the same int8 input:
+ * onnxruntime, the integer evaluator and the circuit witness (with its R1CS checked).
+ * Not used outside tests.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ProverError } from "../errors.ts";
+import type { Graph } from "../onnx/graph.ts";
+import { writeOnnx } from "../onnx/proto.ts";
+import { runOnnx } from "../onnx/runtime.ts";
+import { evaluateOutput } from "../evaluate.ts";
+import { calculateWitness } from "../witness.ts";
+import { readR1cs, firstViolated, type R1cs } from "../r1cs.ts";
+import { fromField } from "../field.ts";
+import { compileToCircom, type CompiledCircuit } from "./compile.ts";
+import { ensureCircuitBuild } from "./model.ts";
+
+export { extremeInputs, randomInputs } from "./differential.ts";
+
+export interface ThreeWay {
+  ort: number[] | Error;
+  evaluator: number[] | Error;
+  witness: number[];
+  /** Index of the first violated constraint, -1 when the witness satisfies all. */
+  violated: number;
+}
+
+export interface Batch {
+  /** Per graph: what the compiler made of it, or its refusal. */
+  results: (CompiledCircuit | ProverError)[];
+  /** Runs compiled graph k on input x (int8 values) in all three ways. */
+  run(k: number, x: number[]): Promise<ThreeWay>;
+  /** Runs every compiled graph k on xs[k] with one witness of the whole circuit. */
+  runAll(xs: number[][]): Promise<(ThreeWay | undefined)[]>;
+}
+
+/** The generated templates of one graph, without the file header and `component main`. */
+function templatesOf(source: string): string[] {
+  return source.split("\n").filter((l) => !/^(\/\/|pragma |include |component main)/.test(l));
+}
+
+/**
+ * Compiles every graph it can into one circuit under dir; a graph the compiler refuses keeps its
+ * error. With hashed weights, each graph's weights are inputs of the whole circuit, fed from
+ * its initializers.
+ */
+export async function compileBatch(graphs: Graph[], dir: string, opts: { weights?: "fixed" | "hashed"; checkR1cs?: boolean } = {}): Promise<Batch> {
+  const results = graphs.map((g, k): CompiledCircuit | ProverError => {
+    try {
+      return compileToCircom(g, { templateName: `G${k}`, visibility: { input: "public", output: "public", weights: opts.weights ?? "fixed" } });
+    } catch (e) {
+      if (e instanceof ProverError) return e;
+      throw new Error(`graph ${k}: compiler crashed instead of refusing: ${(e as Error).stack}`);
+    }
+  });
+  const lines = ["pragma circom 2.1.0;", 'include "zkinfer.circom";'];
+  const main: string[] = [];
+  const outOffset: number[] = [];
+  let offset = 0;
+  results.forEach((c, k) => {
+    if (c instanceof ProverError) return;
+    lines.push(...templatesOf(c.source));
+    main.push(`    signal input x${k}[${c.inputSize}];`, `    signal output y${k}[${c.outputSize}];`, `    component g${k} = G${k}();`);
+    main.push(`    for (var i = 0; i < ${c.inputSize}; i++) g${k}.x[i] <== x${k}[i];`);
+    for (const w of c.weightInputs) {
+      main.push(`    signal input x${k}${w.signal}[${w.size}];`, `    for (var i = 0; i < ${w.size}; i++) g${k}.${w.signal}[i] <== x${k}${w.signal}[i];`);
+    }
+    main.push(`    for (var i = 0; i < ${c.outputSize}; i++) y${k}[i] <== g${k}.out[i];`);
+    outOffset[k] = offset;
+    offset += c.outputSize;
+  });
+  let wasm = "", r1cs: R1cs | undefined;
+  if (main.length) {
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "batch.circom");
+    writeFileSync(file, [...lines, "template Batch() {", ...main, "}", "component main = Batch();", ""].join("\n"));
+    const b = await ensureCircuitBuild(file, path.join(dir, "out"));
+    wasm = b.wasm;
+    if (opts.checkR1cs ?? true) r1cs = readR1cs(b.r1cs);
+  }
+  const onnx = graphs.map((g) => writeOnnx(g));
+  const inputs: Record<string, bigint[]> = {};
+  results.forEach((c, k) => {
+    if (c instanceof ProverError) return;
+    inputs[`x${k}`] = new Array(c.inputSize).fill(0n);
+    for (const w of c.weightInputs) inputs[`x${k}${w.signal}`] = Array.from(graphs[k].initializers.get(w.tensor)!.data as ArrayLike<number>, (v) => BigInt(v));
+  });
+
+  const compiledAt = results.flatMap((c, k) => (c instanceof ProverError ? [] : [k]));
+  const reference = (k: number, x: number[]) => {
+    const g = graphs[k], dims = g.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
+    const ort = runOnnx(onnx[k], Int8Array.from(x), dims).catch((e: Error) => e);
+    let evaluator: number[] | Error;
+    try {
+      evaluator = evaluateOutput(g, { [g.inputs[0].name]: { dtype: "int8", dims, data: x } }).data;
+    } catch (e) {
+      evaluator = e as Error;
+    }
+    return { ort, evaluator };
+  };
+  const runAll = async (xs: number[][]): Promise<(ThreeWay | undefined)[]> => {
+    const feed = { ...inputs };
+    for (const k of compiledAt) feed[`x${k}`] = xs[k].map(BigInt);
+    const w = await calculateWitness(wasm, feed);
+    const violated = r1cs ? firstViolated(r1cs, w) : -1;
+    return Promise.all(results.map(async (c, k) => {
+      if (c instanceof ProverError) return undefined;
+      const { ort, evaluator } = reference(k, xs[k]);
+      const witness = Array.from({ length: c.outputSize }, (_, i) => Number(fromField(w[1 + outOffset[k] + i])));
+      return { ort: await ort, evaluator, witness, violated };
+    }));
+  };
+  return {
+    results,
+    runAll,
+    async run(k, x) {
+      if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);
+      const xs = results.map((c) => (c instanceof ProverError ? [] : new Array(c.inputSize).fill(0)));
+      xs[k] = x;
+      return (await runAll(xs))[k]!;
+    },
+  };
+}
