@@ -43,11 +43,13 @@ export interface SetupResult extends SetupInfo {
 }
 
 /**
- * A current setup is reused unless a ceremony file is asked for and the setup has another
- * powers of tau; a dev request reuses any current setup (a ceremony key is never downgraded).
+ * A current setup is reused unless a ceremony file is asked for and the setup was made from
+ * other bytes: the recorded blake2b must equal the hash of the file just imported (a name says
+ * nothing about content). A dev request reuses any current setup (a ceremony key is never
+ * downgraded); `blake2b` is undefined only for a dev request.
  */
-const reusable = (info: SetupInfo, src: PtauSource) =>
-  src.kind === "dev" || (info.ptau.kind === "file" && info.ptau.file === path.basename(src.path));
+const reusable = (info: SetupInfo, src: PtauSource, blake2b: string | undefined) =>
+  src.kind === "dev" || (info.ptau.kind === "file" && blake2b !== undefined && info.ptau.blake2b === blake2b);
 
 export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   const log = o.log ?? silentLogger;
@@ -58,13 +60,16 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   const files = { dir: paths.dir, zkeyPath: paths.zkeyPath, vkeyPath: paths.vkeyPath };
   const power = requiredPower(r1cs.nConstraints, r1cs.nOutputs + r1cs.nPubInputs);
   const rec = readSetupRecord(paths, circuitHash);
-  if (rec.state === "current" && reusable(rec.info, o.ptau)) {
+  // A ceremony file is hashed (and checked) before the cache is looked at; a dev request is not.
+  const ptau = o.ptau.kind === "file" ? await resolvePtau(o.ptau, power, log) : undefined;
+  if (rec.state === "current" && reusable(rec.info, o.ptau, ptau?.info.blake2b)) {
     log.info(`setup for circuit ${circuitHash.slice(0, 12)} is up to date: ${paths.dir}`);
     return { ...rec.info, ...files, cached: true };
   }
   if (rec.state === "stale") log.info(`setup ${paths.dir} is stale (${rec.why}); making a new one`);
+  if (rec.state === "current") log.info(`setup ${paths.dir} was made from another powers of tau (blake2b ${String(rec.info.ptau.blake2b ?? rec.info.ptau.kind).slice(0, 16)}); making a new one`);
   const snarkjs = await loadSnarkjs();
-  const ptau = await resolvePtau(o.ptau, power, log);
+  const tau = ptau ?? (await resolvePtau(o.ptau, power, log));
   mkdirSync(o.setupDir, { recursive: true });
   const tmp = scratchName(paths.dir, "tmp");
   const zkeys = [0, 1, 2].map((i) => `${tmp}.${i}.zkey`);
@@ -72,10 +77,10 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
   try {
     log.info(`groth16 setup: ${r1cs.nConstraints} constraints`);
     const t0 = Date.now();
-    await snarkjs.zKey.newZKey(o.r1csPath, ptau.file, zkeys[0], slog);
+    await snarkjs.zKey.newZKey(o.r1csPath, tau.file, zkeys[0], slog);
     // snarkjs mixes this with 64 random bytes of its own; neither is kept anywhere.
     const secret = await snarkjs.zKey.contribute(zkeys[0], zkeys[1], SECRET_CONTRIBUTION_NAME, randomBytes(64).toString("hex"), slog);
-    const beaconName = `zkinfer public beacon${ptau.info.insecure ? " (development ptau: INSECURE)" : ""}`;
+    const beaconName = `zkinfer public beacon${tau.info.insecure ? " (development ptau: INSECURE)" : ""}`;
     const beacon = await snarkjs.zKey.beacon(zkeys[1], zkeys[2], beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
     if (beacon === false) throw new ProverError(`snarkjs refused the beacon ${DEV_BEACON}`);
     const b = { hash: DEV_BEACON, iterationsExp: DEV_BEACON_ITERATIONS_EXP };
@@ -83,9 +88,10 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
       { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(secret).toString("hex"), kind: "contribution" },
       { name: beaconName, hash: Buffer.from(beacon).toString("hex"), kind: "beacon", beacon: b },
     ];
-    const facts = { circuitHash, constraints: r1cs.nConstraints, power: ptau.power, ptau: ptau.info, phase2: "setup" as const, contributions, beacon: b };
-    const info = await installSetup(paths, zkeys[2], facts, log, { keep: (existing) => reusable(existing, o.ptau) });
-    log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${paths.dir}${info.trusted ? "" : " (untrusted: development powers of tau, INSECURE)"}`);
+    const facts = { circuitHash, constraints: r1cs.nConstraints, power: tau.power, ptau: tau.info, phase2: "setup" as const, contributions, beacon: b };
+    const info = await installSetup(paths, zkeys[2], facts, log, { keep: (existing) => reusable(existing, o.ptau, tau.info.blake2b) });
+    const untrusted = tau.info.insecure ? "development powers of tau, INSECURE" : "not a published powers of tau";
+    log.info(`setup done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${paths.dir}${info.trusted ? "" : ` (untrusted: ${untrusted})`}`);
     return { ...info, ...files, cached: false };
   } finally {
     for (const z of zkeys) rmSync(z, { force: true });

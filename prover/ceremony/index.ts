@@ -10,3 +10,4 @@ export { finalizeCeremony, checkBeacon, type FinalizeOptions } from "./finalize.
 export { readZkeyTranscript, type ZkeyTranscript } from "./transcript.ts";
 export { resolvePtau, type PtauSource } from "./ptau.ts";
 export * from "./record.ts";
+export { keyTrust, type KeyTrust, type KeyTrustOptions } from "./trust.ts";

@@ -1,13 +1,15 @@
 /**
  * The powers of tau of a setup or ceremony: the INSECURE development generator (cached), or a
- * ceremony file accepted only if its blake2b-512 is the published one (or the given one).
+ * ceremony file accepted only if its blake2b-512 is the published one (or the given one). A file
+ * accepted with the caller's own hash is recorded as not published: the hash shows the file is
+ * the one meant, not that its tau is unknown, so keys made from it are never trusted.
  */
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { ProverError } from "../errors.ts";
 import { ensureDevPtau, importPtau, readPtauHeader, INSECURE_BANNER, PtauError } from "../ptau/index.ts";
 import type { Logger } from "../logger.ts";
-import type { SetupInfo } from "./record.ts";
+import { isPublishedPtauHash, type SetupInfo } from "./record.ts";
 
 export type PtauSource = { kind: "dev"; cacheDir: string } | { kind: "file"; path: string; expectedHash?: string };
 
@@ -56,5 +58,7 @@ export async function resolvePtau(src: PtauSource, power: number, log: Logger): 
   if (await isDevPtau(src.path)) {
     throw new ProverError(`ptau ${src.path}: made by zkinfer's development generator (tau is public), not a ceremony; use the development path, which is labelled INSECURE`);
   }
-  return { file: src.path, power, info: { kind: "file", file: path.basename(src.path), blake2b: imported.blake2b, insecure: false } };
+  const published = isPublishedPtauHash(imported.blake2b);
+  if (!published) log.info(`ptau ${src.path}: blake2b matches the given --ptau-hash but is not a published ceremony file; keys made from it are NOT trusted`);
+  return { file: src.path, power, info: { kind: "file", file: path.basename(src.path), blake2b: imported.blake2b, published, insecure: false } };
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { HERMEZ_CEREMONY_FILES } from "../ptau/ceremony_hashes.ts";
 
 /**
  * Bumped whenever a setup made by an older zkinfer must not be reused. Format 2: every key has
@@ -29,8 +30,12 @@ export interface SetupInfo {
   circuitHash: string;
   constraints: number;
   power: number;
-  /** "file": a ceremony file whose blake2b was checked; "dev": the INSECURE development generator. */
-  ptau: { kind: "dev" | "file"; file: string; blake2b?: string; insecure: boolean };
+  /**
+   * "file": a ceremony file whose blake2b was checked (`published`: that hash is in the published
+   * list; otherwise it was the caller's own --ptau-hash, which proves integrity, not secrecy);
+   * "dev": the INSECURE development generator.
+   */
+  ptau: { kind: "dev" | "file"; file: string; blake2b?: string; published?: boolean; insecure: boolean };
   /** "setup": one local secret contribution (zkinfer setup); "ceremony": zkinfer ceremony finalize. */
   phase2: "setup" | "ceremony";
   contributions: Contribution[];
@@ -42,23 +47,32 @@ export interface SetupInfo {
 
 /** What the service, the API and `zkinfer deploy` show of a setup. */
 export interface SetupSummary {
-  ptau: "dev" | "ceremony";
+  /** "ceremony": a published ceremony file; "custom": a file checked against the caller's own hash. */
+  ptau: "dev" | "ceremony" | "custom";
   phase2: "setup" | "ceremony";
   contributions: Contribution[];
   vkeyHash: string;
 }
 
+/** A blake2b-512 (hex) of a published ceremony powers of tau (the Hermez files). */
+export const isPublishedPtauHash = (blake2b: string | undefined): boolean =>
+  blake2b !== undefined && HERMEZ_CEREMONY_FILES.some((f) => f.blake2b === blake2b.toLowerCase());
+
 /**
- * A key is trusted when nobody can know its trapdoor from public data: the powers of tau came
- * from a ceremony file whose hash was checked (not the development generator, whose tau is
- * public), and phase 2 has at least one contribution that is not a public beacon.
+ * A key is trusted when nobody can know its trapdoor from public data: the powers of tau is a
+ * published ceremony file (its blake2b in the published list; a file matching only a hash the
+ * caller chose may have been made with known entropy, and the development generator's tau is
+ * public), and phase 2 has at least one contribution that is not a public beacon. Any stored
+ * `trusted` or `published` flag is ignored: this is recomputed from the hash every time. The
+ * facts themselves are only as good as their source: `zkinfer deploy` takes them from a
+ * verified transcript and the ptau file it hashed, not from setup.json.
  */
 export function isTrusted(ptau: SetupInfo["ptau"], contributions: Contribution[]): boolean {
-  return ptau.kind === "file" && !ptau.insecure && contributions.some((c) => c.kind === "contribution");
+  return ptau.kind === "file" && !ptau.insecure && isPublishedPtauHash(ptau.blake2b) && contributions.some((c) => c.kind === "contribution");
 }
 
 export const summarize = (s: SetupInfo): SetupSummary => ({
-  ptau: s.ptau.kind === "file" ? "ceremony" : "dev",
+  ptau: s.ptau.kind === "dev" ? "dev" : isPublishedPtauHash(s.ptau.blake2b) ? "ceremony" : "custom",
   phase2: s.phase2,
   contributions: s.contributions,
   vkeyHash: s.vkeyHash,

@@ -1,7 +1,9 @@
 /** `zkinfer ceremony`: a Groth16 phase-2 ceremony for a model (init, contribute, verify, finalize). */
 import path from "node:path";
 import { openModelDir, buildModelCircuit } from "../model-dir.ts";
-import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource } from "../ceremony/index.ts";
+import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
+import { hashJson } from "../ceremony/install.ts";
+import { loadSnarkjs } from "../snarkjs.ts";
 import { REPO_ROOT } from "../circom.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
@@ -11,13 +13,16 @@ const USAGE = `usage:
                                                              add a contribution of fresh secret randomness;
                                                              prints the contribution hash to publish
   zkinfer ceremony verify <model> <zkey> <ptau>              check the whole transcript (snarkjs zkey verify);
-                                                             prints every contribution hash
+                                                             prints every contribution hash and the key's
+                                                             vkeyHash (the one the API serves and deploy prints)
   zkinfer ceremony finalize <model> <zkey> <ptau> --beacon <hex> [--iterations <n>]
                                                              verify, apply the public beacon, install the key
                                                              as the model's setup (build/setup/<hash>/)
 
   <ptau> is --ptau <file> [--ptau-hash <blake2b hex>]: a ceremony file, refused unless its
-  blake2b-512 is the published Hermez one (or --ptau-hash); or --insecure-dev-ptau
+  blake2b-512 is the published Hermez one; with --ptau-hash, a file of your own is accepted if
+  it matches that hash, but labelled "custom" and its keys are never trusted (anyone can make a
+  powers of tau whose tau they know, with a hash to match); or --insecure-dev-ptau
   [--dev-ptau-dir <dir>]: the development powers of tau, whose tau is public, so the key can
   never be trusted (for trying the ceremony out).
   --beacon: a public random value fixed only after the last contribution (e.g. the hash of a
@@ -38,13 +43,14 @@ async function modelR1cs(model: string | undefined) {
 }
 
 const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 1)}\n`);
+const ptauLabel = (p: SetupInfo["ptau"]) => (p.kind === "dev" ? "dev (INSECURE)" : p.published ? "ceremony" : "custom (not published: never trusted)");
 
 const STEPS: Record<string, (p: string[], v: Record<string, string | boolean | undefined>) => Promise<void>> = {
   async init([model], v) {
     const { r1cs } = await modelR1cs(model);
     if (typeof v.out !== "string") throw new UsageError("missing --out <zkey> (the initial key to write)");
     const r = await initCeremony({ r1csPath: r1cs, ptau: ptauSource(v), out: v.out, log: progress });
-    out({ zkey: r.zkeyPath, circuitHash: r.circuitHash, ptau: r.ptau.kind === "file" ? "ceremony" : "dev (INSECURE)" });
+    out({ zkey: r.zkeyPath, circuitHash: r.circuitHash, ptau: ptauLabel(r.ptau) });
   },
   async contribute([input], v) {
     if (typeof v.out !== "string") throw new UsageError("missing --out <zkey> (the key with your contribution)");
@@ -57,7 +63,9 @@ const STEPS: Record<string, (p: string[], v: Record<string, string | boolean | u
     const file = needFile("<zkey>", zkey);
     const ptau = await resolvePtau(ptauSource(v), ceremonyCircuit(r1cs).power, progress);
     const t = await verifyTranscript({ zkeyPath: file, r1csPath: r1cs, ptauFile: ptau.file, log: progress });
-    out({ zkey: file, valid: true, ptau: ptau.info.kind === "file" ? "ceremony" : "dev (INSECURE)", contributions: t.contributions.map((c, i) => ({ n: i + 1, ...c })) });
+    // The vkeyHash links this verified transcript to the key a server serves and a verifier was made from.
+    const vkeyHash = hashJson(await (await loadSnarkjs()).zKey.exportVerificationKey(file));
+    out({ zkey: file, valid: true, vkeyHash, ptau: ptauLabel(ptau.info), contributions: t.contributions.map((c, i) => ({ n: i + 1, ...c })) });
   },
   async finalize([model, zkey], v) {
     const { m, r1cs } = await modelR1cs(model);
@@ -66,7 +74,7 @@ const STEPS: Record<string, (p: string[], v: Record<string, string | boolean | u
     const s = await finalizeCeremony({
       zkeyPath: needFile("<zkey>", zkey), r1csPath: r1cs, ptau: ptauSource(v), beacon: { hash: v.beacon, iterationsExp }, setupDir: path.join(m.buildDir, "setup"), log: progress,
     });
-    if (!s.trusted) progress.info("installed, but untrusted: the development powers of tau are INSECURE");
+    if (!s.trusted) progress.info(`installed, but untrusted: ${s.ptau.kind === "dev" ? "the development powers of tau are INSECURE" : "the powers of tau is not a published ceremony file"}`);
     out({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, trusted: s.trusted, setup: summarize(s) });
   },
 };

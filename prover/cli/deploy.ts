@@ -1,31 +1,37 @@
 /** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
-import { openModelDir } from "../model-dir.ts";
+import { buildModelCircuit, openModelDir } from "../model-dir.ts";
 import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
 import { deployModel } from "../../verifier-contracts/deploy-model.ts";
-import { progress, UsageError, type Command } from "./args.ts";
+import { needFile, progress, UsageError, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 import { address, connect, isEmbeddedLocalChain, needCode, privateKey, revertMessage, rpcUrl } from "./chain-args.ts";
-import { isTrusted, summarize } from "../setup.ts";
-import { readZkeyTranscript } from "../ceremony/index.ts";
+import { summarize } from "../setup.ts";
+import { keyTrust } from "../ceremony/index.ts";
 
 export const deploy: Command = {
   name: "deploy",
   summary: "deploy a model's verifier and register it (and the contracts)",
-  usage: `usage: zkinfer deploy <model> --rpc <url> --key <hex> [--registry <address>] [--metadata <uri>] [--allow-untrusted]
+  usage: `usage: zkinfer deploy <model> --rpc <url> --key <hex> [--registry <address>] [--metadata <uri>] [--ptau <file>] [--allow-untrusted]
 
   --rpc       JSON-RPC endpoint of the chain (http://, https://, ws://, wss://)
   --key       private key of the deployer; with --registry it must own the registry
   --registry  an existing ModelRegistry; without it, ModelRegistry, InferenceEscrow and
               ProvenOracle are deployed first (the deployer owns the registry)
   --metadata  the model's metadata URI in the registry (default: zkinfer:<model name>)
+  --ptau      the published ceremony powers of tau the key was made from: the key's whole
+              phase-2 transcript is verified against it and the model's r1cs (snarkjs zkey
+              verify). Only a key verified this way, from a file whose blake2b-512 is a
+              published one, with a secret contribution in its transcript, is trusted;
+              setup.json is never believed
   --allow-untrusted
-              deploy a key that is not trusted (development powers of tau, or no secret
-              phase-2 contribution) to a chain other than the embedded local one (chain id
-              31337 on a loopback address); anyone can forge proofs for such a key
+              deploy a key that is not trusted (development powers of tau, no secret phase-2
+              contribution, or not verified with --ptau) to a chain other than the embedded
+              local one (chain id 31337 on a loopback address); anyone may forge its proofs
 
-Prints JSON: chainId, modelId, verifier, trusted, setup (ptau kind, contributions, vkeyHash), registered (false when the registry already had the
+Prints JSON: chainId, modelId, verifier, trusted, verified (the transcript was verified with
+--ptau), setup (ptau kind as recorded, the zkey's own contributions, vkeyHash), registered (false when the registry already had the
 model id: versions are new ids, never overwritten), and the contract addresses.`,
-  options: { rpc: { type: "string" }, key: { type: "string" }, registry: { type: "string" }, metadata: { type: "string" }, "allow-untrusted": { type: "boolean" } },
+  options: { rpc: { type: "string" }, key: { type: "string" }, registry: { type: "string" }, metadata: { type: "string" }, ptau: { type: "string" }, "allow-untrusted": { type: "boolean" } },
   async run([model], v) {
     if (!model) throw new UsageError("missing <model> (a model folder name or path)");
     const url = rpcUrl(v.rpc);
@@ -33,16 +39,17 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
     const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
     const m = openModelDir(model);
     const { zkey, info } = setupFiles(m);
-    // Trust is recomputed from the record's facts, and the record must describe this very zkey.
-    const hashes = (await readZkeyTranscript(zkey)).contributions.map((c) => c.hash).join();
-    if (hashes !== info.contributions.map((c) => c.hash).join()) throw new UsageError(`model ${m.manifest.name}: ${zkey} does not match its setup.json (other contributions); run zkinfer setup or finalize again`);
-    const trusted = isTrusted(info.ptau, info.contributions);
+    // The record must describe this very zkey; trust itself never comes from the record.
+    const ptauPath = v.ptau === undefined ? undefined : needFile("--ptau", v.ptau as string);
+    const t = await keyTrust({ zkeyPath: zkey, r1csPath: async () => (await buildModelCircuit(m, progress.info)).r1cs, ptauPath, claimedPtau: info.ptau, log: progress });
+    if (t.contributions.map((c) => c.hash).join() !== info.contributions.map((c) => c.hash).join()) throw new UsageError(`model ${m.manifest.name}: ${zkey} does not match its setup.json (other contributions); run zkinfer setup or finalize again`);
+    const trusted = t.trusted;
     const { wallet, provider, chainId } = await connect(url, key);
     try {
       if (!trusted && !isEmbeddedLocalChain(url, chainId)) {
-        const why = info.ptau.kind === "dev" ? "its powers of tau are the development ones (tau is public)" : "its phase 2 has no secret contribution";
+        const why = t.why;
         if (!v["allow-untrusted"]) {
-          throw new UsageError(`refusing to deploy ${m.manifest.name} to chain ${chainId} at ${url}: its key is untrusted (${why}), so anyone could forge its proofs there. Run a ceremony (zkinfer ceremony, docs/trusted-setup.md), or pass --allow-untrusted`);
+          throw new UsageError(`refusing to deploy ${m.manifest.name} to chain ${chainId} at ${url}: its key is untrusted (${why}), so anyone could forge its proofs there. Run a ceremony (zkinfer ceremony, docs/trusted-setup.md) and deploy with --ptau <the published powers of tau file>, or pass --allow-untrusted`);
         }
         progress.info(`WARNING: deploying an untrusted key (${why}) to chain ${chainId}: its proofs can be forged`);
       }
@@ -65,7 +72,7 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
         if (msg) throw new UsageError(msg);
         throw e;
       }
-      const out = { model: m.manifest.name, chainId, modelId: r.modelId, verifier: r.verifier, trusted, setup: summarize(info), registered: r.registered, ...addresses, ...(r.txHash ? { txHash: r.txHash } : {}) };
+      const out = { model: m.manifest.name, chainId, modelId: r.modelId, verifier: r.verifier, trusted, verified: t.verified, setup: { ...summarize(info), contributions: t.contributions }, registered: r.registered, ...addresses, ...(r.txHash ? { txHash: r.txHash } : {}) };
       process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
       return 0;
     } finally {

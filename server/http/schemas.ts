@@ -24,12 +24,12 @@ export const MODEL: Schema = {
     circuitHash: { type: "string" },
     vkeyHash: { type: "string" },
     verifierAddress: { type: "string" },
-    trusted: { type: "boolean", description: "True when the powers of tau were a ceremony file whose hash was checked and phase 2 has at least one secret contribution; false for the development powers of tau (INSECURE: proofs can be forged)." },
+    trusted: { type: "boolean", description: "Recomputed from the operator's setup record: true when its powers of tau hash is a published ceremony file and phase 2 has at least one secret contribution; false for the development powers of tau (INSECURE: proofs can be forged) or a file checked only against the operator's own hash. The service does not re-verify the transcript; `zkinfer ceremony verify` and `zkinfer deploy --ptau` do." },
     setup: {
       type: "object",
       description: "The setup record.",
       properties: {
-        ptau: { type: "string", enum: ["dev", "ceremony"] },
+        ptau: { type: "string", enum: ["dev", "ceremony", "custom"], description: "ceremony: a published ceremony file; custom: a file checked only against the operator's own hash (never trusted); dev: INSECURE." },
         phase2: { type: "string", enum: ["setup", "ceremony"], description: "setup: one local secret contribution; ceremony: zkinfer ceremony finalize." },
         contributions: {
           type: "array",

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
-import { setupGroth16, summarize } from "../../prover/setup.ts";
+import { isTrusted, setupGroth16, summarize } from "../../prover/setup.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
 import { weightsCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { ServiceConfig } from "../config/index.ts";
@@ -84,7 +84,9 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     proofSystem: "groth16",
     circuitHash: setup.circuitHash,
     vkeyHash: setup.vkeyHash,
-    trusted: setup.trusted,
+    // Recomputed with the published-list rule, never the stored boolean. It is still the
+    // operator's record (the server does not re-verify the transcript); zkinfer deploy --ptau does.
+    trusted: isTrusted(setup.ptau, setup.contributions),
     setup: summarize(setup),
   };
   if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
