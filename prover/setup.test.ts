@@ -4,15 +4,16 @@
  * beacon), and fails against setupGroth16's key, whose phase 2 has a secret contribution.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCircom, REPO_ROOT } from "./circom.ts";
 import { loadSnarkjs, type Groth16Proof } from "./snarkjs.ts";
-import { ensureDevPtau } from "./ptau/index.ts";
+import { blake2b512File, ensureDevPtau } from "./ptau/index.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, hashJson, MIN_DEV_POWER, setupGroth16, SETUP_FORMAT } from "./setup.ts";
 import { readZkeyTranscript } from "./ceremony/transcript.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
+import { snarkjsTestPtau } from "../test/helpers/groth16-fixture.ts";
 
 type Vkey = { vk_alpha_1: string[]; vk_beta_2: string[][]; vk_delta_2: string[][]; IC: string[][] };
 const tmp = makeTempDir("zkinfer-setup-test-");
@@ -115,4 +116,18 @@ describe("setupGroth16", () => {
     expect(again.vkeyHash).not.toBe(s.vkeyHash);
     expect(lines.join("\n")).toMatch(/stale .*setup format 1.*forgeable/);
   });
+
+  it("reuses a ceremony-file setup only for the same bytes: another file of the same name makes a new key", async () => {
+    // Two different powers of tau, both named ceremony.ptau (own hashes: custom, never trusted).
+    const files = ["x", "y"].map((d) => { mkdirSync(tmp.file(d)); return tmp.file(d, "ceremony.ptau"); });
+    for (const f of files) await snarkjsTestPtau(4, f);
+    const [hx, hy] = await Promise.all(files.map((f) => blake2b512File(f)));
+    const o = (i: number, hash: string) => ({ r1csPath: r1cs, setupDir: tmp.file("f"), ptau: { kind: "file" as const, path: files[i], expectedHash: hash } });
+    const x = await setupGroth16(o(0, hx));
+    expect(x).toMatchObject({ cached: false, trusted: false, ptau: { kind: "file", file: "ceremony.ptau", blake2b: hx, published: false } });
+    const y = await setupGroth16(o(1, hy));
+    expect(y).toMatchObject({ cached: false, ptau: { blake2b: hy } });
+    expect(y.vkeyHash).not.toBe(x.vkeyHash);
+    expect(await setupGroth16(o(1, hy))).toMatchObject({ cached: true, vkeyHash: y.vkeyHash });
+  }, 120_000);
 });
