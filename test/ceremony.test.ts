@@ -1,18 +1,23 @@
 /**
  * `zkinfer ceremony` as participants run it (real child processes): two contributors on a
- * small circuit with a powers of tau made by snarkjs' own ceremony tools (hash checked), the
- * transcript verified, the key finalized with a beacon and installed as the model's trusted
- * setup. Every refusal names the file and what is wrong, and writes nothing.
+ * small circuit with a powers of tau made by snarkjs' own ceremony tools with NON-secret
+ * entropy (accepted with --ptau-hash, i.e. a "custom" file), the transcript verified, the key
+ * finalized with a beacon and installed as the model's setup - untrusted, since anyone can make
+ * such a file knowing its tau and pass its hash. Every refusal names the file and what is wrong,
+ * and writes nothing. No published (Hermez) file is available offline, so the trusted outcome
+ * is covered by prover/ceremony/record.test.ts on records, not here.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { blake2b512File, ensureDevPtau } from "../prover/ptau/index.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { MIN_DEV_POWER } from "../prover/setup.ts";
+import { startLocalChain } from "../verifier-contracts/local-chain.ts";
 import { snarkjsTestPtau } from "./helpers/groth16-fixture.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -85,8 +90,8 @@ let finalized: { vkeyHash: string; setup: { contributions: { name: string; hash:
 let alice: string, bob: string;
 
 describe("zkinfer ceremony", () => {
-  it("two contributors, a verified transcript, a finalized key installed as the model's trusted setup", async () => {
-    expect((await ok("ceremony", "init", model, ...withA(), "--out", z("0"))).ptau).toBe("ceremony");
+  it("two contributors, a verified transcript, a finalized key installed as the model's setup, untrusted (custom ptau)", async () => {
+    expect((await ok("ceremony", "init", model, ...withA(), "--out", z("0"))).ptau).toBe("custom (not published: never trusted)");
     const a = await ok("ceremony", "contribute", z("0"), "--out", z("1"), "--name", "alice");
     const b = await ok("ceremony", "contribute", z("1"), "--out", z("2"), "--name", "bob");
     expect(a).toMatchObject({ contribution: 1, name: "alice" });
@@ -101,8 +106,11 @@ describe("zkinfer ceremony", () => {
       { n: 2, name: "bob", hash: bob, kind: "contribution" },
     ]);
 
+    expect(v).toMatchObject({ valid: true, ptau: "custom (not published: never trusted)" });
+    expect(v.vkeyHash).toMatch(/^[0-9a-f]{64}$/);
+
     finalized = await ok("ceremony", "finalize", model, z("2"), ...withA(), "--beacon", BEACON, "--iterations", "10");
-    expect(finalized).toMatchObject({ trusted: true, setup: { ptau: "ceremony", phase2: "ceremony" } });
+    expect(finalized).toMatchObject({ trusted: false, setup: { ptau: "custom", phase2: "ceremony" } });
     expect(finalized.setup.contributions.map((c) => [c.name, c.kind])).toEqual([["alice", "contribution"], ["bob", "contribution"], ["zkinfer ceremony beacon", "beacon"]]);
     expect(finalized.setup.contributions.slice(0, 2).map((c) => c.hash)).toEqual([alice, bob]);
 
@@ -110,7 +118,7 @@ describe("zkinfer ceremony", () => {
     const setupDir = readdirSync(path.join(model, "build", "setup"))[0];
     const dir = path.join(model, "build", "setup", setupDir);
     const info = JSON.parse(readFileSync(path.join(dir, "setup.json"), "utf8"));
-    expect(info).toMatchObject({ format: 2, trusted: true, phase2: "ceremony", ptau: { kind: "file", blake2b: ptau.hashA, insecure: false }, beacon: { hash: BEACON, iterationsExp: 10 }, vkeyHash: finalized.vkeyHash });
+    expect(info).toMatchObject({ format: 2, trusted: false, phase2: "ceremony", ptau: { kind: "file", blake2b: ptau.hashA, published: false, insecure: false }, beacon: { hash: BEACON, iterationsExp: 10 }, vkeyHash: finalized.vkeyHash });
     const snarkjs = await loadSnarkjs();
     const vkey = JSON.parse(readFileSync(path.join(dir, "vkey.json"), "utf8"));
     const wasm = path.join(model, "build", "circuit", "tiny-mul_js", "tiny-mul.wasm");
@@ -118,6 +126,35 @@ describe("zkinfer ceremony", () => {
     expect(publicSignals).toEqual(["22", "7"]);
     expect(await snarkjs.groth16.verify(vkey, publicSignals, proof)).toBe(true);
     expect(await snarkjs.groth16.verify(vkey, ["23", "7"], proof)).toBe(false);
+    // A third party links the verified transcript to the served key by its vkeyHash.
+    expect((await ok("ceremony", "verify", model, path.join(dir, "circuit.zkey"), ...withA())).vkeyHash).toBe(finalized.vkeyHash);
+  }, 300_000);
+
+  it("attack: a self-made powers of tau (known entropy) with its own hash gives an untrusted key, which deploy refuses on a non-local chain", async () => {
+    // The installed key above: made from a.ptau, whose entropy is in this file's helper.
+    const dir = path.join(model, "build", "setup", readdirSync(path.join(model, "build", "setup"))[0]);
+    const info = JSON.parse(readFileSync(path.join(dir, "setup.json"), "utf8"));
+    expect(info.trusted).toBe(false);
+    // deploy finds the setup by the manifest's circuit hash.
+    const manifest = JSON.parse(readFileSync(path.join(model, "manifest.json"), "utf8"));
+    writeFileSync(path.join(model, "manifest.json"), JSON.stringify({ ...manifest, circuit: { ...manifest.circuit, hash: info.circuitHash } }));
+    const chain = await startLocalChain({ chainId: 1337 });
+    try {
+      const key = chain.privateKeys[1];
+      const plain = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key);
+      expect(plain.code, plain.stderr).toBe(2);
+      expect(plain.stderr).toContain("refusing to deploy tiny-mul to chain 1337");
+      expect(plain.stderr).toContain("its transcript was not verified: pass --ptau");
+      expect(plain.stderr).toContain("--allow-untrusted");
+      // Giving deploy the self-made file does not help: its hash is not a published one.
+      const withFile = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--ptau", ptau.a);
+      expect(withFile.code, withFile.stderr).toBe(2);
+      expect(withFile.stderr).toMatch(/--ptau .*a\.ptau: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
+      expect([plain.stdout, withFile.stdout]).toEqual(["", ""]);
+      expect(await chain.provider.getTransactionCount(new Wallet(key).address)).toBe(0);
+    } finally {
+      await chain.stop();
+    }
   }, 300_000);
 
   it("refuses, naming the file and what is wrong, and writes nothing", async () => {
@@ -167,5 +204,6 @@ describe("zkinfer ceremony", () => {
     await ok("ceremony", "contribute", z("dev0"), "--out", z("dev1"), "--name", "carol");
     const f = await ok("ceremony", "finalize", other, z("dev1"), ...dev, "--beacon", BEACON);
     expect(f).toMatchObject({ trusted: false, setup: { ptau: "dev", phase2: "ceremony" } });
+    expect((await ok("ceremony", "verify", other, z("dev1"), ...dev)).ptau).toBe("dev (INSECURE)");
   }, 300_000);
 });
