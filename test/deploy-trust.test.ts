@@ -2,8 +2,11 @@
  * `zkinfer deploy` and trust: to a chain other than the embedded local one (here a Hardhat
  * node with chain id 1337), an untrusted key (development powers of tau) is refused unless
  * --allow-untrusted, and nothing is sent; the output carries `trusted` and the setup record.
- * A key whose record says ceremony powers of tau and a secret contribution deploys; a record
- * that does not describe the zkey, or an old-format (forgeable) setup, is refused.
+ * setup.json is never believed: a record edited to claim a published powers of tau (and
+ * `trusted`), or a beacon-only key whose record calls the beacon a contribution, is refused; a
+ * --ptau that is not a published file is refused. A record that does not describe the zkey, or
+ * an old-format (forgeable) setup, is refused. Not exercised end to end: deploying as trusted,
+ * which needs a published (Hermez) file; prover/ceremony/record.test.ts covers that rule.
  */
 import { execFile } from "node:child_process";
 import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -12,6 +15,10 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { ensureDevPtau } from "../prover/ptau/index.ts";
+import { ceremonyFileForPower } from "../prover/ptau/ceremony_hashes.ts";
+import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../prover/setup.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -28,8 +35,8 @@ async function zkinfer(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-/** A copy of digits-mlp (manifest, ONNX, built circuit and setup) whose setup.json can be edited. */
-function modelCopy(name: string, edit: (info: Record<string, any>) => void): string {
+/** A copy of digits-mlp (manifest, ONNX, built circuit and setup) whose setup (setup.json, circuit.zkey) can be edited. */
+async function modelCopy(name: string, edit: (info: Record<string, any>, setupDir: string) => void | Promise<void>): Promise<string> {
   const src = path.join(REPO_ROOT, "models", "digits-mlp");
   const dir = tmp.file(name);
   const manifest = JSON.parse(readFileSync(path.join(src, "manifest.json"), "utf8"));
@@ -39,7 +46,7 @@ function modelCopy(name: string, edit: (info: Record<string, any>) => void): str
   writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
   const setupDir = path.join(dir, "build", "setup", manifest.circuit.hash.slice(0, 16));
   const info = JSON.parse(readFileSync(path.join(setupDir, "setup.json"), "utf8"));
-  edit(info);
+  await edit(info, setupDir);
   writeFileSync(path.join(setupDir, "setup.json"), JSON.stringify(info));
   return dir;
 }
@@ -51,6 +58,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await chain?.stop();
+  await terminateSnarkjsCurves();
   tmp.remove();
 });
 
@@ -76,26 +84,55 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     expect(await nonce(key)).toBeGreaterThan(0);
   }, 300_000);
 
-  it("deploys a key whose record has ceremony powers of tau and a secret contribution, without the flag", async () => {
-    const dir = modelCopy("trusted", (i) => { i.ptau = { kind: "file", file: "powersOfTau28_hez_final_12.ptau", blake2b: "00", insecure: false }; });
-    const r = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", chain.privateKeys[2]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ chainId: 1337, trusted: true, setup: { ptau: "ceremony" } });
+  it("does not believe a record edited to claim a published powers of tau: refused unless the transcript is verified with a published --ptau", async () => {
+    const key = chain.privateKeys[2];
+    const hermez = { kind: "file", file: "powersOfTau28_hez_final_12.ptau", blake2b: ceremonyFileForPower(12)!.blake2b, published: true, insecure: false };
+    const dir = await modelCopy("claims-hermez", (i) => { i.ptau = hermez; i.trusted = true; });
+    const r = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("its key is untrusted (its transcript was not verified: pass --ptau");
+    // The file the key really came from (the development one) is not a published ceremony file.
+    const dev = await ensureDevPtau(12, path.join(REPO_ROOT, "build", "ptau"));
+    const d = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key, "--ptau", dev);
+    expect(d.code, d.stderr).toBe(2);
+    expect(d.stderr).toMatch(/--ptau .*: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
+    expect([r.stdout, d.stdout]).toEqual(["", ""]);
+    expect(await nonce(key)).toBe(0);
+  }, 300_000);
+
+  it("attack: a beacon-only (forgeable) key whose record claims a published ptau and calls the beacon a contribution is refused", async () => {
+    const key = chain.privateKeys[4];
+    const snarkjs = await loadSnarkjs();
+    const r1cs = path.join(REPO_ROOT, "models", "digits-mlp", "build", "circuit", "digits-mlp.r1cs");
+    const dev = await ensureDevPtau(12, path.join(REPO_ROOT, "build", "ptau"));
+    const dir = await modelCopy("beacon-only", async (i, setupDir) => {
+      const zkey = path.join(setupDir, "circuit.zkey");
+      await snarkjs.zKey.newZKey(r1cs, dev, tmp.file("beacon-only.0.zkey"));
+      const h = await snarkjs.zKey.beacon(tmp.file("beacon-only.0.zkey"), zkey, "alice", DEV_BEACON, DEV_BEACON_ITERATIONS_EXP);
+      i.ptau = { kind: "file", file: "powersOfTau28_hez_final_12.ptau", blake2b: ceremonyFileForPower(12)!.blake2b, published: true, insecure: false };
+      i.contributions = [{ name: "alice", hash: Buffer.from(h as Uint8Array).toString("hex"), kind: "contribution" }];
+      i.trusted = true;
+    });
+    const r = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("its key is untrusted (its phase 2 has no secret contribution (beacons only))");
+    expect(r.stdout).toBe("");
+    expect(await nonce(key)).toBe(0);
   }, 300_000);
 
   it("refuses a setup.json that does not describe the zkey, and an old-format setup, naming them", async () => {
     const key = chain.privateKeys[3];
-    const other = modelCopy("other-record", (i) => { i.ptau = { kind: "file", file: "x.ptau", insecure: false }; i.contributions[0].hash = "ab".repeat(64); });
+    const other = await modelCopy("other-record", (i) => { i.ptau = { kind: "file", file: "x.ptau", insecure: false }; i.contributions[0].hash = "ab".repeat(64); });
     const r = await zkinfer("deploy", other, "--rpc", chain.rpcUrl, "--key", key);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/circuit\.zkey does not match its setup\.json/);
-    const old = modelCopy("old-format", (i) => { delete i.format; delete i.contributions; });
+    const old = await modelCopy("old-format", (i) => { delete i.format; delete i.contributions; });
     for (const args of [["deploy", old, "--rpc", chain.rpcUrl, "--key", key], ["export-verifier", old]]) {
       const s = await zkinfer(...args);
       expect(s.code, args[0]).toBe(2);
       expect(s.stderr).toMatch(/the setup in .* is stale \(.*setup format 1, made before phase 2 had a secret contribution: its key is forgeable\); run: zkinfer setup digits-mlp/);
     }
     expect(await nonce(key)).toBe(0);
-    expect(readdirSync(tmp.path).sort()).toEqual(["old-format", "other-record", "trusted"]);
+    expect(readdirSync(tmp.path).sort()).toEqual(["beacon-only", "beacon-only.0.zkey", "claims-hermez", "old-format", "other-record"]);
   }, 300_000);
 });
