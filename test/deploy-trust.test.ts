@@ -19,6 +19,9 @@ import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { ensureDevPtau } from "../prover/ptau/index.ts";
 import { ceremonyFileForPower } from "../prover/ptau/ceremony_hashes.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../prover/setup.ts";
+import { loadModel } from "../server/service/models.ts";
+import { resolveConfig } from "../server/config/index.ts";
+import { silentServiceLogger } from "../server/service/logger.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -100,6 +103,18 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     expect(await nonce(key)).toBe(0);
   }, 300_000);
 
+  it("the server's model card recomputes trusted from the record with the published-list rule (a stored true is not echoed)", async () => {
+    const custom = await modelCopy("claims-custom", (i) => { i.ptau = { kind: "file", file: "mine.ptau", blake2b: "ab".repeat(64), published: true, insecure: false }; i.trusted = true; });
+    const config = resolveConfig({ modelsDir: tmp.path });
+    const a = await loadModel(path.basename(custom), config, silentServiceLogger);
+    expect(a.info).toMatchObject({ trusted: false, setup: { ptau: "custom" } });
+    // The API reports the operator's record: a record that claims a published hash reads trusted
+    // there (deploy, above, refuses it until the transcript is verified with --ptau).
+    const b = await loadModel("claims-hermez", config, silentServiceLogger);
+    expect(b.info).toMatchObject({ trusted: true, setup: { ptau: "ceremony" } });
+    await Promise.all([a, b].map((m) => m.session.session.release()));
+  }, 300_000);
+
   it("attack: a beacon-only (forgeable) key whose record claims a published ptau and calls the beacon a contribution is refused", async () => {
     const key = chain.privateKeys[4];
     const snarkjs = await loadSnarkjs();
@@ -133,6 +148,6 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
       expect(s.stderr).toMatch(/the setup in .* is stale \(.*setup format 1, made before phase 2 had a secret contribution: its key is forgeable\); run: zkinfer setup digits-mlp/);
     }
     expect(await nonce(key)).toBe(0);
-    expect(readdirSync(tmp.path).sort()).toEqual(["beacon-only", "beacon-only.0.zkey", "claims-hermez", "old-format", "other-record"]);
+    expect(readdirSync(tmp.path).sort()).toEqual(["beacon-only", "beacon-only.0.zkey", "claims-custom", "claims-hermez", "old-format", "other-record"]);
   }, 300_000);
 });
