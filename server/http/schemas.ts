@@ -103,8 +103,6 @@ export const PROOF_RECORD: Schema = {
     modelId: { type: "string" },
     output: { type: "array", items: { type: "integer" } },
     inputCommitment: { type: "string" },
-    inputSalt: { type: "string" },
-    outputSalt: { type: "string" },
     ...PROOF_FIELDS,
     createdAt: { type: "string" },
     updatedAt: { type: "string" },

@@ -174,8 +174,6 @@ export function toProofRecord(r: JobRow): ProofRecord {
     updatedAt: r.updated_at,
   };
   if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
-  if (r.input_salt !== null) rec.inputSalt = r.input_salt;
-  if (r.salt !== null) rec.outputSalt = r.salt;
   if (r.proof !== null) rec.proof = JSON.parse(r.proof);
   if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];
   if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);

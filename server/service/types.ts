@@ -85,10 +85,8 @@ export interface ProofRecord {
   status: ProofStatus;
   output: number[];
   inputCommitment?: string;
-  /** Hashed-salted-input models: the input commitment's salt (decimal), see InferResult. */
-  inputSalt?: string;
-  /** Hashed-output models: the output commitment's salt (decimal), see InferResult. */
-  outputSalt?: string;
+  // No salts: a record is fetched and streamed by request id (and shared with whoever verifies);
+  // a salt in it would let its holder confirm a guessed input or output. Only infer returns them.
   proof?: unknown;
   publicSignals?: string[];
   /** verifyProof arguments for the Solidity verifier: [pA, pB, pC, pubSignals] as decimal strings. */
