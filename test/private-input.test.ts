@@ -5,7 +5,7 @@
  * hashed-input model and read the input out of it.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,12 @@ describe("zkinfer prove writes no private input", () => {
     expect(file.outputCommitment).toBe((await outputCommitment(opening.output, BigInt(opening.outputSalt))).toString());
     expect(opening.outputCommitment).toBe(file.outputCommitment);
     expect((await zkinfer("verify", dir, "--proof", out)).stdout.trim()).toBe("valid");
+    // A file claiming another output commitment (with the proof untouched) is not valid.
+    const tampered = path.join(scratch, "tampered.json");
+    writeFileSync(tampered, JSON.stringify({ ...file, outputCommitment: (BigInt(file.outputCommitment) + 1n).toString() }));
+    const t = await zkinfer("verify", dir, "--proof", tampered);
+    expect(t.stdout).toContain("INVALID: outputCommitment: the file says");
+    expect(t.code).toBe(1);
     // Without --input-salt a fresh salt: the same input commits differently; --opening names the file.
     const opening2 = path.join(scratch, "mine.json");
     const again = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--opening", opening2);
