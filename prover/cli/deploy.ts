@@ -1,5 +1,5 @@
 /** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
-import { openModelDir } from "../model-dir.ts";
+import { openModelDir, buildModelCircuit } from "../model-dir.ts";
 import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
 import { deployModel } from "../../verifier-contracts/deploy-model.ts";
 import { progress, UsageError, type Command } from "./args.ts";
@@ -32,6 +32,8 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
     const key = privateKey(v.key);
     const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
     const m = openModelDir(model);
+    // The key deployed must be of the circuit the ONNX compiles to (the manifest's circuit.hash).
+    await buildModelCircuit(m, progress.info);
     const { zkey, info } = setupFiles(m);
     // Trust is recomputed from the record's facts, and the record must describe this very zkey.
     const hashes = (await readZkeyTranscript(zkey)).contributions.map((c) => c.hash).join();
