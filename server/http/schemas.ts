@@ -101,7 +101,7 @@ export const PROOF_RECORD: Schema = {
   properties: {
     requestId: { type: "string" },
     modelId: { type: "string" },
-    output: { type: "array", items: { type: "integer" } },
+    output: { type: "array", items: { type: "integer" }, description: "The public output the proof carries; empty for a hashed-output model (its values are in the infer answer only)." },
     inputCommitment: { type: "string" },
     ...PROOF_FIELDS,
     createdAt: { type: "string" },

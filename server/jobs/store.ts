@@ -169,7 +169,9 @@ export function toProofRecord(r: JobRow): ProofRecord {
     requestId: r.request_id,
     modelId: r.model_id,
     status: r.status,
-    output: JSON.parse(r.output) as number[],
+    // A hashed output (its jobs have an output salt) is the client's, like the salt: the record
+    // carries only what the proof does, its commitment (in publicSignals).
+    output: r.salt !== null ? [] : (JSON.parse(r.output) as number[]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

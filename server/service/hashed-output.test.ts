@@ -61,6 +61,9 @@ describe("a hashed-output model", () => {
       expect(text).not.toMatch(/salt/i);
     }
     expect(streamed.length).toBeGreaterThan(1);
+    // Nor the output values: a hashed output is the client's; the record has what the proof has.
+    expect(proved.output).toEqual([]);
+    for (const text of streamed) expect(JSON.parse(text).output).toEqual([]);
     const pub = decodePublicSignals(proved.publicSignals!, service.getModel("digits-mlp-output-hashed").publicSignals);
     expect(pub.output).toEqual([]);
     expect(pub.outputCommitment).toBe(await outputCommitment(r.output, BigInt(r.outputSalt!)));

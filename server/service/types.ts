@@ -83,6 +83,7 @@ export interface ProofRecord {
   requestId: string;
   modelId: string;
   status: ProofStatus;
+  /** The public output; empty for a hashed-output model (only the infer answer has its values). */
   output: number[];
   inputCommitment?: string;
   // No salts: a record is fetched and streamed by request id (and shared with whoever verifies);
