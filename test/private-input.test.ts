@@ -47,6 +47,9 @@ describe("zkinfer prove writes no private input", () => {
     const refused = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--input-salt", "5");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--input-salt: model digits-mlp's input is hashed, its commitment takes no salt");
+    const noOpening = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--opening", path.join(scratch, "x.json"));
+    expect(noOpening.code).toBe(2);
+    expect(noOpening.stderr).toContain("--opening: model digits-mlp has no salted commitment to open");
   }, 120_000);
 
   it("a salted-input, hashed-output model: the proof file has the commitments, no salt, no input, no output; the opening file opens them", async () => {
@@ -104,6 +107,9 @@ describe("zkinfer prove writes no private input", () => {
     const bad = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10", "--out", out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--input-salt: expected a decimal field element");
+    const same = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--out", out, "--opening", out);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("is the proof file (--out); the salts must stay out of the proof");
   }, 300_000);
 });
 
