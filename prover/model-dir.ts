@@ -7,6 +7,7 @@ import path from "node:path";
 import { ProverError } from "./errors.ts";
 import { REPO_ROOT } from "./circom.ts";
 import { ensureCircuitBuild } from "./compiler/model.ts";
+import { requireGeneratedCircuit, requireManifestR1cs } from "./circuit-check.ts";
 
 export interface Manifest {
   name: string;
@@ -54,7 +55,13 @@ export function openModelDir(nameOrPath: string): ModelDir {
   };
 }
 
-/** Compiles the model's committed circuit into build/circuit unless already there. */
-export function buildModelCircuit(m: ModelDir, log?: (msg: string) => void) {
-  return ensureCircuitBuild(m.circuitPath, path.join(m.buildDir, "circuit"), log);
+/**
+ * Compiles the model's committed circuit into build/circuit unless already there, after
+ * checking it is what the ONNX compiles to, and that the build is the manifest's circuit.
+ */
+export async function buildModelCircuit(m: ModelDir, log?: (msg: string) => void) {
+  requireGeneratedCircuit(m);
+  const build = await ensureCircuitBuild(m.circuitPath, path.join(m.buildDir, "circuit"), log);
+  requireManifestR1cs(m, build.r1cs);
+  return build;
 }

@@ -110,6 +110,15 @@ describe("zkinfer CLI", () => {
     const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
     expect(manifest.modelId).toBe(committed.modelId);
     expect(manifest.circuit.constraints).toBe(committed.circuit.constraints);
+    // The check's parameters stay in the manifest: a reader sees how far the circuit was checked.
+    expect(manifest.differentialCheck).toEqual({
+      inputs: 45, extremes: ["all -128", "all 127", "alternating -128/127", "alternating 127/-128", "all 0"],
+      randomInputs: 40, seed: 9, seedFrom: "given", constraintsCheckedOn: "extremes",
+    });
+    const none = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit, "--check-inputs", "0");
+    expect(none.code, none.stderr).toBe(0);
+    const m0 = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    expect(m0.differentialCheck).toMatchObject({ inputs: 5, randomInputs: 0, seed: parseInt(m0.modelId.slice(0, 8), 16), seedFrom: "the first 32 bits of modelId" });
     expect(existsSync(circuit)).toBe(true);
     const missing = await zkinfer("compile", path.join(dir, "nope.onnx"));
     expect(missing.code).toBe(2);

@@ -5,7 +5,7 @@
  * hashed-input model and read the input out of it.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,9 +47,12 @@ describe("zkinfer prove writes no private input", () => {
     const refused = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--input-salt", "5");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--input-salt: model digits-mlp's input is hashed, its commitment takes no salt");
+    const noOpening = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--opening", path.join(scratch, "x.json"));
+    expect(noOpening.code).toBe(2);
+    expect(noOpening.stderr).toContain("--opening: model digits-mlp has no salted commitment to open");
   }, 120_000);
 
-  it("a salted-input, hashed-output model: the file has the commitments and their salts, which open them; no input, no output values", async () => {
+  it("a salted-input, hashed-output model: the proof file has the commitments, no salt, no input, no output; the opening file opens them", async () => {
     const dir = path.join(scratch, "salted");
     mkdirSync(dir, { recursive: true });
     copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
@@ -57,30 +60,56 @@ describe("zkinfer prove writes no private input", () => {
     expect(c.code, c.stderr).toBe(0);
     const s = await zkinfer("setup", dir);
     expect(s.code, s.stderr).toBe(0);
+    // Salts exist and there is nowhere private to put them: refused before proving.
+    const nowhere = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain("--opening: model digits-salted's commitments are salted");
+    expect(nowhere.stderr).not.toContain("proving");
     const out = path.join(scratch, "salted.json");
     const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "123456789", "--out", out);
     expect(p.code, p.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     const file = JSON.parse(text);
-    expect(Object.keys(file).sort()).toEqual(["inputCommitment", "inputSalt", "model", "modelId", "outputCommitment", "outputSalt", "proof", "publicSignals", "visibility"]);
+    // The leak: a salt in the file handed on lets its holder confirm a guessed input or output.
+    expect(Object.keys(file).sort()).toEqual(["inputCommitment", "model", "modelId", "outputCommitment", "proof", "publicSignals", "visibility"]);
+    expect(text).not.toContain("123456789");
+    expect(text).not.toMatch(/Salt"/);
     expect(leaks(text, digit.pixels)).toBe(false);
-    expect(file.inputSalt).toBe("123456789");
     expect(file.inputCommitment).toBe((await inputCommitment(digit.pixels, 123456789n)).toString());
     expect(file.publicSignals[0]).toBe(file.inputCommitment);
-    // The output is shown to whoever ran prove (stderr), not written; with the salt it opens the commitment.
-    const output = JSON.parse(/output: (\[[^\]]*\])/.exec(p.stderr)![1]) as number[];
-    expect(file.outputCommitment).toBe((await outputCommitment(output, BigInt(file.outputSalt))).toString());
+    // The opening file, beside the proof, owner-only: the salts and the output open the commitments.
+    const openingPath = path.join(scratch, "salted.opening.json");
+    expect(statSync(openingPath).mode & 0o077).toBe(0);
+    const opening = JSON.parse(readFileSync(openingPath, "utf8"));
+    expect(opening.inputSalt).toBe("123456789");
+    expect(opening.inputCommitment).toBe(file.inputCommitment);
+    const shown = JSON.parse(/output: (\[[^\]]*\])/.exec(p.stderr)![1]) as number[];
+    expect(opening.output).toEqual(shown);
+    expect(file.outputCommitment).toBe((await outputCommitment(opening.output, BigInt(opening.outputSalt))).toString());
+    expect(opening.outputCommitment).toBe(file.outputCommitment);
     expect((await zkinfer("verify", dir, "--proof", out)).stdout.trim()).toBe("valid");
-    // Without --input-salt a fresh salt: the same input commits differently.
-    const again = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    // A file claiming another output commitment (with the proof untouched) is not valid.
+    const tampered = path.join(scratch, "tampered.json");
+    writeFileSync(tampered, JSON.stringify({ ...file, outputCommitment: (BigInt(file.outputCommitment) + 1n).toString() }));
+    const t = await zkinfer("verify", dir, "--proof", tampered);
+    expect(t.stdout).toContain("INVALID: outputCommitment: the file says");
+    expect(t.code).toBe(1);
+    // Without --input-salt a fresh salt: the same input commits differently; --opening names the file.
+    const opening2 = path.join(scratch, "mine.json");
+    const again = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--opening", opening2);
     expect(again.code, again.stderr).toBe(0);
     const f2 = JSON.parse(again.stdout);
-    expect(f2.inputSalt).not.toBe(file.inputSalt);
+    const o2 = JSON.parse(readFileSync(opening2, "utf8"));
+    expect(again.stdout).not.toContain(o2.inputSalt);
+    expect(o2.inputSalt).not.toBe(opening.inputSalt);
     expect(f2.inputCommitment).not.toBe(file.inputCommitment);
-    expect(f2.inputCommitment).toBe((await inputCommitment(digit.pixels, BigInt(f2.inputSalt))).toString());
-    const bad = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10");
+    expect(f2.inputCommitment).toBe((await inputCommitment(digit.pixels, BigInt(o2.inputSalt))).toString());
+    const bad = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10", "--out", out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--input-salt: expected a decimal field element");
+    const same = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--out", out, "--opening", out);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("is the proof file (--out); the salts must stay out of the proof");
   }, 300_000);
 });
 

@@ -2,8 +2,9 @@
  * The hashed-salted input visibility. An unsalted input commitment of a guessable input can be
  * confirmed by hashing the guesses; salted, it cannot without the salt. The circuit computes
  * exactly prover/commitment.ts's formula, another salt gives another value, a witness cannot
- * lie about its salt, and the server hands the salt (its own or the client's) back over HTTP
- * and gRPC, proving with it; bad salts are refused naming the field, with no job stored.
+ * lie about its salt, and the server hands the salt (its own or the client's) back in the infer
+ * answer over HTTP and gRPC, proving with it, while the proof records (fetched, streamed) carry
+ * no salt; bad salts are refused naming the field, with no job stored.
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,7 +24,7 @@ import { decodePublicSignals } from "../prover/prove.ts";
 import { readR1cs, firstViolated } from "../prover/r1cs.ts";
 import { readSym } from "../prover/sym.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
-import { json, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
+import { json, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
 
 const NAME = "digits-mlp-input-salted";
 const graph = readOnnx(readFileSync(openModelDir("digits-mlp").onnxPath));
@@ -130,9 +131,15 @@ describe("salted input commitment through the server (HTTP and gRPC)", () => {
     expect(b.body.inputSalt).not.toBe(a.body.inputSalt);
     expect(b.body.inputCommitment).not.toBe(a.body.inputCommitment);
     expect((await json(`${s.url}/v1/verify`, { method: "POST", body: { model: NAME, proof: a.body.proof.proof, publicSignals: a.body.proof.publicSignals } })).body).toEqual({ valid: true });
-    const rec = (await json(`${s.url}/v1/proofs/${a.body.requestId}`)).body;
-    expect(rec.inputSalt).toBe(a.body.inputSalt);
-    expect(rec.input).toBeUndefined();
+    // The leak: a proof record with the salt lets whoever holds it confirm a guessed input.
+    const rec = await json(`${s.url}/v1/proofs/${a.body.requestId}`);
+    expect(rec.body.status).toBe("proved");
+    expect(rec.body.input).toBeUndefined();
+    expect(JSON.stringify(rec.body)).not.toContain(a.body.inputSalt);
+    expect(JSON.stringify(rec.body)).not.toMatch(/salt/i);
+    const events = await readSse(`${s.url}/v1/proofs/${a.body.requestId}/events`);
+    expect(events.some((e) => e.data.status === "proved")).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(a.body.inputSalt);
   });
 
   it("a client-chosen salt: the client computes the commitment before inferring, and the proof carries it (HTTP and gRPC)", async () => {
@@ -149,7 +156,9 @@ describe("salted input commitment through the server (HTTP and gRPC)", () => {
     expect(r.proof.status).toBe("PROOF_STATUS_PROVED");
     expect(r.proof.publicSignals[0]).toBe(expected);
     const rec = await g.unary("getProof", { requestId: r.requestId });
-    expect(rec.inputSalt).toBe(salt.toString());
+    expect(rec.publicSignals[0]).toBe(expected);
+    expect(JSON.stringify(rec)).not.toContain(salt.toString());
+    expect(rec.inputSalt).toBeUndefined();
     const fresh = await g.unary("infer", { model: NAME, kind: "INPUT_KIND_INT8", values: x });
     expect(fresh.inputSalt).toMatch(/^\d+$/);
     expect(fresh.inputCommitment).toBe((await inputCommitment(x, BigInt(fresh.inputSalt))).toString());

@@ -38,6 +38,8 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
     const key = privateKey(v.key);
     const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
     const m = openModelDir(model);
+    // The key deployed must be of the circuit the ONNX compiles to (the manifest's circuit.hash).
+    await buildModelCircuit(m, progress.info);
     const { zkey, info } = setupFiles(m);
     // The record must describe this very zkey; trust itself never comes from the record.
     const ptauPath = v.ptau === undefined ? undefined : needFile("--ptau", v.ptau as string);

@@ -1,5 +1,6 @@
 /** `zkinfer prove`: output of the integer model on one input, with its Groth16 proof. */
 import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { circuitInputs } from "../inputs.ts";
 import { freshSalt, parseSalt } from "../commitment.ts";
@@ -10,34 +11,39 @@ import { ProverError } from "../errors.ts";
 import { progress, UsageError, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 import { readInput } from "./input.ts";
-import { proofFile } from "./proof-file.ts";
+import { proofFile, openingFile } from "./proof-file.ts";
 
 export const prove: Command = {
   name: "prove",
   summary: "run the model on an input and prove the output",
-  usage: `usage: zkinfer prove <model> --input <json|file> [--float] [--input-salt <decimal>] [--out <proof.json>]
+  usage: `usage: zkinfer prove <model> --input <json|file> [--float] [--input-salt <decimal>] [--out <proof.json>] [--opening <file>]
 
   --input       the input as a JSON array (or a file holding one): int8 values, already quantized
   --float       the input is real values: quantize with the model's input scale (round half away from zero)
   --input-salt  models with a hashed-salted input: the commitment's salt, a decimal field element
-                (default: a fresh random one); the file records it so you can open the commitment
-  --out         write the result there (default: stdout)
+                (default: a fresh random one); the opening file records it
+  --out         write the proof file there (default: stdout)
+  --opening     models with a salted commitment (hashed-salted input, hashed output): write the
+                salts (and a hashed output's values) there, to open the commitments; keep it,
+                do not hand it on (default: <out> with .opening.json for .json; needed without --out)
 
-  The result holds the proof, its public signals, the model, the output (or its commitment and
-  salt) and the salts; never a private input (only a model with a public input shows it).`,
-  options: { input: { type: "string" }, float: { type: "boolean" }, "input-salt": { type: "string" }, out: { type: "string" } },
+  The proof file holds the proof, its public signals, the model and the output (or its
+  commitment); never a private input (only a model with a public input shows it) nor a salt.`,
+  options: { input: { type: "string" }, float: { type: "boolean" }, "input-salt": { type: "string" }, out: { type: "string" }, opening: { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
     const x = readInput(v.input as string | undefined, m.manifest, v.float === true);
     const salted = m.manifest.visibility.input === "hashed-salted";
     if (v["input-salt"] !== undefined && !salted) throw new UsageError(`--input-salt: model ${m.manifest.name}'s input is ${m.manifest.visibility.input}, its commitment takes no salt`);
     const inputSalt = salted ? (v["input-salt"] === undefined ? freshSalt() : parseSalt(v["input-salt"], "--input-salt")) : undefined;
+    const hashedOutput = m.manifest.visibility.output === "hashed";
+    const openingPath = openingTarget(m.manifest.name, salted || hashedOutput, v.out as string | undefined, v.opening as string | undefined);
     const { zkey } = setupFiles(m);
     const build = await buildModelCircuit(m, progress.info);
     const onnx = readFileSync(m.onnxPath);
     const served = await runOnnx(onnx, x, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
     // A hashed output is hidden behind a fresh random salt, returned to the caller only.
-    const salt = m.manifest.visibility.output === "hashed" ? freshSalt() : undefined;
+    const salt = hashedOutput ? freshSalt() : undefined;
     const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt, inputSalt });
     progress.info("proving ...");
     const t0 = Date.now();
@@ -49,11 +55,28 @@ export const prove: Command = {
       throw new ProverError(`proof output [${decoded.output}] differs from onnxruntime's [${served}]`);
     }
     // A hashed output stays out of the file; whoever runs prove still sees it here.
-    if (m.manifest.visibility.output === "hashed") progress.info(`output: [${served.join(", ")}]`);
-    const result = proofFile({ manifest: m.manifest, x, served, decoded, salt, inputSalt, proof, publicSignals });
+    if (hashedOutput) progress.info(`output: [${served.join(", ")}]`);
+    if (openingPath) {
+      // Owner-only: the salts confirm guesses of the input and output.
+      writeFileSync(openingPath, JSON.stringify(openingFile({ manifest: m.manifest, served, decoded, salt, inputSalt }), null, 1) + "\n", { mode: 0o600 });
+      progress.info(`opening (salts; keep it): ${openingPath}`);
+    }
+    const result = proofFile({ manifest: m.manifest, x, served, decoded, proof, publicSignals });
     const text = JSON.stringify(result, null, 1) + "\n";
     if (v.out) writeFileSync(v.out as string, text);
     else process.stdout.write(text);
     return 0;
   },
 };
+
+/** Where the opening file goes; checked before proving, so a refusal costs no proof. */
+function openingTarget(model: string, salts: boolean, out: string | undefined, opening: string | undefined): string | undefined {
+  if (!salts) {
+    if (opening !== undefined) throw new UsageError(`--opening: model ${model} has no salted commitment to open`);
+    return undefined;
+  }
+  const target = opening ?? (out === undefined ? undefined : out.endsWith(".json") ? out.slice(0, -".json".length) + ".opening.json" : out + ".opening.json");
+  if (target === undefined) throw new UsageError(`--opening: model ${model}'s commitments are salted; the salts go to an opening file, not to the proof: give --out <proof.json> (opening beside it) or --opening <file>`);
+  if (out !== undefined && path.resolve(target) === path.resolve(out)) throw new UsageError(`--opening: ${target} is the proof file (--out); the salts must stay out of the proof`);
+  return target;
+}

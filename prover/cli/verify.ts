@@ -1,12 +1,15 @@
 /**
  * `zkinfer verify`: checks a proof file against a model's verifying key and the commitments its
- * manifest records (hashed weights). Prints "valid" (exit 0) or "INVALID: <reason>" (exit 1).
+ * manifest records (hashed weights), then the file's own fields (output, commitments, model)
+ * against the proven public signals. Prints "valid" (exit 0, the decoded public values on
+ * stderr) or "INVALID: <reason>" (exit 1).
  */
 import { readFileSync } from "node:fs";
 import { openModelDir } from "../model-dir.ts";
-import { verifyGroth16 } from "../prove.ts";
+import { verifyGroth16, decodePublicSignals, type DecodedSignals } from "../prove.ts";
 import { modelCommitmentMismatch } from "../model-commitments.ts";
-import { needFile, UsageError, type Command } from "./args.ts";
+import { needFile, progress, UsageError, type Command } from "./args.ts";
+import { proofFileMismatch, describeSignals } from "./proof-check.ts";
 import { setupFiles } from "./artifacts.ts";
 
 function readJson(what: string, p: string): Record<string, unknown> {
@@ -22,8 +25,11 @@ export const verify: Command = {
   summary: "verify a proof in JavaScript",
   usage: `usage: zkinfer verify <model> --proof <proof.json> [--vkey <vkey.json>]
 
-  --proof  a file written by zkinfer prove (needs "proof" and "publicSignals")
-  --vkey   verifying key (default: the model's setup)`,
+  --proof  a file written by zkinfer prove (needs "proof" and "publicSignals"); every other
+           field it has (model, modelId, output, input, commitments) must match the proof
+  --vkey   verifying key (default: the model's setup)
+
+  On valid, the proven public values (output or its commitment, ...) are printed on stderr.`,
   options: { proof: { type: "string" }, vkey: { type: "string" } },
   async run([model], v) {
     const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
@@ -33,10 +39,20 @@ export const verify: Command = {
     if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
     const signals = proofFile.publicSignals as string[];
     // The key alone proves "some weights"; the model's recorded commitments say which.
-    const reason =
-      modelCommitmentMismatch(m.manifest, signals) ??
-      ((await verifyGroth16(readJson("--vkey", vkeyPath), signals, proofFile.proof as never)) ? undefined : "the Groth16 proof does not verify against the verifying key");
+    let reason = modelCommitmentMismatch(m.manifest, signals);
+    let decoded: DecodedSignals | undefined;
+    if (!reason) {
+      try {
+        decoded = decodePublicSignals(signals, m.manifest.publicSignals);
+      } catch (e) {
+        reason = `publicSignals: ${(e as Error).message}`;
+      }
+    }
+    reason ??= (await verifyGroth16(readJson("--vkey", vkeyPath), signals, proofFile.proof as never)) ? undefined : "the Groth16 proof does not verify against the verifying key";
+    // The proof is what it is; the fields people read must say the same.
+    reason ??= proofFileMismatch(m.manifest, proofFile, decoded!);
     process.stdout.write(reason ? `INVALID: ${reason}\n` : "valid\n");
+    if (!reason) for (const line of describeSignals(m.manifest, decoded!)) progress.info(line);
     return reason ? 1 : 0;
   },
 };

@@ -45,6 +45,9 @@ export interface CheckInput {
 
 export interface DifferentialReport {
   inputs: number;
+  /** The extreme inputs tried first, by name (their witnesses are also checked against every constraint when the r1cs is given). */
+  extremes: string[];
+  randomInputs: number;
   seed: number;
   msPerInput: number;
 }
@@ -132,7 +135,7 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
       if (v !== -1) throw mismatch(`the witness for input ${inp.name} violates constraint ${v}`);
     }
   }
-  return { inputs: inputs.length, seed, msPerInput: (Date.now() - t0) / inputs.length };
+  return { inputs: inputs.length, extremes: extremes.map((e) => e.name), randomInputs: count, seed, msPerInput: (Date.now() - t0) / inputs.length };
 }
 
 function mismatch(what: string): ProverError {

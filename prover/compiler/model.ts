@@ -89,11 +89,21 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const circuitPath = o.circuitPath ?? path.join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`);
   const staged = await stageCircuit(compiled.source, circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
   let r: ReturnType<typeof readR1cs>;
+  let check: Record<string, unknown>;
   try {
     r = readR1cs(staged.build.r1cs);
     const seed = o.check?.seed ?? parseInt(sha256(onnxBytes).slice(0, 8), 16);
     const c = await differentialCheck({ onnx: onnxBytes, graph, compiled, wasm: staged.build.wasm, r1cs: r }, seed, o.check);
     log(`differential check: onnxruntime and the circuit agree on ${c.inputs} inputs (seed ${c.seed}, ${c.msPerInput.toFixed(1)} ms per input)`);
+    // What the check tried, so a manifest tells how far its circuit was checked (0 random inputs, a chosen seed).
+    check = {
+      inputs: c.inputs,
+      extremes: c.extremes,
+      randomInputs: c.randomInputs,
+      seed: c.seed,
+      seedFrom: o.check?.seed === undefined ? "the first 32 bits of modelId" : "given",
+      constraintsCheckedOn: "extremes",
+    };
   } catch (e) {
     staged.discard();
     throw e;
@@ -144,6 +154,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
       estimatedConstraints: compiled.estimatedConstraints,
       perNode: compiled.costs,
     },
+    differentialCheck: check,
     proofSystem: "groth16",
     tools: toolVersions(),
     ...o.extra,

@@ -32,8 +32,6 @@ export function proofMessage(r: ProofRecord) {
     status: statusEnum(r.status),
     output: r.output,
     inputCommitment: r.inputCommitment ?? "",
-    outputSalt: r.outputSalt ?? "",
-    inputSalt: r.inputSalt ?? "",
     proofJson: r.proof === undefined ? "" : JSON.stringify(r.proof),
     publicSignals: r.publicSignals ?? [],
     calldataJson: r.calldata === undefined ? "" : JSON.stringify(r.calldata),

@@ -101,10 +101,8 @@ export const PROOF_RECORD: Schema = {
   properties: {
     requestId: { type: "string" },
     modelId: { type: "string" },
-    output: { type: "array", items: { type: "integer" } },
+    output: { type: "array", items: { type: "integer" }, description: "The public output the proof carries; empty for a hashed-output model (its values are in the infer answer only)." },
     inputCommitment: { type: "string" },
-    inputSalt: { type: "string" },
-    outputSalt: { type: "string" },
     ...PROOF_FIELDS,
     createdAt: { type: "string" },
     updatedAt: { type: "string" },

@@ -169,13 +169,13 @@ export function toProofRecord(r: JobRow): ProofRecord {
     requestId: r.request_id,
     modelId: r.model_id,
     status: r.status,
-    output: JSON.parse(r.output) as number[],
+    // A hashed output (its jobs have an output salt) is the client's, like the salt: the record
+    // carries only what the proof does, its commitment (in publicSignals).
+    output: r.salt !== null ? [] : (JSON.parse(r.output) as number[]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
   if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
-  if (r.input_salt !== null) rec.inputSalt = r.input_salt;
-  if (r.salt !== null) rec.outputSalt = r.salt;
   if (r.proof !== null) rec.proof = JSON.parse(r.proof);
   if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];
   if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);

@@ -1,6 +1,7 @@
 /**
- * A hashed-output model served end to end: the service hands the client the salt, and the
- * served output with that salt opens the proof's public output commitment.
+ * A hashed-output model served end to end: the service hands the client the salt in the infer
+ * answer, and the served output with that salt opens the proof's public output commitment. The
+ * proof record (fetched or streamed by request id) never carries the salt.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -45,13 +46,24 @@ afterAll(async () => {
 });
 
 describe("a hashed-output model", () => {
-  it("returns the salt that opens the proof's output commitment", async () => {
+  it("returns the salt that opens the proof's output commitment; the proof record holds no salt", async () => {
     const digit = splitDigits(loadDigits()).test[0];
     const r = await service.infer("digits-mlp-output-hashed", { kind: "int8", values: digit.pixels });
     expect(r.outputSalt).toMatch(/^\d+$/);
+    const streamed: string[] = [];
+    const off = service.watch(r.requestId, (rec) => streamed.push(JSON.stringify(rec)));
     const proved = await service.waitForProof(r.requestId, 120_000);
+    off();
     expect(proved.status).toBe("proved");
-    expect(proved.outputSalt).toBe(r.outputSalt);
+    // The leak: a record with the salt lets its holder confirm a guessed output.
+    for (const text of [JSON.stringify(proved), JSON.stringify(service.getProof(r.requestId)), ...streamed]) {
+      expect(text).not.toContain(r.outputSalt);
+      expect(text).not.toMatch(/salt/i);
+    }
+    expect(streamed.length).toBeGreaterThan(1);
+    // Nor the output values: a hashed output is the client's; the record has what the proof has.
+    expect(proved.output).toEqual([]);
+    for (const text of streamed) expect(JSON.parse(text).output).toEqual([]);
     const pub = decodePublicSignals(proved.publicSignals!, service.getModel("digits-mlp-output-hashed").publicSignals);
     expect(pub.output).toEqual([]);
     expect(pub.outputCommitment).toBe(await outputCommitment(r.output, BigInt(r.outputSalt!)));

@@ -83,12 +83,11 @@ export interface ProofRecord {
   requestId: string;
   modelId: string;
   status: ProofStatus;
+  /** The public output; empty for a hashed-output model (only the infer answer has its values). */
   output: number[];
   inputCommitment?: string;
-  /** Hashed-salted-input models: the input commitment's salt (decimal), see InferResult. */
-  inputSalt?: string;
-  /** Hashed-output models: the output commitment's salt (decimal), see InferResult. */
-  outputSalt?: string;
+  // No salts: a record is fetched and streamed by request id (and shared with whoever verifies);
+  // a salt in it would let its holder confirm a guessed input or output. Only infer returns them.
   proof?: unknown;
   publicSignals?: string[];
   /** verifyProof arguments for the Solidity verifier: [pA, pB, pC, pubSignals] as decimal strings. */
