@@ -1,0 +1,75 @@
+/**
+ * The soundness probe finds what completeness tests cannot: tiny circuits with a `<--` hint
+ * that nothing (or too little) constrains are flagged, naming the signal; the library's
+ * correctly constrained ReluRescaleClip is not, except for its IsZero inverse when the operand
+ * is zero (free and multiplied by zero, so benign), and then only as benign.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./circom.ts";
+import { ensureCircuitBuild } from "./compiler/model.ts";
+import { readR1cs } from "./r1cs.ts";
+import { readSym } from "./sym.ts";
+import { calculateWitness } from "./witness.ts";
+import { describeFree, probeSoundness } from "./soundness-probe.ts";
+
+const dir = path.join(REPO_ROOT, "build", "test-circuits", `soundness-probe-${process.pid}`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function build(name: string, body: string) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.circom`);
+  writeFileSync(file, `pragma circom 2.1.0;\ninclude "zkinfer.circom";\n${body}\n`);
+  const b = await ensureCircuitBuild(file, path.join(dir, `${name}-out`));
+  return { r1cs: readR1cs(b.r1cs), sym: readSym(b.sym), wasm: b.wasm };
+}
+
+describe("soundness probe", () => {
+  it("flags an output computed by a hint with no constraint, and a hint pinned only to {0, 1}", async () => {
+    const c = await build("under", `
+template Under() {
+    signal input a;
+    signal output next; // meant to be a + 1, but only assigned
+    signal output y;
+    next <-- a + 1;
+    signal bit;         // meant to be the low bit of a; only its binarity is constrained
+    bit <-- a & 1;
+    bit * (bit - 1) === 0;
+    y <== a * a;
+}
+component main = Under();`);
+    const w = await calculateWitness(c.wasm, { a: 5n });
+    const r = probeSoundness(c.r1cs, w, { sym: c.sym });
+    const found = r.free.map((f) => describeFree(f, w));
+    expect(found).toEqual([
+      "wire 1 (main.next, output): 6 → 7 (or any value) keeps every constraint satisfied",
+      expect.stringMatching(/^wire \d+ \(main\.bit, intermediate\): 1 → 0 keeps every constraint satisfied$/),
+    ]);
+    // y is pinned by y = a·a.
+    expect(r.probed).toBe(3);
+  });
+
+  it("passes the library's ReluRescaleClip; its IsZero inverse is free (benign) only when the operand is zero", async () => {
+    const c = await build("clip", `
+template Clip() {
+    signal input a;
+    signal output out;
+    component c = ReluRescaleClip(10, 2, 3);
+    c.in <== a;
+    out <== c.out;
+}
+component main = Clip();`);
+    // 3 → quotient 0, below 2^3: high is 0, inv free; 1000 → saturated: inv = 1/high, pinned.
+    const low = await calculateWitness(c.wasm, { a: 3n });
+    const lowReport = probeSoundness(c.r1cs, low, { sym: c.sym });
+    expect(lowReport.free).toEqual([]);
+    expect(lowReport.benign.map((f) => f.names)).toEqual([["main.c.inv"]]);
+    const high = await calculateWitness(c.wasm, { a: 1000n });
+    const highReport = probeSoundness(c.r1cs, high, { sym: c.sym });
+    expect(highReport).toMatchObject({ free: [], benign: [] });
+    expect(highReport.probed).toBeGreaterThan(10);
+    // Without the benign rule the inverse is reported like any free wire.
+    expect(probeSoundness(c.r1cs, low, { sym: c.sym, benign: () => false }).free.map((f) => f.names)).toEqual([["main.c.inv"]]);
+  });
+});
