@@ -41,7 +41,7 @@ template Under() {
 component main = Under();`);
     const w = await calculateWitness(c.wasm, { a: 5n });
     const r = probeSoundness(c.r1cs, w, { sym: c.sym });
-    const found = r.free.map((f) => describeFree(f, w));
+    const found = r.free.map((f) => describeFree(f));
     expect(found).toEqual([
       "wire 1 (main.next, output): 6 → 7 (or any value) keeps every constraint satisfied",
       expect.stringMatching(/^wire \d+ \(main\.bit, intermediate\): 1 → 0 keeps every constraint satisfied$/),

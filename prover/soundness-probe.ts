@@ -23,6 +23,8 @@ export interface FreeWire {
   /** The signal names of the wire from the .sym file ("?" without one). */
   names: string[];
   kind: "output" | "intermediate";
+  /** The witness's value. */
+  value: bigint;
   /** A value other than the witness's that keeps every constraint satisfied. */
   alternative: bigint;
   /** The value may be anything (the wire is multiplied by zero or absent everywhere). */
@@ -94,6 +96,16 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
   const firstInput = 1 + r.nOutputs, firstIntermediate = firstInput + r.nPubInputs + r.nPrvInputs;
   const names = new Map<number, string[]>();
   for (const [name, i] of opts.sym ?? []) if (i >= 0) names.set(i, [...(names.get(i) ?? []), name]);
+  // circom --O2 may substitute a private input away and reuse its wire (the header still counts
+  // it): that wire is then an intermediate, and the input's freedom moves to other wires, which
+  // one-wire probing would report as free. Refused rather than misread.
+  if (opts.sym) {
+    for (let i = firstInput; i < firstIntermediate; i++) {
+      if (!(names.get(i) ?? []).some((n) => /^main\.[^.]+$/.test(n))) {
+        throw new ProverError(`soundness probe: wire ${i} should be an input but is ${(names.get(i) ?? ["unnamed"]).join(" = ")}: circom --O2 substituted a private input away, so the probe cannot tell the input's freedom from an under-constrained wire (make the input public, as signals that are public are never substituted)`);
+      }
+    }
+  }
   const benign = opts.benign ?? knownBenign;
   const report: ProbeReport = { probed: 0, free: [], benign: [], ms: 0 };
   for (let i = 1; i < r.nWires; i++) {
@@ -119,6 +131,7 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
       wire: i,
       names: names.get(i) ?? ["?"],
       kind: i < firstInput ? "output" : "intermediate",
+      value: w[i],
       alternative: mod(w[i] + (fixed ?? 1n), p),
       anyValue: fixed === undefined,
     };
@@ -129,6 +142,6 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
 }
 
 /** "wire 12 (main.g0.out[3], output): 5 → 6 keeps every constraint satisfied", for messages. */
-export function describeFree(f: FreeWire, w: readonly bigint[]): string {
-  return `wire ${f.wire} (${f.names.join(" = ")}, ${f.kind}): ${w[f.wire]} → ${f.alternative}${f.anyValue ? " (or any value)" : ""} keeps every constraint satisfied`;
+export function describeFree(f: FreeWire): string {
+  return `wire ${f.wire} (${f.names.join(" = ")}, ${f.kind}): ${f.value} → ${f.alternative}${f.anyValue ? " (or any value)" : ""} keeps every constraint satisfied`;
 }
