@@ -72,4 +72,20 @@ component main = Clip();`);
     // Without the benign rule the inverse is reported like any free wire.
     expect(probeSoundness(c.r1cs, low, { sym: c.sym, benign: () => false }).free.map((f) => f.names)).toEqual([["main.c.inv"]]);
   });
+
+  it("refuses a circuit whose private input circom --O2 substituted away, instead of calling the input's freedom a bug", async () => {
+    const c = await build("substituted", `
+include "circomlib/circuits/bitify.circom";
+template Substituted() {
+    signal input a;  // private; y = a lets --O2 replace a by y everywhere
+    signal output y;
+    y <== a;
+    component n = Num2Bits(8);
+    n.in <== a + 128;
+}
+component main = Substituted();`);
+    const w = await calculateWitness(c.wasm, { a: 5n });
+    expect(c.sym.get("main.a")).toBe(-1);
+    expect(() => probeSoundness(c.r1cs, w, { sym: c.sym })).toThrow(/wire 2 should be an input but is main\.n\.out\[0\]: circom --O2 substituted a private input away/);
+  });
 });
