@@ -77,6 +77,9 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
   const p = r.prime;
   if (w.length !== r.nWires) throw new ProverError(`soundness probe: witness has ${w.length} wires, the circuit ${r.nWires}`);
   const n = r.constraints.length;
+  const firstInput = 1 + r.nOutputs, firstIntermediate = firstInput + r.nPubInputs + r.nPrvInputs;
+  // Inputs are not probed, so not indexed: they are most of the terms of fixed-weight layers.
+  const probed = (i: number) => i > 0 && (i < firstInput || i >= firstIntermediate);
   const av: bigint[] = new Array(n), bv: bigint[] = new Array(n);
   // occurrences[i]: [constraint, a_i, b_i, c_i] for each constraint containing wire i
   const occ: [number, bigint, bigint, bigint][][] = Array.from({ length: r.nWires }, () => []);
@@ -91,9 +94,8 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
     bv[k] = evalLc(B);
     if (mod(av[k] * bv[k] - evalLc(C), p) !== 0n) throw new ProverError(`soundness probe: the witness itself violates constraint ${k}`);
     const wires = new Set([...A.keys(), ...B.keys(), ...C.keys()]);
-    for (const i of wires) occ[i].push([k, A.get(i) ?? 0n, B.get(i) ?? 0n, C.get(i) ?? 0n]);
+    for (const i of wires) if (probed(i)) occ[i].push([k, A.get(i) ?? 0n, B.get(i) ?? 0n, C.get(i) ?? 0n]);
   }
-  const firstInput = 1 + r.nOutputs, firstIntermediate = firstInput + r.nPubInputs + r.nPrvInputs;
   const names = new Map<number, string[]>();
   for (const [name, i] of opts.sym ?? []) if (i >= 0) names.set(i, [...(names.get(i) ?? []), name]);
   // circom --O2 may substitute a private input away and reuse its wire (the header still counts
@@ -109,7 +111,7 @@ export function probeSoundness(r: R1cs, w: readonly bigint[], opts: ProbeOptions
   const benign = opts.benign ?? knownBenign;
   const report: ProbeReport = { probed: 0, free: [], benign: [], ms: 0 };
   for (let i = 1; i < r.nWires; i++) {
-    if (i >= firstInput && i < firstIntermediate) continue; // inputs: the prover's (or verifier's) choice
+    if (!probed(i)) continue; // inputs: the prover's (or verifier's) choice
     report.probed++;
     let fixed: bigint | undefined; // the one nonzero d allowed so far; undefined = any d
     let pinned = false;
