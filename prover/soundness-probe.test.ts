@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./circom.ts";
 import { ensureCircuitBuild } from "./compiler/model.ts";
-import { readR1cs } from "./r1cs.ts";
+import { firstViolated, readR1cs } from "./r1cs.ts";
 import { readSym } from "./sym.ts";
 import { calculateWitness } from "./witness.ts";
 import { describeFree, probeSoundness } from "./soundness-probe.ts";
@@ -48,6 +48,8 @@ component main = Under();`);
     ]);
     // y is pinned by y = a·a.
     expect(r.probed).toBe(3);
+    // The values found are real: the plain checker accepts each changed witness.
+    for (const f of r.free) expect(firstViolated(c.r1cs, w.map((x, j) => (j === f.wire ? f.alternative : x)))).toBe(-1);
   });
 
   it("passes the library's ReluRescaleClip; its IsZero inverse is free (benign) only when the operand is zero", async () => {

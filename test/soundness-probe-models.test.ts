@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
-import { readR1cs } from "../prover/r1cs.ts";
+import { firstViolated, readR1cs } from "../prover/r1cs.ts";
 import { readSym } from "../prover/sym.ts";
 import { calculateWitness } from "../prover/witness.ts";
 import { circuitInputs } from "../prover/inputs.ts";
@@ -32,6 +32,16 @@ describe.each(SMALL_MODELS)("%s", (name) => {
       expect(r.free.map(describeFree)).toEqual([]);
       expect(r.probed).toBe(r1cs.nWires - 1 - r1cs.nPubInputs - r1cs.nPrvInputs);
     }
+    // Cross-check with the plain checker of prover/r1cs.ts on 60 wires: +1, p − 1 and a large
+    // value, each alone, violate some constraint; a benign wire's alternative violates none.
+    const outputsAndIntermediates = Array.from({ length: r1cs.nWires }, (_, i) => i).filter((i) => i > 0 && (i <= r1cs.nOutputs || i > r1cs.nOutputs + r1cs.nPubInputs + r1cs.nPrvInputs));
+    const benign = new Set(probeSoundness(r1cs, w, { sym }).benign.map((f) => f.wire));
+    const changed = (i: number, v: bigint) => w.map((x, j) => (j === i ? v : x));
+    for (const i of outputsAndIntermediates.filter((_, j) => j % Math.ceil(outputsAndIntermediates.length / 60) === 0)) {
+      if (benign.has(i)) continue;
+      for (const v of [(w[i] + 1n) % r1cs.prime, r1cs.prime - 1n, 12345678901234567890n]) if (v !== w[i]) expect(firstViolated(r1cs, changed(i, v)), `wire ${i} = ${v}`).toBeGreaterThanOrEqual(0);
+    }
+    for (const f of probeSoundness(r1cs, w, { sym }).benign) expect(firstViolated(r1cs, changed(f.wire, f.alternative))).toBe(-1);
     // Mutants: the circuit with one constraint dropped (40 spread over the circuit). A mutant
     // that leaves a wire free must be caught, naming only wires of the dropped constraint; some
     // constraints are redundant at this witness (a quotient bit also pinned by the output
@@ -41,7 +51,10 @@ describe.each(SMALL_MODELS)("%s", (name) => {
     const caught = dropped.filter((k) => {
       const mutant = { ...r1cs, constraints: r1cs.constraints.filter((_, j) => j !== k), nConstraints: r1cs.nConstraints - 1 };
       const free = probeSoundness(mutant, w, { sym }).free;
-      for (const f of free) expect(wiresOf(r1cs.constraints[k]).has(f.wire)).toBe(true);
+      for (const f of free) {
+        expect(wiresOf(r1cs.constraints[k]).has(f.wire)).toBe(true);
+        expect(firstViolated(mutant, w.map((x, j) => (j === f.wire ? f.alternative : x)))).toBe(-1); // the free value is a real witness of the mutant
+      }
       return free.length > 0;
     });
     console.log(`${name}: ${caught.length} of ${dropped.length} one-constraint mutants caught; e.g. constraint ${caught[0]} dropped: ${probeSoundness({ ...r1cs, constraints: r1cs.constraints.filter((_, j) => j !== caught[0]) }, w, { sym }).free.map(describeFree).join("; ").slice(0, 400)}`);

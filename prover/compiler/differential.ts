@@ -4,8 +4,8 @@
  * extremes of the int8 range and on seeded random inputs. The compiler is meant to be exact by
  * construction; this catches what construction missed, on the user's own graph, before any
  * key or manifest exists for it. That is completeness; for soundness, given the .sym file, one
- * witness is probed for wires its constraints do not pin (prover/soundness-probe.ts: ~1.3 s on
- * the 25k-constraint fmnist-cnn14, about 1% of its check).
+ * witness is probed for wires its constraints do not pin (prover/soundness-probe.ts: ~0.7 s on
+ * the 25k-constraint fmnist-cnn14, under 1% of its ~100 s check).
  */
 import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
