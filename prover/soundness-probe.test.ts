@@ -2,7 +2,9 @@
  * The soundness probe finds what completeness tests cannot: tiny circuits with a `<--` hint
  * that nothing (or too little) constrains are flagged, naming the signal; the library's
  * correctly constrained ReluRescaleClip is not, except for its IsZero inverse when the operand
- * is zero (free and multiplied by zero, so benign), and then only as benign.
+ * is zero (free and multiplied by zero, so benign), and then only as benign. Hints whose wrong
+ * value the wires computed from them absorb pass one-wire probing and are found by the
+ * Jacobian rank.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +15,7 @@ import { firstViolated, readR1cs } from "./r1cs.ts";
 import { readSym } from "./sym.ts";
 import { calculateWitness } from "./witness.ts";
 import { describeFree, probeSoundness } from "./soundness-probe.ts";
+import { jacobianRank } from "./soundness-rank.ts";
 
 const dir = path.join(REPO_ROOT, "build", "test-circuits", `soundness-probe-${process.pid}`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +92,47 @@ component main = Substituted();`);
     const w = await calculateWitness(c.wasm, { a: 5n });
     expect(c.sym.get("main.a")).toBe(-1);
     expect(() => probeSoundness(c.r1cs, w, { sym: c.sym })).toThrow(/wire 2 should be an input but is main\.n\.out\[0\]: circom --O2 substituted a private input away/);
+  });
+
+  it("the Jacobian rank finds hints whose wrong value dependent wires absorb, which one-wire probing misses", async () => {
+    const c = await build("absorbed", `
+template Absorbed() {
+    signal input a;
+    signal output q;       // meant to be a \\ 4, but the remainder is never range-checked:
+    signal output scaled;  // (a - 4q)·a, so q and scaled can change together
+    q <-- a \\ 4;
+    scaled <== (a - 4 * q) * a;
+    signal output isZero;  // IsZero without its a·isZero = 0: inv and isZero can change together
+    signal inv;
+    inv <-- a != 0 ? 1 / a : 0;
+    isZero <== 1 - a * inv;
+}
+component main = Absorbed();`);
+    const w = await calculateWitness(c.wasm, { a: 13n });
+    expect(probeSoundness(c.r1cs, w, { sym: c.sym }).free).toEqual([]);
+    const r = jacobianRank(c.r1cs, w, { sym: c.sym });
+    // Elimination pivots on the lowest wire of each dependent pair and names the other.
+    expect(r.dependent.map((d) => d.names.join(" = "))).toEqual(["main.scaled", "main.inv"]);
+    expect(r.columns - r.rank).toBe(2);
+    // The direction is a real attack: q = 4 (not 13 \\ 4 = 3) with scaled = (13 − 16)·13 satisfies every constraint.
+    const [q, scaled] = [c.sym.get("main.q")!, c.sym.get("main.scaled")!];
+    expect(firstViolated(c.r1cs, w.map((v, j) => (j === q ? 4n : j === scaled ? c.r1cs.prime - 39n : v)))).toBe(-1);
+  });
+
+  it("the library's ReluRescaleClip has full rank (its benign IsZero inverse left out)", async () => {
+    const c = await build("clip-rank", `
+template Clip() {
+    signal input a;
+    signal output out;
+    component c = ReluRescaleClip(10, 2, 3);
+    c.in <== a;
+    out <== c.out;
+}
+component main = Clip();`);
+    for (const a of [3n, 1000n, -77n]) {
+      const w = await calculateWitness(c.wasm, { a });
+      const exclude = new Set(probeSoundness(c.r1cs, w, { sym: c.sym }).benign.map((f) => f.wire));
+      expect(jacobianRank(c.r1cs, w, { sym: c.sym, exclude }).dependent).toEqual([]);
+    }
   });
 });
