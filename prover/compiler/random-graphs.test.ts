@@ -3,8 +3,9 @@
  * the compiler must refuse), every graph the compiler accepts computes, on every input tried,
  * the same outputs in onnxruntime, in the integer evaluator and in the circuit witness, and the
  * witness satisfies every constraint; and soundness, not only completeness: at two witnesses
- * per batch, no output or intermediate wire can change alone while every constraint stays
- * satisfied (prover/soundness-probe.ts). A refusal is acceptable; a compiled graph that disagrees
+ * per batch, no output or intermediate wire can change, alone or with others (to first order:
+ * the Jacobian's rank), while every constraint stays satisfied (prover/soundness-probe.ts,
+ * soundness-rank.ts). A refusal is acceptable; a compiled graph that disagrees
  * is not. Graphs are compiled in batches into one circuit (one circom run per batch), and one
  * witness runs every graph of the batch on its own input.
  *
@@ -66,21 +67,24 @@ describe(`random integer graphs (seed ${SEED})`, () => {
         }
         if (failures.length) break;
       }
-      let probeMs = 0, probed = 0, benign = 0;
+      let probeMs = 0, rankMs = 0, probed = 0, benign = 0;
       for (const j of failures.length ? [] : PROBED_INPUTS) {
         const inp = inputs[j];
-        const r = await b.probe(sizes.map((s) => inp.x.slice(0, s)));
-        probeMs += r.ms;
-        probed += r.probed;
-        benign += r.benign.length;
-        for (const f of r.free) {
-          // main.g<k>.… and main.y<k>[i] are graph k's signals
-          const k = Number(/^main\.[gy](\d+)[.[]/.exec(f.names[0])?.[1] ?? -1);
-          failures.push(`soundness: ${describeFree(f)} at ${k >= 0 ? where(k, inp.name) : `ZKINFER_PROPERTY_SEED=${SEED}, batch ${batch}, input ${inp.name}`}`);
-        }
+        const { single, rank } = await b.probe(sizes.map((s) => inp.x.slice(0, s)));
+        probeMs += single.ms;
+        rankMs += rank.ms;
+        probed += single.probed;
+        benign += single.benign.length;
+        // main.g<k>.… and main.y<k>[i] are graph k's signals
+        const at = (name: string) => {
+          const k = Number(/^main\.[gy](\d+)[.[]/.exec(name)?.[1] ?? -1);
+          return k >= 0 ? where(k, inp.name) : `ZKINFER_PROPERTY_SEED=${SEED}, batch ${batch}, input ${inp.name}`;
+        };
+        for (const f of single.free) failures.push(`soundness: ${describeFree(f)} at ${at(f.names[0])}`);
+        for (const d of rank.dependent) failures.push(`soundness: wire ${d.wire} (${d.names.join(" = ")}) can change with others while every constraint holds (Jacobian rank ${rank.rank} of ${rank.columns}) at ${at(d.names[0])}`);
       }
       const refused = b.results.filter((c) => c instanceof ProverError) as ProverError[];
-      console.log(`seed ${SEED} batch ${batch}: ${compiled.length - unrunnable.size} graphs compiled and run (${cases} graph x input cases), ${unrunnable.size} compiled but not runnable by onnxruntime, ${refused.length} refused; soundness probe: ${probed} wires in ${probeMs} ms, ${benign} benign free`);
+      console.log(`seed ${SEED} batch ${batch}: ${compiled.length - unrunnable.size} graphs compiled and run (${cases} graph x input cases), ${unrunnable.size} compiled but not runnable by onnxruntime, ${refused.length} refused; soundness probe: ${probed} wires in ${probeMs} ms, ${benign} benign free, Jacobian rank in ${rankMs} ms`);
       for (const [k, m] of unrunnable) console.log(`  graph ${k} (${graphs[k].nodes.map((n) => n.opType).join(" → ")}): onnxruntime: ${m}`);
       expect(failures.slice(0, 5), failures.join("\n")).toEqual([]);
       // Refusals name the node: "node <name> (#<index>, <op>): ..." or the graph's input/output.

@@ -15,6 +15,7 @@ import { calculateWitness } from "../witness.ts";
 import { readR1cs, firstViolated, type R1cs } from "../r1cs.ts";
 import { readSym } from "../sym.ts";
 import { probeSoundness, type ProbeReport } from "../soundness-probe.ts";
+import { jacobianRank, type RankReport } from "../soundness-rank.ts";
 import { fromField } from "../field.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { ensureCircuitBuild } from "./model.ts";
@@ -36,8 +37,12 @@ export interface Batch {
   run(k: number, x: number[]): Promise<ThreeWay>;
   /** Runs every compiled graph k on xs[k] with one witness of the whole circuit. */
   runAll(xs: number[][]): Promise<(ThreeWay | undefined)[]>;
-  /** The soundness probe of the whole circuit at the witness of xs (graph k on xs[k]); signals main.g<k>.* and main.y<k>[*] are graph k's. */
-  probe(xs: number[][]): Promise<ProbeReport>;
+  /**
+   * The soundness probes of the whole circuit at the witness of xs (graph k on xs[k]): wires free
+   * alone, and the Jacobian rank (benign free wires left out). Signals main.g<k>.* and
+   * main.y<k>[*] are graph k's.
+   */
+  probe(xs: number[][]): Promise<{ single: ProbeReport; rank: RankReport }>;
 }
 
 /** The generated templates of one graph, without the file header and `component main`. */
@@ -130,7 +135,9 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
     async probe(xs) {
       if (!wasm) throw new Error("no graph of the batch compiled: nothing to probe");
       sym ??= readSym(symPath);
-      return probeSoundness(r1cs ?? readR1cs(r1csPath), await witnessOf(xs), { sym });
+      const r = r1cs ?? readR1cs(r1csPath), w = await witnessOf(xs);
+      const single = probeSoundness(r, w, { sym });
+      return { single, rank: jacobianRank(r, w, { sym, exclude: new Set(single.benign.map((f) => f.wire)) }) };
     },
     async run(k, x) {
       if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);
