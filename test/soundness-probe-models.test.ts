@@ -1,8 +1,10 @@
 /**
  * The soundness probe on the committed small models' circuits: at the witness of a real test
  * image, no output (the input commitment and the logits) and no intermediate wire can change
- * alone while every constraint stays satisfied. And the probe is not vacuous on them: the same
- * circuit with one of its constraints dropped is caught (for some of them), naming the freed wire.
+ * alone, nor with others to first order (full Jacobian rank), while every constraint stays
+ * satisfied. And the probes are not vacuous on them: the circuit with one of its constraints
+ * dropped is caught, for some of them, by one-wire probing (naming the freed wire) and, for
+ * others, only by the rank.
  */
 import { describe, expect, it } from "vitest";
 import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
@@ -13,6 +15,7 @@ import { calculateWitness } from "../prover/witness.ts";
 import { circuitInputs } from "../prover/inputs.ts";
 import { quantizeInput } from "../prover/quantize/index.ts";
 import { describeFree, probeSoundness } from "../prover/soundness-probe.ts";
+import { jacobianRank } from "../prover/soundness-rank.ts";
 import { datasetOf, testSamples } from "../models/lib/datasets.ts";
 import { readFileSync } from "node:fs";
 
@@ -30,6 +33,10 @@ describe.each(SMALL_MODELS)("%s", (name) => {
       const r = probeSoundness(r1cs, w, { sym });
       console.log(`${name}: ${r.probed} wires probed in ${r.ms} ms (${r1cs.nConstraints} constraints), ${r.benign.length} benign free`);
       expect(r.free.map(describeFree)).toEqual([]);
+      // Nor with others (to first order): the Jacobian has full column rank.
+      const rank = jacobianRank(r1cs, w, { sym, exclude: new Set(r.benign.map((f) => f.wire)) });
+      console.log(`${name}: Jacobian rank ${rank.rank} of ${rank.columns} columns in ${rank.ms} ms`);
+      expect(rank.dependent).toEqual([]);
       expect(r.probed).toBe(r1cs.nWires - 1 - r1cs.nPubInputs - r1cs.nPrvInputs);
     }
     // Cross-check with the plain checker of prover/r1cs.ts on 60 wires: +1, p − 1 and a large
@@ -57,6 +64,16 @@ describe.each(SMALL_MODELS)("%s", (name) => {
       }
       return free.length > 0;
     });
+    const caughtByRank = dropped.filter((k) => {
+      const mutant = { ...r1cs, constraints: r1cs.constraints.filter((_, j) => j !== k), nConstraints: r1cs.nConstraints - 1 };
+      const single = probeSoundness(mutant, w, { sym });
+      return jacobianRank(mutant, w, { sym, exclude: new Set(single.benign.map((f) => f.wire)) }).dependent.length > 0;
+    });
+    // The two are complementary: one-wire probing finds other discrete values (a bit's other
+    // root), the rank finds directions in which several wires move together.
+    const onlyRank = caughtByRank.filter((k) => !caught.includes(k));
+    console.log(`${name}: one-constraint mutants caught: ${caught.length} of ${dropped.length} by one-wire probing, ${caughtByRank.length} by the rank, ${onlyRank.length} only by the rank`);
+    expect(onlyRank.length).toBeGreaterThan(0);
     console.log(`${name}: ${caught.length} of ${dropped.length} one-constraint mutants caught; e.g. constraint ${caught[0]} dropped: ${probeSoundness({ ...r1cs, constraints: r1cs.constraints.filter((_, j) => j !== caught[0]) }, w, { sym }).free.map(describeFree).join("; ").slice(0, 400)}`);
     expect(caught.length).toBeGreaterThan(0);
   }, 120_000);
