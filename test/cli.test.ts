@@ -114,7 +114,9 @@ describe("zkinfer CLI", () => {
     expect(manifest.differentialCheck).toEqual({
       inputs: 45, extremes: ["all -128", "all 127", "alternating -128/127", "alternating 127/-128", "all 0"],
       randomInputs: 40, seed: 9, seedFrom: "given", constraintsCheckedOn: "extremes",
+      soundnessProbe: { wires: expect.any(Number), benignFree: expect.any(Number) },
     });
+    expect(manifest.differentialCheck.soundnessProbe.wires).toBeGreaterThan(0);
     const none = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--circuit", circuit, "--check-inputs", "0");
     expect(none.code, none.stderr).toBe(0);
     const m0 = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));

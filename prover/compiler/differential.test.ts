@@ -1,7 +1,8 @@
 /**
  * `compileModelFile` accepts an integer graph only after onnxruntime and the circuit witness
  * agreed on the extreme and seeded random inputs; a refusal names the output, the input and
- * both values, and leaves every file as it was.
+ * both values, and leaves every file as it was. An under-constrained circuit whose honest
+ * witness is right is refused by the soundness probe run at one witness.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -15,6 +16,8 @@ import { calculateWitness } from "../witness.ts";
 import { circuitInputs } from "../inputs.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { fromField } from "../field.ts";
+import { readR1cs } from "../r1cs.ts";
+import { readSym } from "../sym.ts";
 import { defaultRandomInputs, differentialCheck, DEFAULT_RANDOM_INPUTS, randomInputs } from "./differential.ts";
 
 const root = path.join(REPO_ROOT, "build", "test-circuits", `differential-${process.pid}`);
@@ -71,6 +74,7 @@ describe("the differential check at compile", () => {
     const logs: string[] = [];
     await compileModelFile({ name: "agree", templateName: "Agree", onnxPath: m.onnxPath, modelDir: m.dir, circuitPath: m.circuitPath, log: (s) => logs.push(s) });
     expect(logs.join("\n")).toMatch(new RegExp(`onnxruntime and the circuit agree on ${5 + DEFAULT_RANDOM_INPUTS} inputs \\(seed \\d+, [\\d.]+ ms per input\\)`));
+    expect(logs.join("\n")).toMatch(/soundness probe: none of \d+ output and intermediate wires can change alone/);
     expect(existsSync(path.join(m.dir, "manifest.json"))).toBe(true);
     expect(readdirSync(path.dirname(m.circuitPath))).toEqual(["agree.circom"]); // no staging left behind
     expect(readdirSync(path.join(m.dir, "build"))).toEqual(["circuit"]);
@@ -93,6 +97,26 @@ describe("the differential check at compile", () => {
         .rejects.toThrow(/differential check: onnxruntime gives 3 outputs on input all -128, the circuit 2/);
       // Control: against its own graph the same circuit passes.
       await expect(differentialCheck({ onnx: writeOnnx(good), graph: good, compiled, wasm: staged.build.wasm }, 7)).resolves.toMatchObject({ inputs: 5 + DEFAULT_RANDOM_INPUTS, seed: 7 });
+    } finally {
+      staged.discard();
+    }
+  }, 120_000);
+
+  it("refuses an under-constrained circuit whose honest witness is right: an output only assigned (<--), not constrained", async () => {
+    // Completeness alone passes it: the witness computes out[0] correctly and satisfies every
+    // constraint left; a prover could put any other value there. The soundness probe finds it.
+    const m = modelDir("hint", good);
+    const compiled = compileToCircom(good, { templateName: "Hint", visibility: { input: "public" } });
+    const source = compiled.source.replace(/\bout\[0\] <== /, "out[0] <-- ");
+    expect(source).not.toBe(compiled.source);
+    const { stageCircuit } = await import("./build.ts");
+    const staged = await stageCircuit(source, m.circuitPath, path.join(m.dir, "build", "circuit"));
+    const subject = { onnx: writeOnnx(good), graph: good, compiled, wasm: staged.build.wasm, r1cs: readR1cs(staged.build.r1cs) };
+    try {
+      // Without the probe (no sym) the check accepts it: outputs equal, constraints satisfied.
+      await expect(differentialCheck(subject, 7, { randomInputs: 4 })).resolves.toMatchObject({ inputs: 9 });
+      await expect(differentialCheck({ ...subject, sym: readSym(staged.build.sym) }, 7, { randomInputs: 4 }))
+        .rejects.toThrow(/^differential check: 1 wire\(s\) can change alone at the witness of input random #0 \(seed 7\) while every constraint holds: wire 1 \(main\.out\[0\], output\): \d+ → \d+ \(or any value\) keeps every constraint satisfied; the circuit does not pin what it proves, so the graph is refused$/);
     } finally {
       staged.discard();
     }
@@ -146,6 +170,8 @@ describe("the differential check at compile", () => {
       visibility: { weights: "hashed", output: "hashed" }, check: { randomInputs: 16, seed: 3 }, log: (s) => logs.push(s),
     });
     expect(logs.join("\n")).toMatch(/agree on 21 inputs \(seed 3,/);
+    // Private weights and salt stay wires under --O2 here, so the probe runs (it refuses otherwise).
+    expect(logs.join("\n")).toMatch(/soundness probe: none of \d+ output and intermediate wires can change alone/);
   }, 120_000);
 
   it("the default number of random inputs shrinks for large circuits, never below 64", () => {

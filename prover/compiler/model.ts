@@ -11,6 +11,7 @@ import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { compileCircom, circomVersion, REPO_ROOT } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
+import { readSym } from "../sym.ts";
 import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
 import { differentialCheck, type DifferentialOptions } from "./differential.ts";
 import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
@@ -93,8 +94,9 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   try {
     r = readR1cs(staged.build.r1cs);
     const seed = o.check?.seed ?? parseInt(sha256(onnxBytes).slice(0, 8), 16);
-    const c = await differentialCheck({ onnx: onnxBytes, graph, compiled, wasm: staged.build.wasm, r1cs: r }, seed, o.check);
+    const c = await differentialCheck({ onnx: onnxBytes, graph, compiled, wasm: staged.build.wasm, r1cs: r, sym: readSym(staged.build.sym) }, seed, o.check);
     log(`differential check: onnxruntime and the circuit agree on ${c.inputs} inputs (seed ${c.seed}, ${c.msPerInput.toFixed(1)} ms per input)`);
+    if (c.probe) log(`soundness probe: none of ${c.probe.wires} output and intermediate wires can change alone (${c.probe.benign} IsZero inverses of zero are free and benign; ${c.probe.ms} ms)`);
     // What the check tried, so a manifest tells how far its circuit was checked (0 random inputs, a chosen seed).
     check = {
       inputs: c.inputs,
@@ -103,6 +105,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
       seed: c.seed,
       seedFrom: o.check?.seed === undefined ? "the first 32 bits of modelId" : "given",
       constraintsCheckedOn: "extremes",
+      ...(c.probe ? { soundnessProbe: { wires: c.probe.wires, benignFree: c.probe.benign } } : {}),
     };
   } catch (e) {
     staged.discard();

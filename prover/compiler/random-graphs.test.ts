@@ -2,7 +2,10 @@
  * Property: for random small integer graphs built from the supported ops (and ops or operands
  * the compiler must refuse), every graph the compiler accepts computes, on every input tried,
  * the same outputs in onnxruntime, in the integer evaluator and in the circuit witness, and the
- * witness satisfies every constraint. A refusal is acceptable; a compiled graph that disagrees
+ * witness satisfies every constraint; and soundness, not only completeness: at two witnesses
+ * per batch, no output or intermediate wire can change, alone or with others (to first order:
+ * the Jacobian's rank), while every constraint stays satisfied (prover/soundness-probe.ts,
+ * soundness-rank.ts). A refusal is acceptable; a compiled graph that disagrees
  * is not. Graphs are compiled in batches into one circuit (one circom run per batch), and one
  * witness runs every graph of the batch on its own input.
  *
@@ -17,11 +20,14 @@ import { REPO_ROOT } from "../circom.ts";
 import { compileBatch } from "./testing.ts";
 import { extremeInputs, randomInputs } from "./differential.ts";
 import { buildGraph, recipeArb } from "./random-graphs.ts";
+import { describeFree } from "../soundness-probe.ts";
 
 const SEED = Number(process.env.ZKINFER_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BATCHES = 5;
 const GRAPHS_PER_BATCH = 60;
 const RANDOM_INPUTS = 75;
+/** Inputs (indices into extremes + random) whose witnesses are probed for free wires: two random ones, full and small amplitude. */
+const PROBED_INPUTS = [5, 6];
 /** Batches compiled with hashed weights: every multiply-accumulate a product of two signals. */
 const HASHED_WEIGHTS_BATCHES = [BATCHES - 1];
 
@@ -33,7 +39,7 @@ const show = (v: number[] | Error) => (v instanceof Error ? `error: ${v.message.
 
 describe(`random integer graphs (seed ${SEED})`, () => {
   for (let batch = 0; batch < BATCHES; batch++) {
-    it(`batch ${batch}${HASHED_WEIGHTS_BATCHES.includes(batch) ? " (hashed weights)" : ""}: every compiled graph equals onnxruntime and the evaluator, and its witness satisfies the constraints`, async () => {
+    it(`batch ${batch}${HASHED_WEIGHTS_BATCHES.includes(batch) ? " (hashed weights)" : ""}: every compiled graph equals onnxruntime and the evaluator, its witness satisfies the constraints, and no wire of it is free`, async () => {
       const seed = (SEED + batch * 0x9e3779b) | 0; // batches of one run never overlap those of the next seed
       const recipes = fc.sample(recipeArb, { seed, numRuns: GRAPHS_PER_BATCH });
       const graphs = recipes.map((r, k) => buildGraph(r, `g${k}`));
@@ -61,8 +67,24 @@ describe(`random integer graphs (seed ${SEED})`, () => {
         }
         if (failures.length) break;
       }
+      let probeMs = 0, rankMs = 0, probed = 0, benign = 0;
+      for (const j of failures.length ? [] : PROBED_INPUTS) {
+        const inp = inputs[j];
+        const { single, rank } = await b.probe(sizes.map((s) => inp.x.slice(0, s)));
+        probeMs += single.ms;
+        rankMs += rank.ms;
+        probed += single.probed;
+        benign += single.benign.length;
+        // main.g<k>.… and main.y<k>[i] are graph k's signals
+        const at = (name: string) => {
+          const k = Number(/^main\.[gy](\d+)[.[]/.exec(name)?.[1] ?? -1);
+          return k >= 0 ? where(k, inp.name) : `ZKINFER_PROPERTY_SEED=${SEED}, batch ${batch}, input ${inp.name}`;
+        };
+        for (const f of single.free) failures.push(`soundness: ${describeFree(f)} at ${at(f.names[0])}`);
+        for (const d of rank.dependent) failures.push(`soundness: wire ${d.wire} (${d.names.join(" = ")}) can change with others while every constraint holds (Jacobian rank ${rank.rank} of ${rank.columns}) at ${at(d.names[0])}`);
+      }
       const refused = b.results.filter((c) => c instanceof ProverError) as ProverError[];
-      console.log(`seed ${SEED} batch ${batch}: ${compiled.length - unrunnable.size} graphs compiled and run (${cases} graph x input cases), ${unrunnable.size} compiled but not runnable by onnxruntime, ${refused.length} refused`);
+      console.log(`seed ${SEED} batch ${batch}: ${compiled.length - unrunnable.size} graphs compiled and run (${cases} graph x input cases), ${unrunnable.size} compiled but not runnable by onnxruntime, ${refused.length} refused; soundness probe: ${probed} wires in ${probeMs} ms, ${benign} benign free, Jacobian rank in ${rankMs} ms`);
       for (const [k, m] of unrunnable) console.log(`  graph ${k} (${graphs[k].nodes.map((n) => n.opType).join(" → ")}): onnxruntime: ${m}`);
       expect(failures.slice(0, 5), failures.join("\n")).toEqual([]);
       // Refusals name the node: "node <name> (#<index>, <op>): ..." or the graph's input/output.

@@ -13,6 +13,9 @@ import { runOnnx } from "../onnx/runtime.ts";
 import { evaluateOutput } from "../evaluate.ts";
 import { calculateWitness } from "../witness.ts";
 import { readR1cs, firstViolated, type R1cs } from "../r1cs.ts";
+import { readSym } from "../sym.ts";
+import { probeSoundness, type ProbeReport } from "../soundness-probe.ts";
+import { jacobianRank, type RankReport } from "../soundness-rank.ts";
 import { fromField } from "../field.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { ensureCircuitBuild } from "./model.ts";
@@ -34,6 +37,12 @@ export interface Batch {
   run(k: number, x: number[]): Promise<ThreeWay>;
   /** Runs every compiled graph k on xs[k] with one witness of the whole circuit. */
   runAll(xs: number[][]): Promise<(ThreeWay | undefined)[]>;
+  /**
+   * The soundness probes of the whole circuit at the witness of xs (graph k on xs[k]): wires free
+   * alone, and the Jacobian rank (benign free wires left out). Signals main.g<k>.* and
+   * main.y<k>[*] are graph k's.
+   */
+  probe(xs: number[][]): Promise<{ single: ProbeReport; rank: RankReport }>;
 }
 
 /** The generated templates of one graph, without the file header and `component main`. */
@@ -57,11 +66,14 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
   });
   const lines = ["pragma circom 2.1.0;", 'include "zkinfer.circom";'];
   const main: string[] = [];
+  /** Every input of the batch is public: circom --O2 never substitutes a public signal away (see prover/soundness-probe.ts). */
+  const mainInputs: string[] = [];
   const outOffset: number[] = [];
   let offset = 0;
   results.forEach((c, k) => {
     if (c instanceof ProverError) return;
     lines.push(...templatesOf(c.source));
+    mainInputs.push(`x${k}`, ...c.weightInputs.map((w) => `x${k}${w.signal}`));
     main.push(`    signal input x${k}[${c.inputSize}];`, `    signal output y${k}[${c.outputSize}];`, `    component g${k} = G${k}();`);
     main.push(`    for (var i = 0; i < ${c.inputSize}; i++) g${k}.x[i] <== x${k}[i];`);
     for (const w of c.weightInputs) {
@@ -71,13 +83,15 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
     outOffset[k] = offset;
     offset += c.outputSize;
   });
-  let wasm = "", r1cs: R1cs | undefined;
+  let wasm = "", r1cs: R1cs | undefined, sym: Map<string, number> | undefined, symPath = "", r1csPath = "";
   if (main.length) {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "batch.circom");
-    writeFileSync(file, [...lines, "template Batch() {", ...main, "}", "component main = Batch();", ""].join("\n"));
+    writeFileSync(file, [...lines, "template Batch() {", ...main, "}", `component main {public [${mainInputs.join(", ")}]} = Batch();`, ""].join("\n"));
     const b = await ensureCircuitBuild(file, path.join(dir, "out"));
     wasm = b.wasm;
+    symPath = b.sym;
+    r1csPath = b.r1cs;
     if (opts.checkR1cs ?? true) r1cs = readR1cs(b.r1cs);
   }
   const onnx = graphs.map((g) => writeOnnx(g));
@@ -100,10 +114,13 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
     }
     return { ort, evaluator };
   };
-  const runAll = async (xs: number[][]): Promise<(ThreeWay | undefined)[]> => {
+  const witnessOf = (xs: number[][]) => {
     const feed = { ...inputs };
     for (const k of compiledAt) feed[`x${k}`] = xs[k].map(BigInt);
-    const w = await calculateWitness(wasm, feed);
+    return calculateWitness(wasm, feed);
+  };
+  const runAll = async (xs: number[][]): Promise<(ThreeWay | undefined)[]> => {
+    const w = await witnessOf(xs);
     const violated = r1cs ? firstViolated(r1cs, w) : -1;
     return Promise.all(results.map(async (c, k) => {
       if (c instanceof ProverError) return undefined;
@@ -115,6 +132,13 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
   return {
     results,
     runAll,
+    async probe(xs) {
+      if (!wasm) throw new Error("no graph of the batch compiled: nothing to probe");
+      sym ??= readSym(symPath);
+      const r = r1cs ?? readR1cs(r1csPath), w = await witnessOf(xs);
+      const single = probeSoundness(r, w, { sym });
+      return { single, rank: jacobianRank(r, w, { sym, exclude: new Set(single.benign.map((f) => f.wire)) }) };
+    },
     async run(k, x) {
       if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);
       const xs = results.map((c) => (c instanceof ProverError ? [] : new Array(c.inputSize).fill(0)));
