@@ -7,10 +7,8 @@
  * and writes nothing. No published (Hermez) file is available offline, so the trusted outcome
  * is covered by prover/ceremony/record.test.ts on records, not here.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
@@ -20,6 +18,7 @@ import { MIN_DEV_POWER } from "../prover/setup.ts";
 import { startLocalChain } from "../verifier-contracts/local-chain.ts";
 import { snarkjsTestPtau } from "./helpers/groth16-fixture.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-ceremony-");
 const ptau = { a: tmp.file("a.ptau"), b: tmp.file("b.ptau"), hashA: "", hashB: "" };
@@ -49,15 +48,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 async function ok(...args: string[]) {
   const r = await zkinfer(...args);

@@ -6,31 +6,21 @@
  * Now each regenerates the circuit and refuses a file that differs, naming it, before building;
  * a build whose r1cs is not the manifest's circuit.hash is refused as well.
  */
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { createService, silentServiceLogger } from "../server/service/index.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 // circom only sees files below the repo root, so the copies live under build/.
 const root = path.join(REPO_ROOT, "build", `circuit-check-${process.pid}`);
 const dbDir = mkdtempSync(path.join(os.tmpdir(), "zkinfer-circuit-check-"));
 const digit = splitDigits(loadDigits()).test[5];
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** digits-mlp copied into <root>/<tag>/digits-mlp with its circuit inside the folder and its build. */
 function copyModel(tag: string, edit: { circuit?: (src: string) => string; manifest?: (m: any) => void } = {}): { modelsDir: string; dir: string; circuit: string } {

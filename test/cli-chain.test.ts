@@ -3,9 +3,7 @@
  * real local chain: contracts and the digits-mlp verifier deployed and registered, a request
  * opened by a client, settled from a `zkinfer prove` output file; bad arguments named.
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, Wallet } from "ethers";
@@ -14,6 +12,7 @@ import { startLocalChain, type LocalChain } from "../verifier-contracts/local-ch
 import { attachContract, compileZkinfer } from "../verifier-contracts/contracts.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { testDigits } from "./helpers/edge-server.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-cli-chain-");
 let chain: LocalChain;
@@ -26,15 +25,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe("zkinfer deploy / settle", () => {
   it("have --help, and name the bad argument", async () => {

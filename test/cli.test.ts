@@ -2,30 +2,17 @@
  * The zkinfer CLI as a user runs it: a real child process per command, on the digits-mlp
  * model and on a copy compiled into a scratch folder.
  */
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `cli-test-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], {
-      cwd: REPO_ROOT,
-      maxBuffer: 64 << 20,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const digit = splitDigits(loadDigits()).test[7];
 

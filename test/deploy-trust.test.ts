@@ -8,10 +8,8 @@
  * an old-format (forgeable) setup, is refused. Not exercised end to end: deploying as trusted,
  * which needs a published (Hermez) file; prover/ceremony/record.test.ts covers that rule.
  */
-import { execFile } from "node:child_process";
 import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
@@ -24,19 +22,11 @@ import { resolveConfig } from "../server/config/index.ts";
 import { silentServiceLogger } from "../server/service/logger.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-deploy-trust-");
 let chain: LocalChain;
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A copy of digits-mlp (manifest, ONNX, built circuit and setup) whose setup (setup.json, circuit.zkey) can be edited. */
 async function modelCopy(name: string, edit: (info: Record<string, any>, setupDir: string) => void | Promise<void>): Promise<string> {

@@ -4,15 +4,14 @@
  * gRPC GetProof and WatchProof, infer?wait=proof). The attack: take a proof file or record of a
  * hashed-input model and read the input out of it.
  */
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { inputCommitment, outputCommitment } from "../prover/commitment.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `private-input-test-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
@@ -22,15 +21,6 @@ const [digit, other] = testDigits(2);
 /** Whether `text` holds the input's values in a row, as any JSON array of them would. */
 const leaks = (text: string, x: number[]) => text.replace(/\s+/g, "").includes(x.join(","));
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe("zkinfer prove writes no private input", () => {
   it("digits-mlp (hashed input): the file has the proof, signals, model and output, never the input", async () => {

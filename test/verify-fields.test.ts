@@ -4,29 +4,19 @@
  * commitment the proof does not carry. The Groth16 proof still verifies (its signals are
  * untouched), so without the field check each edit printed "valid".
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { openModelDir } from "../prover/model-dir.ts";
 import { proofFileMismatch } from "../prover/cli/proof-check.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `verify-fields-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const digit = splitDigits(loadDigits()).test[3];
 let original: Record<string, any>;

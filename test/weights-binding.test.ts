@@ -5,10 +5,8 @@
  * check before storing a proof. The honest proof is accepted by each. Contracts: see
  * contracts-weights.test.ts.
  */
-import { execFile } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { decodePublicSignals, verifyGroth16 } from "../prover/prove.ts";
@@ -25,6 +23,7 @@ import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, startTestServer, type TestServer } from "./helpers/edge-server.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { FORGED_OUTPUT, HASHED_MODEL, zeroWeightsFixture, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
+import { zkinfer } from "./helpers/cli.ts";
 
 const modelsDir = path.join(REPO_ROOT, "build", `weights-binding-test-${process.pid}`);
 let f: ZeroWeightsFixture;
@@ -45,15 +44,6 @@ afterAll(async () => {
   rmSync(modelsDir, { recursive: true, force: true });
 });
 
-async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe("the zero-weights forgery", () => {
   it("is real: snarkjs alone accepts a proof of outputs the model never produces, for the same input", async () => {

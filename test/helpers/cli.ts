@@ -1,0 +1,25 @@
+/**
+ * Runs the zkinfer CLI as a user would (node bin/zkinfer.js in the repo root) and returns its
+ * exit code and output instead of throwing, so tests can assert on refusals.
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../../prover/circom.ts";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** @example const r = await zkinfer("verify", "digits-mlp", "--proof", file); expect(r.code).toBe(0); */
+export async function zkinfer(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as CliResult;
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
