@@ -7,7 +7,7 @@
  * manifest) and must equal the file byte for byte; the built r1cs must then hash to the
  * manifest's circuit.hash (the one the check ran on and the setup was made for).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readOnnx } from "./onnx/proto.ts";
 import { compileToCircom, type Visibility } from "./compiler/compile.ts";
 import { sha256 } from "./compiler/model.ts";
@@ -24,6 +24,8 @@ const checked = new Set<string>();
 /** Throws naming the circuit file when it is not what the model's ONNX compiles to. */
 export function requireGeneratedCircuit(m: ModelDir): void {
   const man = m.manifest;
+  if (!existsSync(m.onnxPath)) throw new ProverError(`model ${man.name}: its integer ONNX ${m.onnxPath} (manifest files.integer) does not exist, so its circuit cannot be checked against it`);
+  if (!existsSync(m.circuitPath)) throw new ProverError(`model ${man.name}: its circuit ${m.circuitPath} (manifest files.circuit) does not exist`);
   const onnx = readFileSync(m.onnxPath);
   const source = readFileSync(m.circuitPath, "utf8");
   const key = [sha256(onnx), sha256(source), man.circuit.template, JSON.stringify(man.visibility)].join(" ");

@@ -59,9 +59,18 @@ export function openModelDir(nameOrPath: string): ModelDir {
  * Compiles the model's committed circuit into build/circuit unless already there, after
  * checking it is what the ONNX compiles to, and that the build is the manifest's circuit.
  */
-export async function buildModelCircuit(m: ModelDir, log?: (msg: string) => void) {
-  requireGeneratedCircuit(m);
+export async function buildModelCircuit(m: ModelDir, log?: (msg: string) => void, opts: { circuitOnly?: boolean } = {}) {
+  // A ceremony may run on a folder that holds only a circuit (no integer ONNX to bind it to); such
+  // a folder can never be served, proved or deployed, since those callers never pass circuitOnly.
+  const bound = !(opts.circuitOnly && isCircuitOnly(m));
+  if (bound) requireGeneratedCircuit(m);
   const build = await ensureCircuitBuild(m.circuitPath, path.join(m.buildDir, "circuit"), log);
-  requireManifestR1cs(m, build.r1cs);
+  if (bound) requireManifestR1cs(m, build.r1cs);
   return build;
+}
+
+/** True when the manifest names no integer ONNX (files.integer absent or "-"). */
+export function isCircuitOnly(m: ModelDir): boolean {
+  const f = m.manifest.files.integer;
+  return !f || f === "-";
 }

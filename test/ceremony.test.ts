@@ -140,7 +140,11 @@ describe("zkinfer ceremony", () => {
       const withFile = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--ptau", ptau.a);
       expect(withFile.code, withFile.stderr).toBe(2);
       expect(withFile.stderr).toMatch(/--ptau .*a\.ptau: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
-      expect([plain.stdout, withFile.stdout]).toEqual(["", ""]);
+      // Even allowed untrusted, a folder holding only a circuit (no model bound to it) is never deployed.
+      const allowed = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--allow-untrusted");
+      expect(allowed.code, allowed.stderr).not.toBe(0);
+      expect(allowed.stderr).toContain("files.integer");
+      expect([plain.stdout, withFile.stdout, allowed.stdout]).toEqual(["", "", ""]);
       expect(await chain.provider.getTransactionCount(new Wallet(key).address)).toBe(0);
     } finally {
       await chain.stop();
@@ -196,4 +200,12 @@ describe("zkinfer ceremony", () => {
     expect(f).toMatchObject({ trusted: false, setup: { ptau: "dev", phase2: "ceremony" } });
     expect((await ok("ceremony", "verify", other, z("dev1"), ...dev)).ptau).toBe("dev (INSECURE)");
   }, 300_000);
+
+  it("a folder holding only a circuit (no integer ONNX) can hold a ceremony, but is never proved or set up (deploy: see the attack above)", async () => {
+    for (const args of [["prove", model, "--input", "[1,2]"], ["setup", model]]) {
+      const r = await zkinfer(...args);
+      expect(r.code, args.join(" ")).not.toBe(0);
+      expect(r.stderr).toContain("files.integer");
+    }
+  }, 120_000);
 });

@@ -39,7 +39,7 @@ function ptauSource(v: Record<string, string | boolean | undefined>): PtauSource
 async function modelR1cs(model: string | undefined) {
   if (!model) throw new UsageError("missing <model> (a model folder name or path)");
   const m = openModelDir(model);
-  return { m, r1cs: (await buildModelCircuit(m, progress.info)).r1cs };
+  return { m, r1cs: (await buildModelCircuit(m, progress.info, { circuitOnly: true })).r1cs };
 }
 
 const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 1)}\n`);

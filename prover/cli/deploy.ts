@@ -38,8 +38,6 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
     const key = privateKey(v.key);
     const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
     const m = openModelDir(model);
-    // The key deployed must be of the circuit the ONNX compiles to (the manifest's circuit.hash).
-    await buildModelCircuit(m, progress.info);
     const { zkey, info } = setupFiles(m);
     // The record must describe this very zkey; trust itself never comes from the record.
     const ptauPath = v.ptau === undefined ? undefined : needFile("--ptau", v.ptau as string);
@@ -55,6 +53,9 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
         }
         progress.info(`WARNING: deploying an untrusted key (${why}) to chain ${chainId}: its proofs can be forged`);
       }
+      // The key deployed must be of the circuit the ONNX compiles to (the manifest's circuit.hash);
+      // checked once trust is settled and before anything is sent.
+      await buildModelCircuit(m, progress.info);
       const artifacts = compileZkinfer();
       let addresses: { registry: string; escrow?: string; oracle?: string };
       if (registryArg) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { circuitInputs } from "../inputs.ts";
 import { freshSalt, parseSalt } from "../commitment.ts";
-import { openModelDir, buildModelCircuit } from "../model-dir.ts";
+import { openModelDir, buildModelCircuit, isCircuitOnly } from "../model-dir.ts";
 import { proveGroth16, decodePublicSignals } from "../prove.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { ProverError } from "../errors.ts";
@@ -32,6 +32,7 @@ export const prove: Command = {
   options: { input: { type: "string" }, float: { type: "boolean" }, "input-salt": { type: "string" }, out: { type: "string" }, opening: { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
+    if (isCircuitOnly(m)) throw new UsageError(`<model>: ${m.manifest.name}'s manifest names no integer ONNX (files.integer), so there is no model to run and prove`);
     const x = readInput(v.input as string | undefined, m.manifest, v.float === true);
     const salted = m.manifest.visibility.input === "hashed-salted";
     if (v["input-salt"] !== undefined && !salted) throw new UsageError(`--input-salt: model ${m.manifest.name}'s input is ${m.manifest.visibility.input}, its commitment takes no salt`);
