@@ -7,7 +7,14 @@ import {IModelRegistry} from "./IModelRegistry.sol";
 /// @notice Pay-per-proof: a client locks a price (ETH or an ERC-20) for one inference of a
 /// registered model on a committed input; the request's operator is paid only when a Groth16
 /// proof of that model on that input commitment verifies; otherwise the client is refunded after
-/// the deadline.
+/// the deadline. Models whose output is hashed are refused: the client could not open what it
+/// paid for (see ModelOutputHashed).
+/// @dev No replay map: a proof may settle every open request that asks the same question (same
+/// model, same input commitment). That is harmless because the payee of a request is fixed at
+/// opening and each request is paid once: whoever submits a proof to request A pays A's operator
+/// for a correct answer to A's question, and no other request's settlement can stop it (a map
+/// keyed by proof bytes let a client burn its operator's proof on a 1-wei request of its own;
+/// Groth16 proofs are malleable, so such a map never stopped re-use anyway).
 interface IInferenceEscrow {
     /// @notice Life of a request. None: never opened.
     enum Status {
@@ -20,7 +27,10 @@ interface IInferenceEscrow {
     /// @notice A request as stored. After settlement or refund only client, deadline and status
     /// remain (the other slots are cleared for the gas refund; the events keep them).
     /// @param token ERC-20 paid in, or address(0) for ETH.
-    /// @param verifier, selector, nPublic, commitmentIndex, weightsIndex: the registry record at opening time.
+    /// @param price What the escrow holds for the request: msg.value, or the token amount that
+    /// actually arrived (equal to the price asked, or the open reverted).
+    /// @param verifier, selector, nPublic, commitmentIndex, weightsIndex, verifierCodeHash: the
+    /// registry record at opening time.
     struct Request {
         address client;
         uint64 deadline;
@@ -35,6 +45,7 @@ interface IInferenceEscrow {
         uint256 price;
         bytes32 modelId;
         uint256 inputCommitment;
+        bytes32 verifierCodeHash;
     }
 
     /// @notice Thrown when a model is not in the registry.
@@ -43,6 +54,11 @@ interface IInferenceEscrow {
     error ModelDeprecated(bytes32 modelId);
     /// @notice Thrown when the model's input is public: there is no commitment to bind to.
     error ModelHasNoInputCommitment(bytes32 modelId);
+    /// @notice Thrown when the model's output is hashed: settlement would pay for a commitment the
+    /// client can open only with a salt the operator may withhold (no fair exchange).
+    error ModelOutputHashed(bytes32 modelId);
+    /// @notice Thrown when the verifier's code is no longer what the registry recorded.
+    error VerifierCodeChanged(bytes32 modelId, bytes32 expected, bytes32 actual);
     /// @notice Thrown when the input commitment is not a BN254 scalar field element.
     error InputCommitmentNotInField(uint256 inputCommitment);
     /// @notice Thrown when the deadline is not in the future.
@@ -51,8 +67,17 @@ interface IInferenceEscrow {
     error ZeroOperator();
     /// @notice Thrown when the price is zero.
     error ZeroPrice();
-    /// @notice Thrown when the ERC-20 payment could not be pulled from the client.
+    /// @notice Thrown when `token` has no code, or its balanceOf does not answer one word.
+    error NotAToken(address token);
+    /// @notice Thrown when the token's transfer or transferFrom reverted or returned false.
     error PaymentFailed(address token, address client, uint256 amount);
+    /// @notice Thrown when the token answered transfer/transferFrom with something other than
+    /// nothing or one boolean word.
+    error TokenReturnedNonBool(address token, bytes returnData);
+    /// @notice Thrown when the escrow's token balance grew by another amount than the price
+    /// (fee-on-transfer, "max means whole balance", rebasing): the request would promise money
+    /// the escrow does not hold.
+    error AmountReceivedMismatch(address token, uint256 expected, uint256 received);
     /// @notice Thrown when a request id was never opened.
     error RequestNotFound(uint256 requestId);
     /// @notice Thrown when settling or refunding a settled request.
@@ -70,12 +95,14 @@ interface IInferenceEscrow {
     /// @notice Thrown when a hashed-weights model's proof carries another weights commitment than
     /// the registered one: a proof of other weights (any weights satisfy the circuit).
     error WeightsCommitmentMismatch(uint256 requestId, uint256 expected, uint256 actual);
-    /// @notice Thrown when this exact proof and public signals already settled a request.
-    error ProofAlreadyUsed(bytes32 proofHash);
     /// @notice Thrown when the model's verifier rejects the proof.
     error InvalidProof(uint256 requestId);
-    /// @notice Thrown when paying the operator or refunding the client failed.
-    error PayoutFailed(uint256 requestId, address to);
+    /// @notice Thrown by withdraw() when nothing is owed to the caller in `token`.
+    error NothingOwed(address token, address account);
+    /// @notice Thrown by withdraw() when the payout to `to` failed (nothing changes).
+    error PayoutFailed(address token, address to, uint256 amount);
+    /// @notice Thrown when withdraw() names the zero address as recipient.
+    error ZeroRecipient();
     /// @notice Thrown on re-entry into a state-changing function.
     error Reentrancy();
 
@@ -90,10 +117,22 @@ interface IInferenceEscrow {
         uint256 inputCommitment,
         uint64 deadline
     );
-    /// @notice A request was settled by a valid proof and its operator paid.
-    event RequestSettled(uint256 indexed requestId, address indexed operator, bytes32 proofHash);
-    /// @notice An unsettled request was refunded to its client after the deadline.
-    event RequestRefunded(uint256 indexed requestId, address indexed client);
+    /// @notice A request was settled by a valid proof and `amount` of `token` paid (or owed, see
+    /// PaymentDeferred) to its operator; `publicSignals` are the proven statement (outputs included).
+    event RequestSettled(
+        uint256 indexed requestId,
+        address indexed operator,
+        address token,
+        uint256 amount,
+        uint256[] publicSignals
+    );
+    /// @notice An unsettled request was refunded (or owed, see PaymentDeferred) to its client after the deadline.
+    event RequestRefunded(uint256 indexed requestId, address indexed client, address token, uint256 amount);
+    /// @notice A push payment failed (a receiver that reverts, a blacklisted address): the amount
+    /// is credited to `account`, who takes it with withdraw().
+    event PaymentDeferred(uint256 indexed requestId, address indexed account, address token, uint256 amount);
+    /// @notice `account` withdrew what it was owed in `token` to `to`.
+    event Withdrawn(address indexed account, address indexed to, address token, uint256 amount);
 
     /// @notice The registry whose records requests are checked against.
     function registry() external view returns (IModelRegistry);
@@ -106,8 +145,9 @@ interface IInferenceEscrow {
         payable
         returns (uint256 requestId);
 
-    /// @notice Opens a request paid in `token`; the escrow pulls `price` (approve it first).
-    /// Fee-on-transfer and rebasing tokens are not supported.
+    /// @notice Opens a request paid in `token`; the escrow pulls `price` (approve it first) and
+    /// reverts with AmountReceivedMismatch unless its balance grew by exactly `price`
+    /// (fee-on-transfer and "max means balance" tokens are refused; rebasing tokens are unsupported).
     function openRequestWithToken(
         bytes32 modelId,
         uint256 inputCommitment,
@@ -127,9 +167,12 @@ interface IInferenceEscrow {
     /// @notice Returns an unsettled request's price to its client once the deadline has passed.
     function refund(uint256 requestId) external;
 
+    /// @notice Pays what the escrow owes the caller in `token` (address(0): ETH) to `to`.
+    function withdraw(address token, address to) external;
+
+    /// @notice What failed push payments left owed to `account` in `token`.
+    function owed(address token, address account) external view returns (uint256);
+
     /// @notice The stored request.
     function request(uint256 requestId) external view returns (Request memory);
-
-    /// @notice True once keccak256(proof ‖ publicSignals) has settled a request.
-    function proofUsed(bytes32 proofHash) external view returns (bool);
 }
