@@ -95,6 +95,13 @@ describe("things that are not tokens", () => {
     await expectRefusedOpen(t, addr, PRICE, `TokenReturnedNonBool(${addr}, 0x${"1".padStart(64, "0").repeat(2)})`);
   });
 
+  it("a token answering transferFrom with false is refused with PaymentFailed, even though it moved the tokens", async () => {
+    const [t, addr] = await token("NonBoolToken");
+    await fund(t, f.client, PRICE);
+    await send(t, "setMode", 2n);
+    await expectRefusedOpen(t, addr, PRICE, `PaymentFailed(${addr}, ${f.client.address}, ${PRICE})`);
+  });
+
   it("a transferFrom that reverts (no allowance) is refused with PaymentFailed naming token, client and amount", async () => {
     const [t, addr] = await token("TestERC20");
     await fund(t, f.client, PRICE, 0n);

@@ -43,7 +43,8 @@ contract BlacklistToken is TestERC20 {
 
 /// @title NonBoolToken
 /// @notice Tests only: moves the tokens but answers transfer/transferFrom with something that
-/// is not an ERC-20 boolean: one word equal to 2 (mode 0) or two words (mode 1).
+/// is not an ERC-20 boolean: one word equal to 2 (mode 0) or two words (mode 1); or, in mode 2,
+/// with `false` (a refusal that a careless caller would ignore).
 contract NonBoolToken is TestERC20 {
     uint256 public mode;
 
@@ -69,10 +70,14 @@ contract NonBoolToken is TestERC20 {
                 mstore(0, 2)
                 return(0, 32)
             }
-            default {
+            case 1 {
                 mstore(0, 1)
                 mstore(32, 1)
                 return(0, 64)
+            }
+            default {
+                mstore(0, 0)
+                return(0, 32)
             }
         }
     }
