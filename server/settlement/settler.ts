@@ -143,6 +143,7 @@ export class Settler {
     const req = await this.d.client.request(requestId);
     if (req.status !== "Open") return this.closed(row, req);
     this.checkMatches(row, req, requestId);
+    await this.checkPays(req, requestId);
     const signed = await this.d.client.signSettle(requestId, JSON.parse(row.proof!) as Groth16Proof, JSON.parse(row.public_signals!) as string[]);
     this.write(() => {
       // Recorded, or not sent at all (the row moved on meanwhile: nothing to do).
@@ -225,6 +226,22 @@ export class Settler {
     const commitment = row.input_commitment === null ? undefined : BigInt(row.input_commitment);
     if (commitment === undefined || req.inputCommitment !== commitment) {
       throw new SettlementError(`escrow request ${requestId} is for input commitment ${req.inputCommitment}, but this job's input commits to ${row.input_commitment ?? "nothing (public input)"}; not submitted`, true);
+    }
+  }
+
+  /**
+   * Defence in depth behind infer's admission (the chain, or this server's key, may have changed
+   * since): sign only for a request that pays this server and can still be settled. The escrow
+   * settles while block.timestamp <= deadline, and the next block is later than the latest one.
+   */
+  private async checkPays(req: EscrowRequestView, requestId: bigint): Promise<void> {
+    const ours = this.d.client.wallet.address;
+    if (req.operator.toLowerCase() !== ours.toLowerCase()) {
+      throw new SettlementError(`escrow request ${requestId} pays operator ${req.operator}, not this server's operator ${ours}; not submitted (the gas would buy nothing)`, true);
+    }
+    const now = await this.d.client.latestTimestamp();
+    if (req.deadline <= now) {
+      throw new SettlementError(`escrow request ${requestId} has deadline ${req.deadline}, not after the chain's latest block (${now}): it can no longer be settled; not submitted`, true);
     }
   }
 
