@@ -4,6 +4,7 @@
  * whether a paid request for the model can be served here at all. Read by infer's admission
  * and by GET /v1/models/{id}/price, so the price a client reads is the price infer checks.
  */
+import { getAddress } from "ethers";
 import type { ChainConfig } from "../config/index.ts";
 import type { ModelInfo, PaymentInfo } from "../service/types.ts";
 
@@ -54,7 +55,7 @@ export function paymentInfo(chain: ChainConfig, m: ModelView, site: SettlementSi
     ...(site ? { chainId: site.chainId, escrow: site.escrow, operator: site.operator } : {}),
     accepted: {
       eth: t.minPriceWei === null ? null : { minPriceWei: t.minPriceWei.toString() },
-      tokens: [...t.tokens].map(([address, min]) => ({ address, minAmount: min.toString() })),
+      tokens: [...t.tokens].map(([address, min]) => ({ address: getAddress(address), minAmount: min.toString() })),
     },
     minDeadlineSeconds: t.minDeadlineSeconds,
   };
