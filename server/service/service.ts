@@ -297,9 +297,10 @@ function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, stor
   if (typeof v === "string" && /^[0-9]{1,78}$/.test(v)) id = BigInt(v);
   else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
   if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
-  if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
-  // The model's payment terms say whether the escrow can pay for it at all (set when settlement started).
+  // The model's payment terms say whether the escrow can pay for it at all (a public input, a
+  // hashed output, not registered, or no chain: set when settlement started).
   if (!m.info.payment.paidRequests) bad(m.info.payment.reason ?? `model ${m.info.name} takes no paid requests`);
+  if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
   const other = store.jobForEscrowRequest(id.toString());
   if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
   return id.toString();
