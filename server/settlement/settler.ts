@@ -175,12 +175,28 @@ export class Settler {
       this.write(() => this.d.store.markSettled(row.request_id, hash));
       this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} settled by ${hash} (block ${receipt.blockNumber})`);
     } else {
-      // Mined but reverted (the state changed between the estimate and the block): final.
-      const why = await this.revertReason(row, receipt.blockNumber);
-      this.write(() => this.d.store.markSettlementFailed(row.request_id, `transaction ${hash} reverted${why ? ` with ${why}` : ""}`));
+      // Mined but reverted (the state changed between the estimate and the block): final. But
+      // another sender may have settled the request first, with this job's published proof or
+      // another: the payee was fixed at opening, so the operator was paid all the same.
+      const other = await this.settledByAnother(row);
+      if (other) {
+        this.write(() => this.d.store.markSettled(row.request_id, other));
+        this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} was settled first by ${other}; our ${hash} reverted, the operator is paid all the same`);
+      } else {
+        const why = await this.revertReason(row, receipt.blockNumber);
+        this.write(() => this.d.store.markSettlementFailed(row.request_id, `transaction ${hash} reverted${why ? ` with ${why}` : ""}`));
+      }
     }
     this.d.notify(row.request_id);
     return true;
+  }
+
+  /** The transaction that settled the job's request, when one other than ours did. */
+  private async settledByAnother(row: JobRow): Promise<string | undefined> {
+    const id = BigInt(row.escrow_request_id!);
+    if ((await this.d.client.request(id)).status !== "Settled") return undefined;
+    const tx = await this.d.client.settledBy(id);
+    return tx && tx !== row.settlement_tx ? tx : undefined;
   }
 
   /** Replays the call on the state before `block` to name the revert; best effort. */
