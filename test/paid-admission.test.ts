@@ -172,6 +172,16 @@ describe("admission of a paid request", () => {
     await pollProof(server.url, again.body.requestId, settlementDone);
   });
 
+  it("two concurrent calls naming one request: one is admitted, the other refused while the first reads the chain", async () => {
+    const id = await open({ pixels: digits[7] });
+    const [x, y] = await Promise.all([infer(digits[7], id), infer(digits[7], id)]);
+    expect([x.status, y.status].sort()).toEqual([200, 400]);
+    const loser = x.status === 400 ? x : y;
+    expect(loser.body.error.message).toContain(`escrow request ${id} is being admitted for another call`);
+    expect(rowsFor(id)).toBe(1);
+    await pollProof(server.url, (x.status === 200 ? x : y).body.requestId, settlementDone);
+  });
+
   it("honest requests are admitted, proved and settled: ETH at the least price, and an accepted token", async () => {
     const eth = await open({ pixels: digits[8], price: PRICE });
     const r = await infer(digits[8], eth);
