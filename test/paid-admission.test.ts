@@ -235,6 +235,14 @@ describe("GET /v1/models/{id}/price", () => {
       expect((await c.unary("listModels", {})).models[0].payment).toEqual(price);
       const err = await c.unary("getPrice", { model: "no-such-model" }).then(() => undefined, (e: { code: number }) => e);
       expect(err?.code).toBe(5); // NOT_FOUND
+      // A refusal over gRPC: FAILED_PRECONDITION naming escrow_request_id, and no job.
+      const id = await open({ pixels: digits[0], operator: p.client.address });
+      const refusedCall = await c.unary("infer", { model: "digits-mlp", kind: "INPUT_KIND_INT8", values: digits[0], escrowRequestId: String(id) })
+        .then(() => undefined, (e: { code: number; details: string; metadata: { get(k: string): unknown[] } }) => e);
+      expect(refusedCall?.code).toBe(9); // FAILED_PRECONDITION
+      expect(refusedCall!.details).toContain(`escrow request ${id} pays operator ${p.client.address}`);
+      expect(refusedCall!.metadata.get("error-field")).toEqual(["escrow_request_id"]);
+      expect(rowsFor(id)).toBe(0);
     } finally {
       c.close();
     }
