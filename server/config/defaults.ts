@@ -140,7 +140,7 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
     // Two minutes: a small model proves in about a second, a 100k-constraint one in a minute,
     // and the settle() transaction still has to be mined before the deadline.
     minDeadlineSeconds: 120,
-    // 0.001 ETH: the gas of one settle() (about 330k gas, verifier included) at 3 gwei.
+    // 0.001 ETH: about the gas of one settle() (some 310k gas, verifier included) at 3 gwei.
     minPriceWei: "1000000000000000",
     tokens: [] as TokenPrice[],
     modelPrices: {} as Record<string, ModelPrice>,
