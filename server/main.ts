@@ -65,7 +65,10 @@ function chainLines(service: Service, local: { chain?: LocalChain; oracle?: stri
     `zkinfer: chain ${c.rpcUrl} (chain id ${c.chainId})${local.chain ? ": LOCAL development node (Hardhat, public dev keys, state lost on exit)" : ""}`,
     `zkinfer: contracts: ModelRegistry ${c.registry}, InferenceEscrow ${c.escrow}${local.oracle ? `, ProvenOracle ${local.oracle}` : ""}; operator ${c.operator}`,
   ];
-  if (local.chain) lines.push(`zkinfer: pay per proof: open a request with InferenceEscrow.openRequest (e.g. as dev account #1, key ${local.chain.privateKeys[1]}), then add "escrowRequestId" to the infer body`);
+  const ch = service.config.chain;
+  const eth = ch.minPriceWei === null ? "ETH not accepted" : `at least ${ch.minPriceWei} wei`;
+  lines.push(`zkinfer: paid requests: operator ${c.operator}, ${eth}${ch.tokens.length ? ` or ${ch.tokens.length} ERC-20 token(s)` : ""}, deadline at least ${ch.minDeadlineSeconds} s ahead of the chain (per model: GET /v1/models/{id}/price)`);
+  if (local.chain) lines.push(`zkinfer: pay per proof: open a request with InferenceEscrow.openRequest on those terms (e.g. as dev account #1, key ${local.chain.privateKeys[1]}), then add "escrowRequestId" to the infer body`);
   return lines;
 }
 

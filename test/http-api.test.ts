@@ -188,13 +188,23 @@ describe("operations", () => {
     const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
     expect(ops.sort()).toEqual([
       "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz",
-      "GET /v1/models", "GET /v1/models/{id}", "GET /v1/models/{id}/vkey",
+      "GET /v1/models", "GET /v1/models/{id}", "GET /v1/models/{id}/price", "GET /v1/models/{id}/vkey",
       "GET /v1/proofs/{requestId}", "GET /v1/proofs/{requestId}/events",
       "POST /v1/models/{id}/infer", "POST /v1/verify",
     ].sort());
     const infer = doc.paths["/v1/models/{id}/infer"].post;
     expect(infer.requestBody.content["application/json"].schema.required).toEqual(["input"]);
     expect(infer.description).toContain("round_half_away_from_zero");
+  });
+
+  it("GET /v1/models/{id}/price without a chain: no paid requests, the reason, and the configured terms", async () => {
+    const r = await json(`${url}/v1/models/digits-mlp/price`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      paidRequests: false, reason: "settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)",
+      accepted: { eth: { minPriceWei: "1000000000000000" }, tokens: [] }, minDeadlineSeconds: 120,
+    });
+    expect((await json(`${url}/v1/models/digits-mlp`)).body.payment).toEqual(r.body);
   });
 
   it("/healthz and /readyz answer; /metrics parses and counts requests by route and status", async () => {

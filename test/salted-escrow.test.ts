@@ -2,7 +2,7 @@
  * The escrow flow with a salted input commitment, on a real local chain: the client picks the
  * salt, computes the commitment itself, opens the escrow request on it, then infers with that
  * salt; the job is proved and settled. A request opened on the unsalted commitment of the same
- * input is not settled by a salted job: the salt really is part of what is committed.
+ * input is refused at infer (409): the salt really is part of what is committed.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -60,13 +60,13 @@ describe("escrow with a salted input commitment", () => {
     expect(Number((await p.escrow.getFunction("request")(id)).status)).toBe(2); // Settled
   }, 120_000);
 
-  it("a request opened on the unsalted commitment is not settled by a salted job", async () => {
+  it("a request opened on the unsalted commitment is refused for a salted job, naming the salt", async () => {
     const id = await openRequest(p, modelId, x); // inputCommitment(x), no salt
     const r = await infer({ input: x, escrowRequestId: id.toString() });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const rec = await pollProof(server.url, r.body.requestId, settlementDone, 60_000);
-    expect(rec.settlement!.status).toBe("failed");
-    expect(rec.settlement!.error).toContain(`escrow request ${id} is for input commitment`);
+    expect(r.status, JSON.stringify(r.body)).toBe(409);
+    expect(r.body.error.message).toContain(`escrow request ${id} is for input commitment ${await inputCommitment(x)}, but this input commits to `);
+    expect(r.body.error.message).toContain("send the inputSalt the request's commitment was made with");
+    expect(server.service.stats().queued + server.service.stats().proving + server.service.stats().proved).toBe(1); // only the first test's job
     expect(Number((await p.escrow.getFunction("request")(id)).status)).toBe(1); // still Open
   }, 120_000);
 });

@@ -2,7 +2,7 @@
  * Pay-per-proof through the real server, on a real local chain with real digits-mlp proofs:
  * a client opens an ETH escrow request, calls infer with its escrowRequestId, the job is proved
  * and settled and the operator paid; an RPC outage is retried without a second settlement; a
- * request for another input is refused and recorded; a restart mid-settlement (the transaction
+ * request for another input is refused at infer, before anything is stored; a restart mid-settlement (the transaction
  * recorded, then dropped from the node's mempool) re-sends the very same transaction.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,16 +58,15 @@ describe("settlement through the server", () => {
     expect(after - before).toBe(PRICE - receipt.gasUsed * receipt.gasPrice);
   });
 
-  it("refuses a request opened for another input, and records why; nothing is sent", async () => {
+  it("refuses a request opened for another input at infer (409), before anything is stored; nothing is sent", async () => {
     const id = await openRequest(p, modelId, digits[1]);
     const nonce = await p.chain.provider.getTransactionCount(p.operator.address);
+    const jobs = server.service.stats();
     const r = await infer(server.url, digits[2], id.toString());
-    expect(r.status).toBe(200);
-    const rec = await pollProof(server.url, r.body.requestId, settlementDone);
-    expect(rec.status).toBe("proved");
-    expect(rec.settlement!.status).toBe("failed");
-    expect(rec.settlement!.txHash).toBeNull();
-    expect(rec.settlement!.error).toMatch(new RegExp(`escrow request ${id} is for input commitment \\d+, but this job's input commits to ${rec.inputCommitment}; not submitted`));
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: "CONFLICT", field: "escrowRequestId" });
+    expect(r.body.error.message).toMatch(new RegExp(`escrow request ${id} is for input commitment \\d+, but this input commits to \\d+`));
+    expect(server.service.stats()).toEqual(jobs);
     expect(await p.chain.provider.getTransactionCount(p.operator.address)).toBe(nonce);
     expect(Number((await p.escrow.getFunction("request")(id)).status)).toBe(1); // still Open: the client can be refunded
   });
@@ -87,8 +86,10 @@ describe("settlement through the server", () => {
 
   it("retries while the RPC endpoint refuses connections, then settles exactly once", async () => {
     const id = await openRequest(p, modelId, digits[4]);
-    await p.relay.down();
+    // Admission reads the chain, so the outage starts once infer has answered (the proof takes longer).
     const r = await infer(server.url, digits[4], String(id));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await p.relay.down();
     const failing = await pollProof(server.url, r.body.requestId, (x) => /ECONNREFUSED/.test(x.settlement?.error ?? ""));
     expect(failing.status).toBe("proved");
     expect(failing.settlement!.status).toBe("pending");

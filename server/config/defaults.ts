@@ -72,7 +72,31 @@ export interface ChainConfig {
   retryMaxMs: number;
   /** How long one wait for a settle() receipt lasts before it counts as a transient failure. */
   receiptTimeoutMs: number;
+  /**
+   * Least time, in seconds, between the chain's latest block and an escrow request's deadline
+   * for infer to take the request: enough to prove and to settle before the refund window.
+   */
+  minDeadlineSeconds: number;
+  /** Least price of an ETH-paid escrow request, in wei (decimal string); null: ETH not accepted. */
+  minPriceWei: string | null;
+  /** ERC-20 tokens accepted as payment, each with its least amount (token units, decimal string). */
+  tokens: TokenPrice[];
+  /**
+   * Per-model payment terms, keyed by model name or id: each field given replaces the chain-wide
+   * one for that model (e.g. a larger model asks more and a longer deadline).
+   */
+  modelPrices: Record<string, ModelPrice>;
+  /** Longest wait for the chain when infer reads an escrow request; past it infer answers 503. */
+  readTimeoutMs: number;
 }
+
+/** An accepted ERC-20 token and the least amount of it a request must lock. */
+export interface TokenPrice {
+  address: string;
+  minAmount: string;
+}
+
+export type ModelPrice = Partial<Pick<ChainConfig, "minDeadlineSeconds" | "minPriceWei" | "tokens">>;
 
 /** Deep-partial input accepted by loadConfig / createService. */
 export type ServiceConfigInput = Partial<Omit<ServiceConfig, "http" | "grpc" | "chain">> & {
@@ -113,5 +137,13 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
     retryBaseMs: 500,
     retryMaxMs: 15_000,
     receiptTimeoutMs: 60_000,
+    // Two minutes: a small model proves in about a second, a 100k-constraint one in a minute,
+    // and the settle() transaction still has to be mined before the deadline.
+    minDeadlineSeconds: 120,
+    // 0.001 ETH: about the gas of one settle() (some 310k gas, verifier included) at 3 gwei.
+    minPriceWei: "1000000000000000",
+    tokens: [] as TokenPrice[],
+    modelPrices: {} as Record<string, ModelPrice>,
+    readTimeoutMs: 10_000,
   },
 });

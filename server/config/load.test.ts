@@ -42,6 +42,24 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { ZKINFER_CHAIN: "moon" } })).toThrow("options.chain.mode must be one of local, external, off");
   });
 
+  it("reads the payment terms, and names the one at fault", () => {
+    const c = loadConfig({ env: { ZKINFER_CHAIN_MIN_PRICE_WEI: "7", ZKINFER_CHAIN_MIN_DEADLINE_S: "300" } });
+    expect(c.chain).toMatchObject({ minPriceWei: "7", minDeadlineSeconds: 300, tokens: [], modelPrices: {} });
+    expect(loadConfig({ env: { ZKINFER_CHAIN_MIN_PRICE_WEI: "none" } }).chain.minPriceWei).toBeNull();
+    const bad = (chain: object) => () => loadConfig({ env: {}, overrides: { chain } });
+    expect(bad({ minPriceWei: 1000 })).toThrow('options.chain.minPriceWei must be a whole number below 2^256 as a decimal string, e.g. "1000000000000000" (got 1000)');
+    expect(bad({ minPriceWei: "1e18" })).toThrow("options.chain.minPriceWei must be a whole number");
+    expect(bad({ minDeadlineSeconds: -1 })).toThrow("options.chain.minDeadlineSeconds must be a non-negative integer number of seconds");
+    const token = `0x${"12".repeat(20)}`;
+    expect(bad({ tokens: [{ address: "0x12", minAmount: "1" }] })).toThrow("options.chain.tokens[0].address must be an address");
+    expect(bad({ tokens: [{ address: token, minAmount: "1" }, { address: token.toUpperCase().replace("0X", "0x"), minAmount: "2" }] })).toThrow(`options.chain.tokens[1].address ${token.toUpperCase().replace("0X", "0x")} is listed twice`);
+    expect(bad({ tokens: [{ address: `0x${"0".repeat(40)}`, minAmount: "1" }] })).toThrow("options.chain.tokens[0].address is the zero address");
+    expect(bad({ tokens: [{ address: token, min: "1" }] })).toThrow("options.chain.tokens[0].min is not a known option");
+    expect(bad({ modelPrices: { "digits-mlp": { minPriceWei: "x" } } })).toThrow('options.chain.modelPrices["digits-mlp"].minPriceWei must be a whole number');
+    expect(bad({ modelPrices: { "digits-mlp": { price: "1" } } })).toThrow('options.chain.modelPrices["digits-mlp"].price is not a known option');
+    expect(bad({ modelPrices: [] })).toThrow("options.chain.modelPrices must be an object keyed by model name or id");
+  });
+
   it("names the option at fault", () => {
     expect(() => loadConfig({ env: { ZKINFER_POOL_THREADS: "0" } })).toThrow("options.poolThreads must be a positive integer");
     expect(() => loadConfig({ env: { ZKINFER_POOL_THREADS: "two" } })).toThrow("options.poolThreads (ZKINFER_POOL_THREADS) must be a non-negative integer");

@@ -30,6 +30,10 @@
  *   ZKINFER_SETTLE_RETRY_MS      chain.retryBaseMs
  *   ZKINFER_SETTLE_RETRY_MAX_MS  chain.retryMaxMs
  *   ZKINFER_SETTLE_RECEIPT_TIMEOUT_MS chain.receiptTimeoutMs
+ *   ZKINFER_CHAIN_MIN_DEADLINE_S chain.minDeadlineSeconds
+ *   ZKINFER_CHAIN_MIN_PRICE_WEI  chain.minPriceWei (decimal wei, or "none": ETH not accepted)
+ *   ZKINFER_CHAIN_READ_TIMEOUT_MS chain.readTimeoutMs
+ *   (chain.tokens and chain.modelPrices only from the config file)
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -92,10 +96,14 @@ function fromEnv(env: Env): ServiceConfigInput {
     ["ZKINFER_SETTLE_RETRY_MS", "retryBaseMs"],
     ["ZKINFER_SETTLE_RETRY_MAX_MS", "retryMaxMs"],
     ["ZKINFER_SETTLE_RECEIPT_TIMEOUT_MS", "receiptTimeoutMs"],
+    ["ZKINFER_CHAIN_MIN_DEADLINE_S", "minDeadlineSeconds"],
+    ["ZKINFER_CHAIN_READ_TIMEOUT_MS", "readTimeoutMs"],
   ] as const) {
     const v = envInt(env, name, `chain.${option}`);
     if (v !== undefined) chain[option] = v;
   }
+  const minPrice = env.ZKINFER_CHAIN_MIN_PRICE_WEI?.trim();
+  if (minPrice) chain.minPriceWei = minPrice.toLowerCase() === "none" ? null : minPrice;
   if (Object.keys(chain).length) c.chain = chain as ServiceConfigInput["chain"];
   return c;
 }

@@ -4,6 +4,7 @@
  * stops the start with a message that says what to fix.
  */
 import { DEFAULT_CONFIG, type ServiceConfig } from "./defaults.ts";
+import { validatePrices } from "./validate-prices.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -94,4 +95,5 @@ function validateChain(ch: ServiceConfig["chain"]): void {
   nonNegativeInt("chain.retryBaseMs", ch.retryBaseMs);
   nonNegativeInt("chain.retryMaxMs", ch.retryMaxMs);
   positiveInt("chain.receiptTimeoutMs", ch.receiptTimeoutMs);
+  validatePrices(ch, fail);
 }

@@ -17,6 +17,8 @@ export interface ErrorMapping {
 export const ERROR_TABLE: Readonly<Record<ServiceErrorCode, ErrorMapping>> = {
   INVALID_ARGUMENT: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retry: false },
   NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, retry: false },
+  PAYMENT_REQUIRED: { http: 402, grpc: GrpcStatus.FAILED_PRECONDITION, retry: false },
+  CONFLICT: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, retry: false },
   UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, retry: false },
   RATE_LIMITED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retry: true },
   QUEUE_FULL: { http: 503, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retry: true },

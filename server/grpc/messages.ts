@@ -1,7 +1,7 @@
 /**
  * Service values ↔ zkinfer.v1 messages (camelCase, as proto-loader presents them).
  */
-import type { ModelInfo, ProofRecord, ProofStatus } from "../service/types.ts";
+import type { ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../service/types.ts";
 
 export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
 
@@ -22,6 +22,22 @@ export function modelMessage(m: ModelInfo, vkey?: unknown) {
     vkeyJson: vkey === undefined ? "" : JSON.stringify(vkey),
     trusted: m.trusted,
     setup: { ...m.setup, contributions: m.setup.contributions.map(({ name, hash, kind }) => ({ name, hash, kind })) },
+    payment: paymentMessage(m.payment),
+  };
+}
+
+/** Absent values as proto3 defaults: chain id 0 and empty strings when settlement is off. */
+export function paymentMessage(p: PaymentInfo) {
+  return {
+    paidRequests: p.paidRequests,
+    reason: p.reason ?? "",
+    chainId: p.chainId ?? 0,
+    escrow: p.escrow ?? "",
+    operator: p.operator ?? "",
+    ethAccepted: p.accepted.eth !== null,
+    ethMinPriceWei: p.accepted.eth?.minPriceWei ?? "",
+    tokens: p.accepted.tokens,
+    minDeadlineSeconds: p.minDeadlineSeconds,
   };
 }
 

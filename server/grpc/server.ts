@@ -13,7 +13,7 @@ import { requestIdFrom, type EdgeLogger } from "../edge/log.ts";
 import type { EdgeMetrics } from "../edge/edge-metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { loadInference } from "./proto.ts";
-import { modelMessage, proofMessage, statusEnum } from "./messages.ts";
+import { modelMessage, proofMessage, statusEnum, paymentMessage } from "./messages.ts";
 
 export interface GrpcOptions {
   host: string;
@@ -117,6 +117,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       const m = service.getModel(required(req.model, "model"));
       return modelMessage(m, req.includeVkey ? service.getVkey(m.id) : undefined);
     }),
+    getPrice: unary<Req, unknown>("GetPrice", (req) => paymentMessage(service.getPrice(required(req.model, "model")))),
     infer: unary<Req, unknown>("Infer", async (req, ctx) => {
       const model = required(req.model, "model");
       const timeout = req.timeoutMs || o.defaultWaitMs;

@@ -148,7 +148,7 @@ const ERROR_SCHEMA: Schema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["INVALID_ARGUMENT", "NOT_FOUND", "UNAUTHENTICATED", "RATE_LIMITED", "QUEUE_FULL", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "DEADLINE_EXCEEDED", "UNAVAILABLE", "INTERNAL"] },
+        code: { type: "string", enum: ["INVALID_ARGUMENT", "NOT_FOUND", "PAYMENT_REQUIRED", "CONFLICT", "UNAUTHENTICATED", "RATE_LIMITED", "QUEUE_FULL", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "DEADLINE_EXCEEDED", "UNAVAILABLE", "INTERNAL"] },
         message: { type: "string" },
         field: { type: "string", description: "The request field at fault, e.g. `input[3]`." },
       },

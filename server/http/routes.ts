@@ -9,7 +9,7 @@ import { ServiceError } from "../service/types.ts";
 import { PROMETHEUS_CONTENT_TYPE, type Registry } from "../edge/metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { defineRoute, openApiDocument, type RouteDef } from "./route-table.ts";
-import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./schemas.ts";
+import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PAYMENT, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./schemas.ts";
 
 export interface RouteOptions {
   /** Longest ?timeout= for ?wait=proof, in ms. */
@@ -48,6 +48,12 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       handler: ({ c, params }) => c.json(service.getVkey(params.id) as object),
     }),
     defineRoute({
+      method: "get", path: "/v1/models/{id}/price", operationId: "getPrice", summary: "How to pay for a proof of the model through the escrow", tags: ["models"], protected: true,
+      params: { id: MODEL_ID },
+      responses: { 200: { description: "The payment terms", schema: { $ref: "#/components/schemas/Payment" } } },
+      handler: ({ c, params }) => c.json(service.getPrice(params.id)),
+    }),
+    defineRoute({
       method: "post", path: "/v1/models/{id}/infer", operationId: "infer", tags: ["inference"], protected: true,
       summary: "Run the model now and queue the proof of its output",
       description: `Answers with the output at once and the proof status; with ?wait=proof waits up to ?timeout= ms for the proof (200 when proved or failed, 202 with the current status when the wait ran out: poll GET /v1/proofs/{requestId}). ${ROUNDING_RULE}`,
@@ -60,7 +66,10 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       responses: {
         200: { description: "The output (and, with wait=proof, the finished proof)", schema: { $ref: "#/components/schemas/InferResult" } },
         202: { description: "wait=proof ran out of time: the output and the proof's current status", schema: { $ref: "#/components/schemas/InferResult" } },
-        503: { description: "The proving queue is full (Retry-After)", schema: { $ref: "#/components/schemas/Error" } },
+        402: { description: "escrowRequestId: the escrow request does not pay this server enough (operator, token or price; see GET /v1/models/{id}/price). Nothing stored or proved.", schema: { $ref: "#/components/schemas/Error" } },
+        404: { description: "No such model, or escrowRequestId names no escrow request on the server's chain", schema: { $ref: "#/components/schemas/Error" } },
+        409: { description: "escrowRequestId: the escrow request is closed, for another model or input commitment, or its deadline leaves too little time to prove and settle. Nothing stored or proved.", schema: { $ref: "#/components/schemas/Error" } },
+        503: { description: "The proving queue is full, or the chain does not answer while admitting an escrow request (Retry-After)", schema: { $ref: "#/components/schemas/Error" } },
       },
       handler: async ({ c, params, query, body }) => {
         const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string };
@@ -136,7 +145,7 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       responses: { 200: { description: "The OpenAPI document", schema: { type: "object" } } },
       handler: ({ c }) => {
         doc ??= openApiDocument(routes, { title: "zkinfer", version: o.version, description: "Verifiable inference: the model's output at once, a Groth16 proof of it when ready." }, {
-          Model: MODEL, InferResult: INFER_RESULT, ProofRecord: PROOF_RECORD,
+          Model: MODEL, Payment: PAYMENT, InferResult: INFER_RESULT, ProofRecord: PROOF_RECORD,
         });
         return c.json(doc);
       },

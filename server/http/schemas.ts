@@ -40,6 +40,29 @@ export const MODEL: Schema = {
       },
     },
     weightsCommitment: { type: "string", description: "Hashed-weights models: the public signal weightsCommitment every proof of this model carries (decimal); a proof with another one is for other weights." },
+    payment: { $ref: "#/components/schemas/Payment" },
+  },
+};
+
+export const PAYMENT: Schema = {
+  type: "object",
+  description:
+    "How to pay this server for a proof of the model: open an InferenceEscrow request on chain `chainId` at `escrow` naming `operator` as payee, for this model and the input's commitment, locking at least the least price in an accepted payment, with a deadline at least `minDeadlineSeconds` after the chain's latest block; then call infer with its escrowRequestId. Infer checks all of this on chain before proving (402: does not pay this server enough; 409: closed, another model or input, or too near its deadline; 404: no such request).",
+  required: ["paidRequests", "accepted", "minDeadlineSeconds"],
+  properties: {
+    paidRequests: { type: "boolean", description: "Whether a paid request for this model can be served here." },
+    reason: { type: "string", description: "Why not, when paidRequests is false (public-input or hashed-output model, not registered, settlement off)." },
+    chainId: { type: "integer", description: "Absent when settlement is off." },
+    escrow: { type: "string", description: "InferenceEscrow address." },
+    operator: { type: "string", description: "The payee a request must name: this server's address." },
+    accepted: {
+      type: "object",
+      properties: {
+        eth: { type: "object", description: "null when ETH is not accepted.", properties: { minPriceWei: { type: "string", description: "Least price in wei (decimal)." } } },
+        tokens: { type: "array", items: { type: "object", properties: { address: { type: "string" }, minAmount: { type: "string", description: "Least amount in token units (decimal)." } } } },
+      },
+    },
+    minDeadlineSeconds: { type: "integer", description: "Least time between the chain's latest block and the request's deadline, in seconds." },
   },
 };
 
@@ -61,7 +84,7 @@ export const INFER_BODY: Schema = {
     input: { type: "array", description: `The model's input, flat or nested to the model's input shape. ${ROUNDING_RULE}`, examples: [[0, 0, 5, 13, 9, 1, 0, 0]] },
     kind: { type: "string", enum: ["float", "int8"], default: "int8", description: ROUNDING_RULE },
     escrowRequestId: {
-      description: "Optional: an InferenceEscrow request id (decimal string or integer) opened for this model and this input's commitment. Once proved, the server settles it on chain; GET /v1/proofs/{requestId} shows `settlement`.",
+      description: "Optional: an InferenceEscrow request id (decimal string or integer) opened for this model and this input's commitment, on the terms of GET /v1/models/{id}/price (checked on chain before anything is proved). Once proved, the server settles it on chain; GET /v1/proofs/{requestId} shows `settlement`.",
       examples: ["1"],
     },
     inputSalt: {

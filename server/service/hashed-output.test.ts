@@ -70,4 +70,16 @@ describe("a hashed-output model", () => {
     expect(pub.outputCommitment).not.toBe(await outputCommitment(r.output.map((v, i) => (i === 0 ? v + 1 : v)), BigInt(r.outputSalt!)));
     expect(await service.verify("digits-mlp-output-hashed", proved.proof, proved.publicSignals)).toEqual({ valid: true });
   }, 120_000);
+
+  it("takes no paid request: its price says why, and infer with an escrowRequestId is refused before anything is stored", async () => {
+    const price = service.getPrice("digits-mlp-output-hashed");
+    expect(price.paidRequests).toBe(false);
+    expect(price.reason).toContain("has a hashed output: the escrow refuses such models (ModelOutputHashed)");
+    const before = service.stats();
+    const digit = splitDigits(loadDigits()).test[1];
+    const err = await service.infer("digits-mlp-output-hashed", { kind: "int8", values: digit.pixels, escrowRequestId: "1" }).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: "INVALID_ARGUMENT", field: "escrowRequestId" });
+    expect((err as Error).message).toContain("ModelOutputHashed");
+    expect(service.stats()).toEqual(before);
+  });
 });

@@ -14,6 +14,7 @@ import { weightsCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { ServiceConfig } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
 import { openSession, type ModelSession } from "../engine/index.ts";
+import { paymentInfo } from "../settlement/pricing.ts";
 import type { ModelInfo } from "./types.ts";
 import type { ServiceLogger } from "./logger.ts";
 
@@ -88,6 +89,8 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     // operator's record (the server does not re-verify the transcript); zkinfer deploy --ptau does.
     trusted: isTrusted(setup.ptau, setup.contributions),
     setup: summarize(setup),
+    // Without a chain yet: createService fills in the chain's terms once settlement is up.
+    payment: paymentInfo(config.chain, { id: m.modelId, name: m.name, visibility: m.visibility }, undefined),
   };
   if (typeof m.verifierAddress === "string") info.verifierAddress = m.verifierAddress;
   if (m.weightsCommitment !== undefined) info.weightsCommitment = m.weightsCommitment;

@@ -18,7 +18,8 @@ import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { Watchers } from "./watchers.ts";
-import { startSettlement, settlementEnabled, type Settlement } from "../settlement/index.ts";
+import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
+import { admitPaidRequest, settlementSite } from "./paid-request.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
 
 export interface CreateServiceOptions {
@@ -98,7 +99,9 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     for (const m of uniqueModels) {
       const v = settlement.verifiers.get(m.info.id);
       if (v) m.info.verifierAddress = v;
+      m.info.payment = paymentInfo(cfg.chain, m.info, settlementSite(settlement));
     }
+    for (const k of unknownPriceKeys(cfg.chain, uniqueModels.map((m) => m.info))) log.warn(`options.chain.modelPrices[${JSON.stringify(k)}]: no loaded model has this name or id; ignored`);
     const n = settlement.settler.resume();
     if (n) log.info(`settlement: ${n} proved job(s) resumed`);
   } else if (cfg.chain.mode !== "off") {
@@ -118,6 +121,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   let closing = false;
   const waiters = new Set<(e: Error) => void>(); // pending waitForProof calls, released by close()
   let reserved = 0; // admitted requests not yet stored (they count toward the queue limit)
+  const admitting = new Set<string>(); // escrow requests being read from the chain, not yet stored
   const modelList = uniqueModels.map((m) => m.info);
 
   const open = () => {
@@ -149,12 +153,16 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     listModels: () => modelList,
     getModel: (idOrName) => model(idOrName).info,
     getVkey: (idOrName) => model(idOrName).vkey,
+    getPrice: (idOrName) => model(idOrName).info.payment,
 
     async infer(idOrName: string, input: InferInput): Promise<InferResult> {
       open();
       const m = model(idOrName);
       const x = toInt8Input(input, { shape: m.info.input.shape, shift: m.info.input.shift });
       const escrowRequestId = checkEscrowRequestId(input.escrowRequestId, m, settlement !== undefined, store);
+      if (escrowRequestId !== undefined && admitting.has(escrowRequestId)) {
+        throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: escrow request ${escrowRequestId} is being admitted for another call`, "escrowRequestId");
+      }
       const inputSalt = checkInputSalt(input.inputSalt, m);
       // Admission before any work or storage: a slot is reserved across the awaits below, so
       // concurrent requests cannot overshoot the limit.
@@ -164,10 +172,14 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         throw new ServiceError("QUEUE_FULL", `the proof queue is full (${depth} of ${cfg.queueLimit} jobs queued or proving); retry in ${retry} s`, undefined, retry);
       }
       reserved++;
+      if (escrowRequestId !== undefined) admitting.add(escrowRequestId);
       try {
-        const output = await runSession(m.session, x, m.dims);
         const xs = Array.from(x);
         const commitment = m.info.visibility.input === "public" ? undefined : (await inputCommitment(xs, inputSalt)).toString();
+        // A paid request is judged on chain before any work: nothing is stored or proved for a
+        // request that does not pay this server (checkEscrowRequestId ensured a commitment).
+        if (escrowRequestId !== undefined) await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!);
+        const output = await runSession(m.session, x, m.dims);
         // A hashed output hides low-entropy outputs behind a random salt (kept with the job).
         const salt = m.info.visibility.output === "hashed" ? freshSalt().toString() : undefined;
         open();
@@ -184,6 +196,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       } catch (e) {
         reserved = Math.max(0, reserved - 1);
         throw e;
+      } finally {
+        if (escrowRequestId !== undefined) admitting.delete(escrowRequestId);
       }
     },
 
@@ -271,8 +285,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
 /**
  * The escrow request id of an infer call, as a canonical decimal string; undefined when none.
- * Refused: a malformed id, a model without an input commitment (the escrow binds the request
- * to one), no chain configured, or an escrow request another live job already holds.
+ * Refused: a malformed id, no chain configured, a model the escrow cannot pay for (no input
+ * commitment, a hashed output, not registered), or an escrow request another live job holds.
  */
 function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, store: JobStore): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
@@ -283,8 +297,10 @@ function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, stor
   if (typeof v === "string" && /^[0-9]{1,78}$/.test(v)) id = BigInt(v);
   else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
   if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
+  // The model's payment terms say whether the escrow can pay for it at all (a public input, a
+  // hashed output, not registered, or no chain: set when settlement started).
+  if (!m.info.payment.paidRequests) bad(m.info.payment.reason ?? `model ${m.info.name} takes no paid requests`);
   if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
-  if (m.info.visibility.input === "public") bad(`model ${m.info.name} has a public input, so no escrow request can be bound to it (the escrow needs an input commitment)`);
   const other = store.jobForEscrowRequest(id.toString());
   if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
   return id.toString();

@@ -31,6 +31,30 @@ export interface ModelInfo {
    * a proof of this model; the verifying key alone accepts any weights.
    */
   weightsCommitment?: string;
+  /** How to pay this server for a proof of this model through the escrow (GET /v1/models/{id}/price). */
+  payment: PaymentInfo;
+}
+
+/**
+ * The terms on which this server takes an escrow request for a model: what infer checks on chain
+ * before it proves anything. Amounts are decimal strings (wei and token units exceed 2^53).
+ */
+export interface PaymentInfo {
+  /** Whether a paid (escrow) request for this model can be served here at all. */
+  paidRequests: boolean;
+  /** Why not, when paidRequests is false. */
+  reason?: string;
+  /** The chain, escrow and payee a request must name; absent when settlement is off. */
+  chainId?: number;
+  escrow?: string;
+  operator?: string;
+  accepted: {
+    /** Least ETH price in wei; null: ETH not accepted. */
+    eth: { minPriceWei: string } | null;
+    tokens: { address: string; minAmount: string }[];
+  };
+  /** Least time from the chain's latest block to the request's deadline, in seconds. */
+  minDeadlineSeconds: number;
 }
 
 /** An input as sent: real values (quantized with the model's input scale) or int8 values. */
@@ -109,6 +133,8 @@ export interface VerifyResult {
 export type ServiceErrorCode =
   | "INVALID_ARGUMENT" // 400 / INVALID_ARGUMENT
   | "NOT_FOUND" // 404 / NOT_FOUND
+  | "PAYMENT_REQUIRED" // 402 / FAILED_PRECONDITION (an escrow request that does not pay this server enough)
+  | "CONFLICT" // 409 / FAILED_PRECONDITION (an escrow request that is closed, for another model or input, or too near its deadline)
   | "UNAUTHENTICATED" // 401 / UNAUTHENTICATED
   | "RATE_LIMITED" // 429 + Retry-After / RESOURCE_EXHAUSTED
   | "QUEUE_FULL" // 503 + Retry-After / RESOURCE_EXHAUSTED
@@ -136,7 +162,13 @@ export interface InferenceService {
   /** By id or name; throws NOT_FOUND. */
   getModel(idOrName: string): ModelInfo;
   getVkey(idOrName: string): unknown;
-  /** Runs the model at once and queues the proof; throws INVALID_ARGUMENT / NOT_FOUND / QUEUE_FULL. Nothing is stored on error. */
+  /** The model's payment terms (also ModelInfo.payment); throws NOT_FOUND. */
+  getPrice(idOrName: string): PaymentInfo;
+  /**
+   * Runs the model at once and queues the proof; throws INVALID_ARGUMENT / NOT_FOUND / QUEUE_FULL,
+   * and with an escrowRequestId NOT_FOUND / CONFLICT / PAYMENT_REQUIRED / UNAVAILABLE (chain
+   * unreachable). Nothing is stored or proved on error.
+   */
   infer(idOrName: string, input: InferInput): Promise<InferResult>;
   /** Throws NOT_FOUND. */
   getProof(requestId: string): ProofRecord;

@@ -18,6 +18,8 @@ export interface EscrowRequestView {
   inputCommitment: bigint;
   deadline: bigint;
   operator: string;
+  /** ERC-20 paid in, or the zero address for ETH. */
+  token: string;
   price: bigint;
 }
 
@@ -41,8 +43,16 @@ export class EscrowClient {
       inputCommitment: BigInt(r.inputCommitment),
       deadline: BigInt(r.deadline),
       operator: String(r.operator),
+      token: String(r.token),
       price: BigInt(r.price),
     };
+  }
+
+  /** The latest block's timestamp: the clock the escrow's deadline is measured against. */
+  async latestTimestamp(): Promise<bigint> {
+    const b = await this.provider.getBlock("latest");
+    if (!b) throw new Error("the node returned no latest block");
+    return BigInt(b.timestamp);
   }
 
   /** The hash of the transaction that emitted RequestSettled(id), if any. */

@@ -7,3 +7,5 @@ export { Settler, type SettlerDeps } from "./settler.ts";
 export { EscrowClient, type EscrowRequestView } from "./escrow.ts";
 export { SettlementError } from "./errors.ts";
 export { classify } from "./classify.ts";
+export { admitEscrowRequest, judgeRequest, type Refusal, type AdmissionQuery } from "./admission.ts";
+export { paymentInfo, termsFor, unpaidReason, unknownPriceKeys, type Terms, type SettlementSite } from "./pricing.ts";

@@ -143,6 +143,7 @@ export class Settler {
     const req = await this.d.client.request(requestId);
     if (req.status !== "Open") return this.closed(row, req);
     this.checkMatches(row, req, requestId);
+    await this.checkPays(req, requestId);
     const signed = await this.d.client.signSettle(requestId, JSON.parse(row.proof!) as Groth16Proof, JSON.parse(row.public_signals!) as string[]);
     this.write(() => {
       // Recorded, or not sent at all (the row moved on meanwhile: nothing to do).
@@ -174,12 +175,28 @@ export class Settler {
       this.write(() => this.d.store.markSettled(row.request_id, hash));
       this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} settled by ${hash} (block ${receipt.blockNumber})`);
     } else {
-      // Mined but reverted (the state changed between the estimate and the block): final.
-      const why = await this.revertReason(row, receipt.blockNumber);
-      this.write(() => this.d.store.markSettlementFailed(row.request_id, `transaction ${hash} reverted${why ? ` with ${why}` : ""}`));
+      // Mined but reverted (the state changed between the estimate and the block): final. But
+      // another sender may have settled the request first, with this job's published proof or
+      // another: the payee was fixed at opening, so the operator was paid all the same.
+      const other = await this.settledByAnother(row);
+      if (other) {
+        this.write(() => this.d.store.markSettled(row.request_id, other));
+        this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} was settled first by ${other}; our ${hash} reverted, the operator is paid all the same`);
+      } else {
+        const why = await this.revertReason(row, receipt.blockNumber);
+        this.write(() => this.d.store.markSettlementFailed(row.request_id, `transaction ${hash} reverted${why ? ` with ${why}` : ""}`));
+      }
     }
     this.d.notify(row.request_id);
     return true;
+  }
+
+  /** The transaction that settled the job's request, when one other than ours did. */
+  private async settledByAnother(row: JobRow): Promise<string | undefined> {
+    const id = BigInt(row.escrow_request_id!);
+    if ((await this.d.client.request(id)).status !== "Settled") return undefined;
+    const tx = await this.d.client.settledBy(id);
+    return tx && tx !== row.settlement_tx ? tx : undefined;
   }
 
   /** Replays the call on the state before `block` to name the revert; best effort. */
@@ -225,6 +242,22 @@ export class Settler {
     const commitment = row.input_commitment === null ? undefined : BigInt(row.input_commitment);
     if (commitment === undefined || req.inputCommitment !== commitment) {
       throw new SettlementError(`escrow request ${requestId} is for input commitment ${req.inputCommitment}, but this job's input commits to ${row.input_commitment ?? "nothing (public input)"}; not submitted`, true);
+    }
+  }
+
+  /**
+   * Defence in depth behind infer's admission (the chain, or this server's key, may have changed
+   * since): sign only for a request that pays this server and can still be settled. The escrow
+   * settles while block.timestamp <= deadline, and the next block is later than the latest one.
+   */
+  private async checkPays(req: EscrowRequestView, requestId: bigint): Promise<void> {
+    const ours = this.d.client.wallet.address;
+    if (req.operator.toLowerCase() !== ours.toLowerCase()) {
+      throw new SettlementError(`escrow request ${requestId} pays operator ${req.operator}, not this server's operator ${ours}; not submitted (the gas would buy nothing)`, true);
+    }
+    const now = await this.d.client.latestTimestamp();
+    if (req.deadline <= now) {
+      throw new SettlementError(`escrow request ${requestId} has deadline ${req.deadline}, not after the chain's latest block (${now}): it can no longer be settled; not submitted`, true);
     }
   }
 
