@@ -12,6 +12,7 @@ import { afterAll, expect, it } from "vitest";
 import { inputCommitment } from "../prover/commitment.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { compileZkinfer } from "../verifier-contracts/contracts.ts";
+import { grpcClient } from "../server/grpc/client.ts";
 import type { ProofRecord } from "../server/service/types.ts";
 import { json, testDigits } from "./helpers/edge-server.ts";
 import { freePort, killAll, listening, start, type Proc } from "./helpers/npm-start.ts";
@@ -112,6 +113,9 @@ it("restart of npm start between two paid requests: the new request 1 is settled
   const aNow = (await json(`${url}/v1/proofs/${a.body.requestId}`)).body as ProofRecord;
   expect(aNow.settlement).toEqual({ status: "settled", txHash: oldTx, error: null, chainGone: true });
   expect(await c2.provider.getTransaction(oldTx)).toBeNull();
+  const g = grpcClient(`127.0.0.1:${grpcPort}`);
+  expect((await g.unary("getProof", { requestId: a.body.requestId })).settlement).toEqual({ status: "settled", txHash: oldTx, error: "", chainGone: true });
+  g.close();
   // The old request 2: proved after the restart, its settlement failed as gone, nothing sent.
   const bNow = await pollProof(url, b.body.requestId, (r) => r.status === "proved");
   expect(bNow.settlement).toEqual({
