@@ -20,7 +20,7 @@ it("the settler leaves a row of another chain alone: no call to this chain, no e
   store.bindChain(`${SAME}0x${"a".repeat(64)}`, SAME);
   // No ABI, nothing listening on port 9: any use of this client fails, and the failure would be recorded.
   const provider = new JsonRpcProvider("http://127.0.0.1:9", Network.from(31337), { staticNetwork: true });
-  const client = new EscrowClient("0x5FbDB2315678afecb367f032d93F642f64180aa3", [], Wallet.createRandom(provider), provider);
+  const client = new EscrowClient("0x5FbDB2315678afecb367f032d93F642f64180aa3", [], new Wallet(`0x${"11".repeat(32)}`, provider), provider);
   const notified: string[] = [];
   const settler = new Settler({ store, client, log: silentServiceLogger, notify: (id) => notified.push(id), chain: { settleAttempts: 1, retryBaseMs: 1, retryMaxMs: 1, receiptTimeoutMs: 100 } });
   closers.push(() => { provider.destroy(); store.close(); });
