@@ -2,7 +2,9 @@
  * The durable job store (better-sqlite3, WAL). Every status change is one guarded UPDATE
  * (WHERE status = the expected previous status) inside a transaction, so a job reaches
  * `proved` exactly once even if two dispatches race, and a crash at any point leaves a row
- * that the next start can resume: `proving` rows are re-queued by recover().
+ * that the next start can resume: `proving` rows are re-queued by recover(). Escrow rows carry
+ * the chain instance they live on (bindChain), so a restarted development chain's request ids
+ * never collide with an earlier instance's (docs/chain-restarts.md).
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
