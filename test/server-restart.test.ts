@@ -4,54 +4,17 @@
  * result is still retrievable and verifies. Also: a taken port fails with a message naming
  * the option, and SIGTERM closes gracefully.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
-import { REPO_ROOT } from "../prover/circom.ts";
 import { json, parseMetrics, readSse, testDigits } from "./helpers/edge-server.ts";
+import { freePort, killAll, listening, start } from "./helpers/npm-start.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const tmp = makeTempDir("zkinfer-restart-");
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  killAll();
   tmp.remove();
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `node --import tsx server/main.ts` (one process, so SIGKILL hits the server itself). */
-function start(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stderr: () => err, exited };
-}
-
-async function listening(p: Proc, timeoutMs = 240_000): Promise<void> {
-  const t0 = Date.now();
-  while (!/curl -s .*\n/.test(p.stderr())) {
-    if (p.child.exitCode !== null) throw new Error(`server exited ${p.child.exitCode}: ${p.stderr()}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error(`server did not start: ${p.stderr()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it("SIGKILL with proofs queued and in flight, restart on the same database: every job proved exactly once, all retrievable and valid", async () => {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];

@@ -56,6 +56,6 @@ export function proofMessage(r: ProofRecord) {
     updatedAt: r.updatedAt,
     provingMs: r.provingMs ?? 0,
     escrowRequestId: r.escrowRequestId ?? "",
-    settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "" } : null,
+    settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "", chainGone: r.settlement.chainGone } : null,
   };
 }

@@ -102,6 +102,7 @@ const SETTLEMENT: Schema = {
     status: { type: "string", enum: ["pending", "submitted", "settled", "failed"] },
     txHash: { type: "string", description: "The settle() transaction (null until signed)." },
     error: { type: "string", description: "The last transient error while pending/submitted; the reason once failed (null otherwise)." },
+    chainGone: { type: "boolean", description: "True when the chain the request lived on was replaced (a restarted development chain: same chain id and escrow, another genesis): txHash is a transaction of that gone chain." },
   },
 };
 

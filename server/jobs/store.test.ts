@@ -70,13 +70,13 @@ describe("JobStore", () => {
     v1.pragma("user_version = 1");
     v1.close();
     const s = new JobStore(file);
-    expect(s.db.pragma("user_version", { simple: true })).toBe(3);
+    expect(s.db.pragma("user_version", { simple: true })).toBe(4);
     expect(toProofRecord(s.get("old")!)).not.toHaveProperty("settlement");
     expect(toProofRecord(s.get("old")!)).not.toHaveProperty("inputSalt");
     s.insert({ ...job("new"), escrowRequestId: "7", inputSalt: "42" });
     // The salt is stored for the prover, but a proof record (shared, streamed) never carries it.
     expect(s.get("new")!.input_salt).toBe("42");
-    expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", settlement: { status: "pending", txHash: null, error: null } });
+    expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", settlement: { status: "pending", txHash: null, error: null, chainGone: false } });
     expect(toProofRecord(s.get("new")!)).not.toHaveProperty("inputSalt");
     s.close();
   });
@@ -93,7 +93,7 @@ describe("JobStore", () => {
     expect(s.noteSettlementError("a", "ECONNREFUSED")).toBe(true);
     expect(s.markSettled("a", "0xabc")).toBe(true);
     expect(s.markSettlementFailed("a", "late")).toBe(false);
-    expect(toProofRecord(s.get("a")!).settlement).toEqual({ status: "settled", txHash: "0xabc", error: null });
+    expect(toProofRecord(s.get("a")!).settlement).toEqual({ status: "settled", txHash: "0xabc", error: null, chainGone: false });
     expect(s.unsettled()).toEqual([]);
     s.close();
   });

@@ -2,7 +2,9 @@
  * The durable job store (better-sqlite3, WAL). Every status change is one guarded UPDATE
  * (WHERE status = the expected previous status) inside a transaction, so a job reaches
  * `proved` exactly once even if two dispatches race, and a crash at any point leaves a row
- * that the next start can resume: `proving` rows are re-queued by recover().
+ * that the next start can resume: `proving` rows are re-queued by recover(). Escrow rows carry
+ * the chain instance they live on (bindChain), so a restarted development chain's request ids
+ * never collide with an earlier instance's (docs/chain-restarts.md).
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
@@ -30,8 +32,20 @@ export interface ProvedResult {
   provingMs: number;
 }
 
+/** What bindChain found among the rows of earlier runs. */
+export interface ChainBinding {
+  /** Unsettled rows from before schema version 4 (no chain recorded), now taken to be on this chain. */
+  adopted: number;
+  /** Rows whose chain was replaced (same id and escrow, another instance): unsettled ones now failed. */
+  gone: number;
+  /** Rows of another chain id or escrow: left as they are for a start configured with that chain. */
+  elsewhere: number;
+}
+
 export class JobStore {
   readonly db: Database.Database;
+  /** The chain the server settles on (bindChain); escrow rows are written and looked up on it. */
+  private chain: string | null = null;
 
   constructor(file: string) {
     if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -57,11 +71,11 @@ export class JobStore {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status, input_salt)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, ?)`,
+        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status, input_salt, settlement_chain)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, ?, ?)`,
       )
       .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now,
-        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending", j.inputSalt ?? null);
+        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending", j.inputSalt ?? null, j.escrowRequestId === undefined ? null : this.chain);
   }
 
   get(requestId: string): JobRow | undefined {
@@ -114,17 +128,62 @@ export class JobStore {
   // Settlement (server/settlement). Each write is one statement, durable before the caller acts
   // on it: above all the transaction hash, stored before the transaction is sent.
 
-  /** Proved jobs whose settlement is not final (pending, or submitted and awaiting its receipt), oldest first. */
+  /** The chain key given to bindChain; null before (or without settlement). */
+  get boundChain(): string | null {
+    return this.chain;
+  }
+
+  /**
+   * Binds the store to the chain the server settles on (key "<chainId>/<escrow>/<instance...>",
+   * `sameChain` its "<chainId>/<escrow>/" prefix), in one transaction: unsettled rows without a
+   * chain (written before version 4) are adopted; rows of a replaced instance of this chain are
+   * marked gone, and their unsettled ones failed for good, naming the chain and the request.
+   */
+  bindChain(key: string, sameChain: string): ChainBinding {
+    if (!key.startsWith(sameChain) || key === sameChain) throw new Error(`bindChain: key ${key} does not extend ${sameChain}`);
+    const now = new Date().toISOString();
+    return this.db.transaction((): ChainBinding => {
+      this.chain = key;
+      const adopted = this.db
+        .prepare(`UPDATE jobs SET settlement_chain = ? WHERE settlement_chain IS NULL AND escrow_request_id IS NOT NULL AND settlement_status IN ('pending', 'submitted')`)
+        .run(key).changes;
+      const replaced = `settlement_chain IS NOT ? AND substr(settlement_chain, 1, ?) = ? AND settlement_gone_at IS NULL`;
+      const failed = this.db
+        .prepare(`UPDATE jobs SET settlement_status = 'failed', settlement_raw_tx = NULL, settlement_gone_at = ?, updated_at = ?,
+            settlement_error = 'chain ' || settlement_chain || ' is gone (the chain was restarted: its id and escrow address now answer with another instance); escrow request ' || escrow_request_id || ' cannot be settled there'
+          WHERE ${replaced} AND settlement_status IN ('pending', 'submitted')`)
+        .run(now, now, key, sameChain.length, sameChain).changes;
+      const closed = this.db.prepare(`UPDATE jobs SET settlement_gone_at = ?, updated_at = ? WHERE ${replaced}`).run(now, now, key, sameChain.length, sameChain).changes;
+      const { n } = this.db
+        .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE settlement_chain IS NOT NULL AND substr(settlement_chain, 1, ?) != ? AND settlement_status IN ('pending', 'submitted')`)
+        .get(sameChain.length, sameChain) as { n: number };
+      return { adopted, gone: failed + closed, elsewhere: n };
+    })();
+  }
+
+  /** Settled rows from before version 4 (no chain recorded): bindChain cannot tell where they were settled. */
+  unkeyedSettled(): JobRow[] {
+    return this.db.prepare(`SELECT * FROM jobs WHERE settlement_chain IS NULL AND settlement_status = 'settled' ORDER BY seq`).all() as JobRow[];
+  }
+  /** Records where an unkeyed settled row was settled: on `key`, or (null) on a chain that is gone. */
+  keySettled(requestId: string, key: string | null): boolean {
+    const now = new Date().toISOString();
+    return this.db
+      .prepare(`UPDATE jobs SET settlement_chain = ?, settlement_gone_at = ?, updated_at = ? WHERE request_id = ? AND settlement_chain IS NULL AND settlement_status = 'settled'`)
+      .run(key, key === null ? now : null, now, requestId).changes === 1;
+  }
+
+  /** Proved jobs on the bound chain whose settlement is not final (pending, or submitted and awaiting its receipt), oldest first. */
   unsettled(): JobRow[] {
     return this.db
-      .prepare(`SELECT * FROM jobs WHERE status = 'proved' AND settlement_status IN ('pending', 'submitted') ORDER BY seq`)
-      .all() as JobRow[];
+      .prepare(`SELECT * FROM jobs WHERE status = 'proved' AND settlement_status IN ('pending', 'submitted') AND settlement_chain IS ? ORDER BY seq`)
+      .all(this.chain) as JobRow[];
   }
-  /** A job (other than a failed settlement) already holding this escrow request. */
+  /** A job (other than a failed settlement) already holding this escrow request on the bound chain. */
   jobForEscrowRequest(escrowRequestId: string): JobRow | undefined {
     return this.db
-      .prepare(`SELECT * FROM jobs WHERE escrow_request_id = ? AND settlement_status IS NOT 'failed' AND status IS NOT 'failed' ORDER BY seq LIMIT 1`)
-      .get(escrowRequestId) as JobRow | undefined;
+      .prepare(`SELECT * FROM jobs WHERE escrow_request_id = ? AND settlement_chain IS ? AND settlement_status IS NOT 'failed' AND status IS NOT 'failed' ORDER BY seq LIMIT 1`)
+      .get(escrowRequestId, this.chain) as JobRow | undefined;
   }
   private settlement(requestId: string, set: string, params: unknown[]): boolean {
     const r = this.db
@@ -183,7 +242,7 @@ export function toProofRecord(r: JobRow): ProofRecord {
   if (r.proving_ms !== null) rec.provingMs = r.proving_ms;
   if (r.escrow_request_id !== null) {
     rec.escrowRequestId = r.escrow_request_id;
-    rec.settlement = { status: r.settlement_status ?? "pending", txHash: r.settlement_tx, error: r.settlement_error };
+    rec.settlement = { status: r.settlement_status ?? "pending", txHash: r.settlement_tx, error: r.settlement_error, chainGone: r.settlement_gone_at !== null };
   }
   return rec;
 }

@@ -101,6 +101,12 @@ export interface SettlementRecord {
   status: "pending" | "submitted" | "settled" | "failed";
   txHash: string | null;
   error: string | null;
+  /**
+   * True once a start found the chain this request lived on replaced by another instance (a
+   * restarted development chain: same chain id and escrow address, another genesis). txHash then
+   * names a transaction of that gone chain, and an unsettled request failed with the reason.
+   */
+  chainGone: boolean;
 }
 
 export interface ProofRecord {

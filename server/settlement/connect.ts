@@ -13,12 +13,15 @@ import type { LoadedModel } from "../service/models.ts";
 import type { ServiceLogger } from "../service/logger.ts";
 import { SettlementError } from "./errors.ts";
 import { EscrowClient } from "./escrow.ts";
+import { bindStoreToChain } from "./bind-chain.ts";
 import { Settler } from "./settler.ts";
 
 export interface Settlement {
   settler: Settler;
   client: EscrowClient;
   chainId: number;
+  /** The chain instance the store is bound to (see chain-key.ts). */
+  chainKey: string;
   registry: string;
   /** model id (hex, as in the manifest) → verifier address, for the models the registry has. */
   verifiers: Map<string, string>;
@@ -80,10 +83,11 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
       if (verifier) verifiers.set(m.info.id, verifier);
       else log.warn(`model ${m.info.name}: not in registry ${registryAddress}; escrow requests for it cannot be opened (run: zkinfer deploy ${m.info.name})`);
     }
+    const chainKey = await bindStoreToChain(provider, chainId, chain.escrow, deps.store, log);
     const settler = new Settler({ store: deps.store, client, log, chain, notify: deps.notify });
     log.info(`settlement on chain ${chainId} (${chain.rpcUrl}): escrow ${chain.escrow}, registry ${registryAddress}, operator ${wallet.address}`);
     return {
-      settler, client, chainId, registry: registryAddress, verifiers,
+      settler, client, chainId, chainKey, registry: registryAddress, verifiers,
       async close() {
         await settler.stop();
         provider.destroy();

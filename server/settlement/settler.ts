@@ -118,6 +118,8 @@ export class Settler {
     const { store } = this.d;
     const row = store.get(id);
     if (!row || row.status !== "proved" || (row.settlement_status !== "pending" && row.settlement_status !== "submitted")) return;
+    // Another chain's request (a replaced instance's is failed at bind): its id means nothing here.
+    if (row.settlement_chain !== store.boundChain) return;
     const requestId = BigInt(row.escrow_request_id!);
 
     if (row.settlement_tx) {
