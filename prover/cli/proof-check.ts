@@ -1,6 +1,6 @@
 /**
  * The fields of a proof file that repeat what its public signals say (output, input,
- * commitments) or name the model. The Groth16 check covers only the signals: a file whose
+ * commitments, nonce) or name the model. The Groth16 check covers only the signals: a file whose
  * `output` was edited still carries a valid proof of the old output. People read the fields, so
  * `zkinfer verify` requires every one present to equal the decoded signals (or the manifest).
  * An absent field claims nothing; the decoded values are printed instead.
@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Manifest } from "../model-dir.ts";
 import type { DecodedSignals } from "../prove.ts";
 
-const COMMITMENTS = ["inputCommitment", "weightsCommitment", "outputCommitment"] as const;
+const COMMITMENTS = ["inputCommitment", "weightsCommitment", "outputCommitment", "nonce"] as const;
 
 /** Undefined when every field present agrees; else the reason, naming the field. */
 export function proofFileMismatch(manifest: Manifest, file: Record<string, unknown>, d: DecodedSignals): string | undefined {

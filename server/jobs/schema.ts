@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   settlement_error    TEXT,
   settlement_attempts INTEGER NOT NULL DEFAULT 0,
   -- version 3: the salt of a hashed-salted input commitment (decimal), needed to prove it
-  input_salt          TEXT
+  input_salt          TEXT,
+  -- version 4: the nonce the proof binds (decimal, < 2^64), for models compiled with one
+  nonce               TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 `;
@@ -45,6 +47,7 @@ export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
   ["settlement_error", "TEXT"],
   ["settlement_attempts", "INTEGER NOT NULL DEFAULT 0"],
   ["input_salt", "TEXT"],
+  ["nonce", "TEXT"],
 ];
 
 /** Where a job's settlement stands; null when the job references no escrow request. */
@@ -74,4 +77,5 @@ export interface JobRow {
   settlement_error: string | null;
   settlement_attempts: number;
   input_salt: string | null;
+  nonce: string | null;
 }
