@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet, id as keccakText, type Contract } from "ethers";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { deployVerifier, exportGroth16Verifier } from "../verifier-contracts/groth16-verifier.ts";
-import { compileZkinfer, deployContract, deployZkinfer, NO_WEIGHTS_COMMITMENT as NO_WEIGHTS, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
+import { compileZkinfer, deployContract, deployZkinfer, NO_WEIGHTS_COMMITMENT as NO_WEIGHTS, registerModel, registrationFromManifest, registryLayout, type RegistryLayout, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
 import { proveModelInputs, type ModelProofs } from "../verifier-contracts/model-proofs.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
@@ -29,6 +29,8 @@ let deployer: Wallet, client: Wallet, operator: Wallet, stranger: Wallet;
 let registry: Contract, escrow: Contract;
 let modelA: string, modelB: string;
 
+/** digits-mlp's registered layout with `o` changed. */
+const L = (o: Partial<RegistryLayout> = {}): RegistryLayout => ({ ...registryLayout(registrationFromManifest(A.model.manifest)), ...o });
 const commit = (p: ProofResult) => BigInt(p.publicSignals[0]);
 const args = (p: ProofResult) => settleArgs(p.proof, p.publicSignals);
 
@@ -103,25 +105,25 @@ describe("ModelRegistry", () => {
 
   it("register reverts if the model id is already registered", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert(registry.getFunction("register")(modelA, m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, "ipfs://again"), registry, "ModelAlreadyRegistered");
+    await expectRevert(registry.getFunction("register")(modelA, m.verifier, L(), 0n, "ipfs://again"), registry, "ModelAlreadyRegistered");
   });
 
   it("register reverts if the caller is not the owner", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert((registry.connect(stranger) as Contract).getFunction("register")(keccakText("x"), m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, ""), registry, "NotOwner");
+    await expectRevert((registry.connect(stranger) as Contract).getFunction("register")(keccakText("x"), m.verifier, L(), 0n, ""), registry, "NotOwner");
   });
 
   it("register reverts if the verifier has no code or the commitment index contradicts the visibility", async () => {
     const m = await registry.getFunction("model")(modelA);
-    await expectRevert(registry.getFunction("register")(keccakText("y"), stranger.address, 11, 0, 1, NO_WEIGHTS, 0n, ""), registry, "VerifierHasNoCode");
-    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 11, 1, NO_WEIGHTS, 0n, ""), registry, "InvalidCommitmentIndex");
-    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, 11, 0, 0, NO_WEIGHTS, 0n, ""), registry, "InvalidCommitmentIndex");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), stranger.address, L(), 0n, ""), registry, "VerifierHasNoCode");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, L({ commitmentIndex: 11 }), 0n, ""), registry, "InvalidCommitmentIndex");
+    await expectRevert(registry.getFunction("register")(keccakText("y"), m.verifier, L({ visibility: 0 }), 0n, ""), registry, "InvalidCommitmentIndex");
   });
 
   it("deprecate reverts if the caller is not the owner, or if already deprecated", async () => {
     const id = keccakText("model C");
     const m = await registry.getFunction("model")(modelA);
-    await send(registry, "register", id, m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, "ipfs://c");
+    await send(registry, "register", id, m.verifier, L(), 0n, "ipfs://c");
     await expectRevert((registry.connect(stranger) as Contract).getFunction("deprecate")(id), registry, "NotOwner");
     await send(registry, "deprecate", id);
     expect((await registry.getFunction("model")(id)).deprecated).toBe(true);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet, id as keccakText, type Contract } from "ethers";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { deployVerifier } from "../verifier-contracts/groth16-verifier.ts";
-import { compileZkinfer, deployContract, deployZkinfer, NO_WEIGHTS_COMMITMENT as NO_WEIGHTS, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
+import { compileZkinfer, deployContract, deployZkinfer, registerModel, registrationFromManifest, registryLayout, revertErrorName, settleArgs, type ZkinferArtifacts } from "../verifier-contracts/contracts.ts";
 import { proveModelInputs, type ModelProofs } from "../verifier-contracts/model-proofs.ts";
 import { decodePublicSignals, type ProofResult } from "../prover/prove.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
@@ -118,7 +118,7 @@ describe("ProvenOracle", () => {
   it("submit reverts once the feed's model is deprecated", async () => {
     const id = keccakText("digits-mlp, deprecated copy");
     const m = await registry.getFunction("model")(modelA);
-    await send(registry, "register", id, m.verifier, 11, 0, 1, NO_WEIGHTS, 0n, "");
+    await send(registry, "register", id, m.verifier, registryLayout(registrationFromManifest(A.model.manifest)), 0n, "");
     await send(oracle, "createFeed", id, k + 1, updater.address);
     const f = (await oracle.getFunction("nextFeedId")()) - 1n;
     await send(registry, "deprecate", id);

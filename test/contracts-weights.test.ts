@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, Wallet, id as keccakText } from "ethers";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
-import { deployZkinfer, findRevertData, NO_WEIGHTS_COMMITMENT, registrationFromManifest, revertErrorName, settleArgs } from "../verifier-contracts/contracts.ts";
+import { deployZkinfer, findRevertData, NO_NONCE, NO_WEIGHTS_COMMITMENT, registrationFromManifest, revertErrorName, settleArgs } from "../verifier-contracts/contracts.ts";
 import { deployModel } from "../verifier-contracts/deploy-model.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { BN254_R } from "../prover/field.ts";
@@ -109,7 +109,10 @@ describe("hashed weights on chain", () => {
 
 describe("ModelRegistry refusals for weights commitments", () => {
   const reg = (id: string, nPublic: number, commitmentIndex: number, visibility: number, weightsIndex: number, commitment: bigint) =>
-    call(registry, "register", keccakText(id), verifier.target, nPublic, commitmentIndex, visibility, weightsIndex, commitment, "");
+    call(registry, "register", keccakText(id), verifier.target, layout(nPublic, commitmentIndex, visibility, weightsIndex), commitment, "");
+  // The public signals of these circuits end with 10 plain outputs.
+  const layout = (nPublic: number, commitmentIndex: number, visibility: number, weightsIndex: number) =>
+    ({ nPublic, commitmentIndex, weightsIndex, outputOffset: nPublic - 10, outputCount: 10, nonceIndex: NO_NONCE, visibility });
 
   it("refuses a hashed-weights model without a commitment, with an index out of range or on the input commitment, or a commitment >= r", async () => {
     await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, 0n), registry, "MissingWeightsCommitment");
@@ -117,13 +120,13 @@ describe("ModelRegistry refusals for weights commitments", () => {
     await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, NO_WEIGHTS_COMMITMENT, expected), registry, "InvalidWeightsIndex");
     await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 0, expected), registry, "InvalidWeightsIndex");
     await expectRevert(reg("a", 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, BN254_R), registry, "WeightsCommitmentNotInField");
-    await send(registry, "register", keccakText("a"), verifier.target, 12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1, BN254_R - 1n, "");
+    await send(registry, "register", keccakText("a"), verifier.target, layout(12, 0, WEIGHTS_HASHED_INPUT_HASHED, 1), BN254_R - 1n, "");
   });
 
   it("refuses a fixed-weights model with a weights commitment or index", async () => {
     await expectRevert(reg("b", 11, 0, 1, NO_WEIGHTS_COMMITMENT, expected), registry, "UnexpectedWeightsCommitment");
     await expectRevert(reg("b", 11, 0, 1, 1, 0n), registry, "InvalidWeightsIndex");
-    await send(registry, "register", keccakText("b"), verifier.target, 11, 0, 1, NO_WEIGHTS_COMMITMENT, 0n, "");
+    await send(registry, "register", keccakText("b"), verifier.target, layout(11, 0, 1, NO_WEIGHTS_COMMITMENT), 0n, "");
     expect(await call(registry, "weightsCommitment", keccakText("b"))).toBe(0n);
     await expectRevert(call(registry, "weightsCommitment", keccakText("never")), registry, "ModelNotRegistered");
   });

@@ -12,12 +12,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Contract, ContractFactory, type Signer, type TransactionReceipt } from "ethers";
+import { Contract, ContractFactory, type Signer } from "ethers";
 import { VerifierContractsError } from "./errors.ts";
 import { compileSolidity, type CompiledContract } from "./solc.ts";
 import { groth16Calldata } from "./groth16-verifier.ts";
 import type { Groth16Proof } from "../prover/snarkjs.ts";
-import type { Manifest } from "../prover/model-dir.ts";
 
 /** Folder of the Solidity sources; src/test/ holds contracts used by tests only. */
 export const CONTRACTS_SRC_DIR = fileURLToPath(new URL("./src/", import.meta.url));
@@ -28,12 +27,7 @@ export const CONTRACTS_SRC_DIR = fileURLToPath(new URL("./src/", import.meta.url
  */
 export const ZKINFER_OPTIMIZER_RUNS = 10_000;
 
-/** Flags of IModelRegistry.Model.visibility (libraries/Visibility.sol). */
-export const VISIBILITY = { INPUT_HASHED: 1, OUTPUT_HASHED: 2, WEIGHTS_HASHED: 4 } as const;
-/** commitmentIndex of a model with a public input. */
-export const NO_INPUT_COMMITMENT = 0xffff;
-/** weightsIndex of a model whose weights are fixed in its circuit. */
-export const NO_WEIGHTS_COMMITMENT = 0xffff;
+export { NO_INPUT_COMMITMENT, NO_NONCE, NO_WEIGHTS_COMMITMENT, VISIBILITY, registerModel, registrationFromManifest, registryLayout, type ModelRegistration, type RegistryLayout } from "./registration.ts";
 
 export type ZkinferArtifacts = Record<string, CompiledContract>;
 
@@ -116,54 +110,6 @@ export async function deployZkinfer(signer: Signer, opts: DeployZkinferOptions =
     oracle,
     addresses: { registry: registryAddress, escrow: await escrow.getAddress(), oracle: await oracle.getAddress() },
   };
-}
-
-export interface ModelRegistration {
-  /** bytes32, 0x-prefixed. */
-  modelId: string;
-  nPublic: number;
-  commitmentIndex: number;
-  visibility: number;
-  /** Position of "weightsCommitment" in the public signals (hashed weights), else NO_WEIGHTS_COMMITMENT. */
-  weightsIndex: number;
-  /** The manifest's weightsCommitment (hashed weights), else 0n. */
-  weightsCommitment: bigint;
-}
-
-/**
- * register()'s model fields from a manifest: id, public-signal count, commitment position, flags,
- * and for hashed weights the weights commitment and its position (refused if the manifest lacks it).
- */
-export function registrationFromManifest(m: Pick<Manifest, "modelId" | "publicSignals" | "visibility" | "name" | "weightsCommitment">): ModelRegistration {
-  if (!/^[0-9a-f]{64}$/i.test(m.modelId)) throw new VerifierContractsError(`model ${m.name}: manifest modelId must be 64 hex digits, got ${m.modelId}`);
-  const flag = (v: string, bit: number, what: string, plain: string) => {
-    if (v === "hashed") return bit;
-    if (v === plain) return 0;
-    throw new VerifierContractsError(`model ${m.name}: manifest visibility.${what} must be "hashed" or "${plain}", got ${v}`);
-  };
-  const visibility =
-    // A salted input commitment is, on chain, an input commitment like any other.
-    flag(m.visibility.input === "hashed-salted" ? "hashed" : m.visibility.input, VISIBILITY.INPUT_HASHED, "input", "public") |
-    flag(m.visibility.output, VISIBILITY.OUTPUT_HASHED, "output", "public") |
-    flag(m.visibility.weights, VISIBILITY.WEIGHTS_HASHED, "weights", "fixed");
-  const idx = m.publicSignals.indexOf("inputCommitment");
-  let weightsIndex = NO_WEIGHTS_COMMITMENT, weightsCommitment = 0n;
-  if (visibility & VISIBILITY.WEIGHTS_HASHED) {
-    weightsIndex = m.publicSignals.indexOf("weightsCommitment");
-    if (weightsIndex < 0) throw new VerifierContractsError(`model ${m.name}: hashed weights but no "weightsCommitment" in manifest publicSignals`);
-    if (typeof m.weightsCommitment !== "string" || !/^\d{1,78}$/.test(m.weightsCommitment)) {
-      throw new VerifierContractsError(`model ${m.name}: manifest weightsCommitment must be a decimal string for hashed weights, got ${JSON.stringify(m.weightsCommitment)} (compile the model again)`);
-    }
-    weightsCommitment = BigInt(m.weightsCommitment);
-  }
-  return { modelId: `0x${m.modelId.toLowerCase()}`, nPublic: m.publicSignals.length, commitmentIndex: idx < 0 ? NO_INPUT_COMMITMENT : idx, visibility, weightsIndex, weightsCommitment };
-}
-
-/** Registers a model from its manifest with `verifier`; resolves to the mined receipt. */
-export async function registerModel(registry: Contract, manifest: Parameters<typeof registrationFromManifest>[0], verifier: string, metadataURI: string): Promise<TransactionReceipt> {
-  const r = registrationFromManifest(manifest);
-  const tx = await registry.getFunction("register")(r.modelId, verifier, r.nPublic, r.commitmentIndex, r.visibility, r.weightsIndex, r.weightsCommitment, metadataURI);
-  return (await tx.wait()) as TransactionReceipt;
 }
 
 /**

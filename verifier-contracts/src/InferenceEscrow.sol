@@ -38,7 +38,10 @@ contract InferenceEscrow is IInferenceEscrow {
     uint256 public nextRequestId = 1;
 
     mapping(uint256 requestId => Request) private _requests;
-    mapping(bytes32 proofHash => bool) public override proofUsed;
+    mapping(bytes32 proofHash => bool) public proofUsed;
+    mapping(address token => mapping(address account => uint256)) public override owed;
+
+    error ProofAlreadyUsed(bytes32 proofHash);
 
     bool private transient _locked;
 
@@ -86,6 +89,26 @@ contract InferenceEscrow is IInferenceEscrow {
         nonReentrant
     {
         Request storage r = _requests[requestId];
+        bytes32 proofHash = _check(requestId, r, proof, publicSignals);
+
+        // Effects: mark settled and clear what is no longer needed (refunds 4,800 gas a slot).
+        proofUsed[proofHash] = true;
+        address operator = r.operator;
+        address token = r.token;
+        uint256 price = r.price;
+        r.status = Status.Settled;
+        _clear(r);
+        emit RequestSettled(requestId, operator, token, price, publicSignals);
+
+        // Interaction.
+        _pay(requestId, token, operator, price);
+    }
+
+    function _check(uint256 requestId, Request storage r, uint256[8] calldata proof, uint256[] calldata publicSignals)
+        private
+        view
+        returns (bytes32 proofHash)
+    {
         _requireOpen(requestId, r.status);
         uint64 deadline = r.deadline;
         if (block.timestamp > deadline) revert DeadlinePassed(requestId, deadline);
@@ -98,21 +121,11 @@ contract InferenceEscrow is IInferenceEscrow {
         uint16 weightsIndex = r.weightsIndex;
         if (weightsIndex != Visibility.NO_WEIGHTS_COMMITMENT) _requireModelWeights(requestId, r.modelId, publicSignals[weightsIndex]);
 
-        (uint256 ptr, uint256 len, bytes32 proofHash) = Groth16Call.encode(r.selector, proof, publicSignals);
+        uint256 ptr;
+        uint256 len;
+        (ptr, len, proofHash) = Groth16Call.encode(r.selector, proof, publicSignals);
         if (proofUsed[proofHash]) revert ProofAlreadyUsed(proofHash);
         if (!Groth16Call.verify(r.verifier, ptr, len)) revert InvalidProof(requestId);
-
-        // Effects: mark settled and clear what is no longer needed (refunds 4,800 gas a slot).
-        proofUsed[proofHash] = true;
-        address operator = r.operator;
-        address token = r.token;
-        uint256 price = r.price;
-        r.status = Status.Settled;
-        _clear(r);
-        emit RequestSettled(requestId, operator, proofHash);
-
-        // Interaction.
-        _pay(requestId, token, operator, price);
     }
 
     /// @inheritdoc IInferenceEscrow
@@ -127,9 +140,14 @@ contract InferenceEscrow is IInferenceEscrow {
         uint256 price = r.price;
         r.status = Status.Refunded;
         _clear(r);
-        emit RequestRefunded(requestId, client);
+        emit RequestRefunded(requestId, client, token, price);
 
         _pay(requestId, token, client, price);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function withdraw(address token, address) external override {
+        revert NothingOwed(token, msg.sender);
     }
 
     /// @inheritdoc IInferenceEscrow
@@ -169,7 +187,8 @@ contract InferenceEscrow is IInferenceEscrow {
             token: token,
             price: price,
             modelId: modelId,
-            inputCommitment: inputCommitment
+            inputCommitment: inputCommitment,
+            verifierCodeHash: m.verifierCodeHash
         });
         emit RequestOpened(requestId, modelId, msg.sender, operator, token, price, inputCommitment, deadline);
     }
@@ -204,6 +223,7 @@ contract InferenceEscrow is IInferenceEscrow {
 
     function _pay(uint256 requestId, address token, address to, uint256 amount) private {
         bool ok = token == address(0) ? TransferHelper.sendETH(to, amount) : TransferHelper.transfer(token, to, amount);
-        if (!ok) revert PayoutFailed(requestId, to);
+        requestId;
+        if (!ok) revert PayoutFailed(token, to, amount);
     }
 }

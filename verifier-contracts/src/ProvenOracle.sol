@@ -31,20 +31,53 @@ contract ProvenOracle is IProvenOracle {
         IModelRegistry.Model memory m = registry.model(modelId); // unknown id: ModelNotRegistered bubbles up
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (m.visibility & Visibility.OUTPUT_HASHED != 0) revert OutputNotPublic(modelId);
-        if (outputIndex >= m.nPublic || outputIndex == m.commitmentIndex || outputIndex == m.weightsIndex) {
-            revert InvalidOutputIndex(modelId, outputIndex);
+        if (outputIndex < m.outputOffset || outputIndex >= uint256(m.outputOffset) + m.outputCount) {
+            revert InvalidOutputIndex(modelId, outputIndex, m.outputOffset, m.outputCount);
         }
 
         feedId = nextFeedId++;
         _feeds[feedId] = Feed({
             modelId: modelId,
+            owner: msg.sender,
+            pendingOwner: address(0),
             updater: updater,
             outputIndex: outputIndex,
             updatedAt: 0,
             value: 0,
             inputCommitment: 0
         });
-        emit FeedCreated(feedId, modelId, outputIndex, updater);
+        emit FeedCreated(feedId, modelId, msg.sender, outputIndex, updater);
+    }
+
+    /// @inheritdoc IProvenOracle
+    function setUpdater(uint256 feedId, address updater) external override {
+        Feed storage f = _ownedFeed(feedId);
+        if (updater == address(0)) revert ZeroUpdater();
+        emit UpdaterChanged(feedId, f.updater, updater);
+        f.updater = updater;
+    }
+
+    /// @inheritdoc IProvenOracle
+    function transferFeedOwnership(uint256 feedId, address newOwner) external override {
+        Feed storage f = _ownedFeed(feedId);
+        f.pendingOwner = newOwner;
+        emit FeedOwnershipTransferStarted(feedId, f.owner, newOwner);
+    }
+
+    /// @inheritdoc IProvenOracle
+    function acceptFeedOwnership(uint256 feedId) external override {
+        Feed storage f = _feeds[feedId];
+        if (f.modelId == bytes32(0)) revert FeedNotFound(feedId);
+        if (msg.sender != f.pendingOwner) revert NotPendingFeedOwner(feedId, msg.sender);
+        emit FeedOwnershipTransferred(feedId, f.owner, msg.sender);
+        f.owner = msg.sender;
+        f.pendingOwner = address(0);
+    }
+
+    function _ownedFeed(uint256 feedId) private view returns (Feed storage f) {
+        f = _feeds[feedId];
+        if (f.modelId == bytes32(0)) revert FeedNotFound(feedId);
+        if (msg.sender != f.owner) revert NotFeedOwner(feedId, msg.sender);
     }
 
     /// @inheritdoc IProvenOracle
@@ -62,6 +95,8 @@ contract ProvenOracle is IProvenOracle {
             if (actual != expected) revert WeightsCommitmentMismatch(feedId, expected, actual);
         }
 
+        bytes32 codeHash = m.verifier.codehash;
+        if (codeHash != m.verifierCodeHash) revert VerifierCodeChanged(modelId, m.verifierCodeHash, codeHash);
         (uint256 ptr, uint256 len,) = Groth16Call.encode(m.selector, proof, publicSignals);
         if (!Groth16Call.verify(m.verifier, ptr, len)) revert InvalidProof(feedId);
 

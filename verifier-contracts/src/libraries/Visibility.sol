@@ -13,6 +13,8 @@ library Visibility {
     uint16 internal constant NO_INPUT_COMMITMENT = type(uint16).max;
     /// @notice weightsIndex of a model whose weights are fixed in its circuit (no weights commitment signal).
     uint16 internal constant NO_WEIGHTS_COMMITMENT = type(uint16).max;
+    /// @notice nonceIndex of a model whose circuit has no `nonce` public input.
+    uint16 internal constant NO_NONCE = type(uint16).max;
     /// @notice BN254 scalar field order: every public signal is below it.
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
