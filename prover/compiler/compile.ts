@@ -172,8 +172,10 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   if (vis.input === "public") publicSignals.push(...Array.from({ length: n }, (_, i) => `x[${i}]`));
   if (opts.nonce) {
     // Public inputs come after the outputs, in declaration order: declared last, the nonce is the
-    // last public signal. A public input in no constraint has a zero term in the verifying key, so
-    // a proof would verify with any value there; the square puts it in one constraint.
+    // last public signal. A public input in no constraint has a zero term in a verifying key, so
+    // a proof would verify with any value there. snarkjs' setup happens to add a term for every
+    // public input (test/nonce.test.ts shows it), but the binding should not rest on one
+    // backend's habit: the square puts the nonce in a constraint of the circuit itself.
     decl.push(`signal input ${NONCE_SIGNAL};`);
     publicSignals.push(NONCE_SIGNAL);
     ctx.beginNode(NONCE_SIGNAL, "zkinfer.Nonce");
