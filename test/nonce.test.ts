@@ -19,6 +19,7 @@ import { decodePublicSignals, proveGroth16, verifyGroth16 } from "../prover/prov
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { proofMismatch } from "../server/service/check-proof.ts";
+import { checkNonce } from "../server/service/nonce.ts";
 import type { LoadedModel } from "../server/service/models.ts";
 import type { Graph } from "../prover/onnx/graph.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
@@ -71,6 +72,18 @@ describe("digits-mlp compiled with a nonce", () => {
     expect(await proofMismatch(m, { ...job, nonce: T.toString() }, p.publicSignals)).toBeUndefined();
     expect(await proofMismatch(m, { ...job, nonce: (T + 1n).toString() }, p.publicSignals)).toMatch(/proven nonce 1767225600 != the job's 1767225601/);
     expect(await proofMismatch(m, job, p.publicSignals)).toMatch(/proven nonce 1767225600 != the job's 0/); // no nonce stored: the default
+  });
+
+  it("the server refuses a nonce for a model without one (400 naming nonce), and defaults it to 0 for a model with one", () => {
+    const model = (publicSignals: string[]) => ({ info: { name: "m", publicSignals } }) as unknown as LoadedModel;
+    const withNonce = model(V.model.manifest.publicSignals), without = model(V.model.manifest.publicSignals.slice(0, 11));
+    expect(() => checkNonce("5", without)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", field: "nonce", message: expect.stringMatching(/^nonce: model m's circuit has no nonce input/) }));
+    expect(checkNonce(undefined, without)).toBeUndefined();
+    expect(checkNonce(undefined, withNonce)).toBe(0n);
+    expect(checkNonce(undefined, withNonce, { default: false })).toBeUndefined();
+    expect(checkNonce("18446744073709551615", withNonce)).toBe(2n ** 64n - 1n);
+    expect(checkNonce(7, withNonce)).toBe(7n);
+    expect(() => checkNonce("18446744073709551616", withNonce)).toThrow(expect.objectContaining({ field: "nonce", message: expect.stringMatching(/^nonce: expected an integer 0 <= nonce < 2\^64/) }));
   });
 
   it("refuses a nonce for a model without one, and one out of range, naming the field", () => {
