@@ -191,12 +191,16 @@ describe("InferenceEscrow", () => {
     await send(escrow, "settle", id, proof, pub); // the untampered proof still settles it
   });
 
-  it("settle reverts if the same proof already settled another request", async () => {
+  it("the same proof settles a second request for the same input, paying that request's own operator", async () => {
+    // No replay map: each request is paid once, to the payee fixed at opening (see the escrow's NatSpec).
     const p = A.proofs[3]!;
     const first = await open(modelA, commit(p));
-    const second = await open(modelA, commit(p)); // same input asked twice
+    const second = await open(modelA, commit(p), { payee: stranger.address }); // same input asked twice
     await send(escrow, "settle", first, ...args(p));
-    await expectRevert(escrow.getFunction("settle")(second, ...args(p)), escrow, "ProofAlreadyUsed");
+    const before = await chain!.provider.getBalance(stranger.address);
+    await send(escrow, "settle", second, ...args(p));
+    expect(await chain!.provider.getBalance(stranger.address)).toBe(before + PRICE);
+    await expectRevert(escrow.getFunction("settle")(second, ...args(p)), escrow, "RequestAlreadySettled");
   });
 
   it("settle reverts if the request is already settled", async () => {

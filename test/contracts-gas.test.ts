@@ -2,7 +2,8 @@
  * Gas of the zkinfer contracts against the committed snapshot (verifier-contracts/snapshots/
  * gas.json, written by `npx tsx verifier-contracts/gas-snapshot.ts`), on a real local chain with
  * real digits-mlp proofs, in two layouts: the committed default (11 public signals) and the
- * same model with its output hashed (2 public signals). A figure that moves past the tolerance
+ * same model with its output hashed (2 public signals; verifier and registration only, since the
+ * escrow refuses to open requests for it). A figure that moves past the tolerance
  * fails: regenerate the snapshot after an intended change.
  */
 import { readFileSync } from "node:fs";
@@ -46,19 +47,18 @@ describe("gas", () => {
 
   it("settle costs the verifier call plus a bounded overhead", () => {
     // The verifier alone (as a transaction) is most of a settlement; what the escrow adds
-    // (request, proof record, payout, event) is checked separately so it cannot creep.
+    // (request, code-hash check, payout, event with the signals) is checked separately so it cannot creep.
     const { default: d, hashedOutput: h } = measured.gas;
-    console.log(`settle: ${d.settleEth} gas (ETH), ${d.settleErc20} (ERC-20); verifyProof tx ${d.verifyProofTx}; hashed output: settle ${h.settleEth}, verifyProof tx ${h.verifyProofTx}; goal 300000`);
+    console.log(`settle: ${d.settleEth} gas (ETH), ${d.settleErc20} (ERC-20); verifyProof tx ${d.verifyProofTx}; hashed output: verifyProof tx ${h.verifyProofTx}; goal 300000`);
     expect(d.settleEth - d.verifyProofTx).toBeLessThan(50_000);
     expect(d.settleErc20 - d.verifyProofTx).toBeLessThan(60_000);
-    expect(h.settleEth - h.verifyProofTx).toBeLessThan(50_000);
   });
 
-  it("hashed output: 9 fewer public signals make settle cheaper, under the 300,000 goal", () => {
+  it("hashed output: 9 fewer public signals make the verifier cheaper (the escrow refuses the layout, see measureVerifier)", () => {
     const { default: d, hashedOutput: h } = measured.gas;
     // Each public signal is an ecMul (6,000) + ecAdd (150) in the verifier plus its calldata.
     expect(d.verifyProofInContract - h.verifyProofInContract).toBeGreaterThan(9 * 6_150);
-    expect(h.settleEth).toBeLessThan(300_000);
+    expect(d.verifyProofTx - h.verifyProofTx).toBeGreaterThan(9 * 6_150);
   });
 
   it("hashed output: the client checks the output it was served against outputCommitment with the salt", async () => {

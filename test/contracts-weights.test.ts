@@ -62,8 +62,8 @@ describe("hashed weights on chain", () => {
     expect(Number(m.weightsIndex)).toBe(f.model.manifest.publicSignals.indexOf("weightsCommitment"));
     expect(await call(registry, "weightsCommitment", modelId)).toBe(expected);
     const [ev] = await registry.queryFilter(registry.filters.ModelRegistered!(modelId));
-    const a = (ev as unknown as { args: { weightsIndex: bigint; weightsCommitment: bigint } }).args;
-    expect([Number(a.weightsIndex), a.weightsCommitment]).toEqual([1, expected]);
+    const a = (ev as unknown as { args: { layout: { weightsIndex: bigint; outputOffset: bigint; outputCount: bigint }; weightsCommitment: bigint } }).args;
+    expect([Number(a.layout.weightsIndex), Number(a.layout.outputOffset), Number(a.layout.outputCount), a.weightsCommitment]).toEqual([1, 2, 10, expected]);
     // deploy again: the existing record names the same weights, so it is the answer.
     expect((await deployModel(deployer, registry, { manifest: f.model.manifest, zkeyPath: f.zkeyPath, metadataURI: "" })).registered).toBe(false);
     await expect(deployModel(deployer, registry, { manifest: { ...f.model.manifest, weightsCommitment: "7" }, zkeyPath: f.zkeyPath, metadataURI: "" })).rejects.toThrow(

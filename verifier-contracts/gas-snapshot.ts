@@ -13,8 +13,8 @@ import { OUTPUT_HASHED_ID_TAG, proveHashedOutputVariant, proveModelInputs, type 
 import { nonceVariant } from "./nonce-variant.ts";
 import { NONCE_ID_TAG } from "../prover/compiler/compile.ts";
 import {
-  GAS_LABELS, GAS_SNAPSHOT_PATH, SETTLEMENT_KEYS, measureGas, measureSettlement, writeGasSnapshot,
-  type GasFigures, type GasKey, type GasSnapshot, type LayoutSnapshot, type SettlementFigures,
+  GAS_LABELS, GAS_SNAPSHOT_PATH, VERIFIER_KEYS, measureGas, measureVerifier, writeGasSnapshot,
+  type GasFigures, type GasKey, type GasSnapshot, type LayoutSnapshot, type VerifierFigures,
 } from "./gas.ts";
 import { solcVersion } from "./solc.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
@@ -43,7 +43,7 @@ export function gasSamples(): number[][] {
 
 export interface MeasuredLayouts {
   models: { default: ModelProofs; hashedOutput: HashedOutputProofs };
-  gas: { default: GasFigures; hashedOutput: SettlementFigures };
+  gas: { default: GasFigures; hashedOutput: VerifierFigures };
 }
 
 /** Proves both layouts and measures them on `provider` (fresh deployments for each). */
@@ -57,7 +57,7 @@ export async function measureLayouts(provider: JsonRpcProvider, privateKeys: str
     models: { default: def, hashedOutput: hashed },
     gas: {
       default: await measureGas({ ...signers, model: def, oracle }),
-      hashedOutput: await measureSettlement({ ...signers, model: hashed }),
+      hashedOutput: await measureVerifier({ ...signers, model: hashed }),
     },
   };
 }
@@ -84,7 +84,7 @@ async function main() {
     const d = gas.default;
     const h = gas.hashedOutput;
     const rows = (Object.keys(GAS_LABELS) as GasKey[]).map((k) => {
-      const hv = (SETTLEMENT_KEYS as readonly GasKey[]).includes(k) ? n(h[k as keyof SettlementFigures]) : "";
+      const hv = (VERIFIER_KEYS as readonly GasKey[]).includes(k) ? n(h[k as keyof VerifierFigures]) : "";
       return `| \`${k}\` | ${n(d[k])} | ${hv} | ${GAS_LABELS[k]} |`;
     });
     const { default: dl, hashedOutput: hl } = snap.layouts;
@@ -103,7 +103,9 @@ async function main() {
       `  - **${hl.label}**: the same ONNX compiled with visibility \`{ output: "hashed" }\` (built under`,
       "    build/model-variants/, its own development setup), public signals [inputCommitment, outputCommitment],",
       "    one proof with a random salt; model id " + hl.modelIdRule + ",",
-      "    since the registry needs a new id per verifier. Verifier, registration and one ETH settlement.",
+      "    since the registry needs a new id per verifier. Verifier and registration only: the escrow refuses to",
+      "    open a request for a hashed-output model (ModelOutputHashed, checked by the script), so there is no",
+      "    settlement to measure.",
       `- the oracle rows of the ${dl.label} use the same ONNX compiled with a nonce (a feed reads it as the`,
       "  observation time): public signals inputCommitment + out[0..9] + nonce, model id",
       `  sha256(model.int8.onnx bytes || utf8 "${NONCE_ID_TAG}"), proofs made at the chain's time`,
@@ -120,26 +122,27 @@ async function main() {
       "",
       "- 21,000 transaction base and about 10,600 of calldata (708 bytes: id, 8 proof words, 11 signals);",
       `- ${n(d.verifyProofInContract)} for the verifier call, of which 248,650 are the BN254 precompiles`,
-      "  (11 ecMul x 6,000 + 11 ecAdd x 150 + pairing 45,000 + 4 x 34,000) and 2,600 the cold verifier account;",
-      "- about 22,100 for the used-proof record (a fresh storage slot), about 9,300 for the ETH payout",
-      "  (value call to a cold account), and a few thousand for the request (7 cold reads, 6 slots cleared",
-      "  for a 28,800 refund, status write) and the event.",
+      "  (11 ecMul x 6,000 + 11 ecAdd x 150 + pairing 45,000 + 4 x 34,000) and 2,600 the cold verifier account",
+      "  (paid by the code-hash check, EXTCODEHASH, which comes first and leaves the account warm);",
+      "- no used-proof record: the escrow keeps no replay map (a fixed payee makes replays harmless, see",
+      "  InferenceEscrow's NatSpec), which saved the 22,100 of a fresh storage slot;",
+      "- about 9,300 for the ETH payout (value call to a cold account), a few thousand for the request",
+      "  (8 cold reads, 7 slots cleared for a refund, status write), and the RequestSettled event, which now",
+      "  carries token, amount and the 11 public signals (about 4,000).",
       "",
       `The verifier alone, sent as a transaction, is already ${n(d.verifyProofTx)}: the goal leaves ~15,000 for`,
-      "everything else, less than one fresh storage slot plus one value transfer. The lever that reaches the",
-      "goal is the number of public signals: each costs an ecMul (6,000) + ecAdd (150) + ~520 of calldata.",
+      "everything else, less than one value transfer plus the event. The lever that reaches the goal is the",
+      "number of public signals: each costs an ecMul (6,000) + ecAdd (150) + ~520 of calldata.",
       "",
-      `Measured with the ${hl.label}: settle (ETH) is ${n(h.settleEth)} gas (${n(d.settleEth - h.settleEth)} less),`,
-      `verifyProof as a transaction ${n(h.verifyProofTx)} (${n(d.verifyProofTx - h.verifyProofTx)} less), the verifier call inside the`,
-      `escrow ${n(h.verifyProofInContract)} (${n(d.verifyProofInContract - h.verifyProofInContract)} less), so a settlement is ${h.settleEth < 300_000 ? "under" : "still over"} the 300,000 goal.`,
-      `The verifier's deployment is ${n(h.deployVerifier)} instead of ${n(d.deployVerifier)} (fewer IC points in its code).`,
-      "",
-      "The trade-off: with the output hashed the chain no longer sees the logits, only a Poseidon commitment",
-      "to them under a private salt. The escrow needs only the input commitment (what the client asked for),",
-      "so settle() works unchanged; the client learns the output off chain, with the salt, from the operator,",
-      "and checks it against the proof's outputCommitment (`outputCommitment(outputs, salt)` in",
-      "prover/commitment.ts). Contracts that act on the output itself (ProvenOracle, a lending pool reading",
-      "a score) need public outputs, and the oracle a nonce (the observation time) as well.",
+      `Measured with the ${hl.label}: verifyProof as a transaction ${n(h.verifyProofTx)} (${n(d.verifyProofTx - h.verifyProofTx)} less), the`,
+      `generic verifier call ${n(h.verifyProofInContract)} (${n(d.verifyProofInContract - h.verifyProofInContract)} less); the verifier's deployment is ${n(h.deployVerifier)}`,
+      `instead of ${n(d.deployVerifier)} (fewer IC points in its code). A settlement would cost about`,
+      `${n(d.settleEth - (d.verifyProofInContract - h.verifyProofInContract))}, but the escrow refuses such models: with the output hashed the chain sees only a`,
+      "commitment under a private salt, which the operator could withhold after being paid (or it could",
+      "re-randomise another operator's proof of the same commitment without running the model), so the client",
+      "might never open what it paid for. Hashed outputs serve off-chain verification; contracts that pay for",
+      "or act on an output (InferenceEscrow, ProvenOracle, a lending pool reading a score) need the default",
+      "layout, whose outputs are public signals (and the oracle a nonce as well: the observation time).",
       "",
     ].join("\n");
     writeFileSync(GAS_SNAPSHOT_PATH.replace(/\.json$/, ".md"), md);

@@ -3,7 +3,8 @@
  * script (gas-snapshot.ts writes snapshots/gas.json) and the test that compares against it.
  * Two public-signal layouts of the same model are measured: the committed default (input
  * commitment + public outputs; the full scenario, measureGas) and the output hashed (input and
- * output commitments; verifier, registration and one ETH settlement, measureSettlement).
+ * output commitments; verifier and registration only, measureVerifier: the escrow refuses to
+ * open requests for a hashed-output model, so it has no settlement to measure).
  * Every figure is a mined receipt's gasUsed (refunds included), except the verifier ones:
  * `verifyProofTx` is eth_estimateGas of a direct call (21,000 base and calldata included) and
  * `verifyProofInContract` is gasleft() around the generic call inside a contract.
@@ -12,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MaxUint256, type Contract, type JsonRpcProvider, type Signer, type TransactionReceipt } from "ethers";
 import { deployVerifier, estimateVerifyGas, groth16Calldata } from "./groth16-verifier.ts";
-import { deployContract, deployZkinfer, registerModel, registrationFromManifest, settleArgs, type ZkinferArtifacts } from "./contracts.ts";
+import { deployContract, deployZkinfer, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "./contracts.ts";
 import type { ModelProofs } from "./model-proofs.ts";
 import type { NonceVariant } from "./nonce-variant.ts";
 
@@ -23,10 +24,10 @@ export const GAS_LABELS = {
   deployVerifier: "deploying the model's Groth16Verifier (creation transaction)",
   verifyProofTx: "verifyProof called directly, eth_estimateGas (21,000 base + calldata + verifier)",
   verifyProofInContract: "generic verifier call inside a contract (encode + staticcall), gasleft() delta",
-  register: "ModelRegistry.register (record + metadata URI)",
-  openRequestEth: "InferenceEscrow.openRequest paid in ETH",
+  register: "ModelRegistry.register (record with layout and verifier code hash + metadata URI)",
+  openRequestEth: "InferenceEscrow.openRequest paid in ETH (the request copies the verifier code hash: one more slot)",
   openRequestErc20: "InferenceEscrow.openRequestWithToken (escrow already holds the token)",
-  settleEth: "InferenceEscrow.settle, ETH payout (verify + checks + proof record + payout)",
+  settleEth: "InferenceEscrow.settle, ETH payout (checks + code-hash check + verify + payout + event with the signals)",
   settleErc20: "InferenceEscrow.settle, ERC-20 payout (operator already holds the token)",
   refundEth: "InferenceEscrow.refund after the deadline, ETH",
   oracleCreateFeed: "ProvenOracle.createFeed",
@@ -36,10 +37,10 @@ export const GAS_LABELS = {
 export type GasKey = keyof typeof GAS_LABELS;
 export type GasFigures = Record<GasKey, number>;
 
-/** The figures measured for every layout: one model's verifier, registration and one ETH settlement. */
-export const SETTLEMENT_KEYS = ["deployVerifier", "register", "verifyProofTx", "verifyProofInContract", "openRequestEth", "settleEth"] as const satisfies readonly GasKey[];
-export type SettlementKey = (typeof SETTLEMENT_KEYS)[number];
-export type SettlementFigures = Record<SettlementKey, number>;
+/** The figures measured for every layout: one model's verifier and its registration. */
+export const VERIFIER_KEYS = ["deployVerifier", "register", "verifyProofTx", "verifyProofInContract"] as const satisfies readonly GasKey[];
+export type VerifierKey = (typeof VERIFIER_KEYS)[number];
+export type VerifierFigures = Record<VerifierKey, number>;
 
 /** One public-signal layout of the model in the snapshot. */
 export interface LayoutSnapshot<F> {
@@ -62,7 +63,7 @@ export interface GasSnapshot {
     /** The committed model: input commitment + 10 public logits. Full scenario. */
     default: LayoutSnapshot<GasFigures>;
     /** The same ONNX compiled with visibility output "hashed": input and output commitments. */
-    hashedOutput: LayoutSnapshot<SettlementFigures>;
+    hashedOutput: LayoutSnapshot<VerifierFigures>;
   };
 }
 
@@ -90,18 +91,18 @@ type Proof = ModelProofs["proofs"][number];
 
 /**
  * The part of the scenario every layout shares, on fresh deployments: deploy the model's
- * verifier, register it, verify `p0` directly and through the probe, open an ETH request for
- * it and settle it. Returns the figures and what the rest of the full scenario builds on.
+ * verifier, register it, verify `p0` directly and through the probe. Returns the figures and
+ * what the rest of the full scenario builds on.
  */
-async function measureSettlementWith(s: Omit<GasScenario, "model">, model: ModelProofs, p0: Proof) {
-  const { artifacts, provider } = s;
+async function measureVerifierWith(s: Omit<GasScenario, "model">, model: ModelProofs, p0: Proof) {
+  const { artifacts } = s;
   const verifier = await deployVerifier(s.deployer, model.verifierSol);
   const verifierAddress = await verifier.getAddress();
   const deployReceipt = await verifier.deploymentTransaction()!.wait();
   const deployment = await deployZkinfer(s.deployer, { artifacts });
-  const { registry, escrow } = deployment;
+  const { registry } = deployment;
   const reg = registrationFromManifest(model.model.manifest);
-  const g = {} as SettlementFigures;
+  const g = {} as VerifierFigures;
   g.deployVerifier = used(deployReceipt);
 
   g.register = used(await registerModel(registry, model.model.manifest, verifierAddress, "ipfs://zkinfer/gas-snapshot"));
@@ -111,7 +112,31 @@ async function measureSettlementWith(s: Omit<GasScenario, "model">, model: Model
   const [ok, inContract] = (await probe.getFunction("measure")(verifierAddress, selector, ...settleArgs(p0.proof, p0.publicSignals))) as [boolean, bigint];
   if (!ok) throw new Error("measureGas: the probe's verifier call returned false");
   g.verifyProofInContract = Number(inContract);
+  return { g, deployment, reg };
+}
 
+/**
+ * A hashed-output layout's figures (VERIFIER_KEYS), with its first proof, on fresh deployments;
+ * throws unless the escrow refuses to open a request for it (ModelOutputHashed).
+ */
+export async function measureVerifier(s: GasScenario): Promise<VerifierFigures> {
+  const p0 = s.model.proofs[0];
+  if (!p0) throw new Error("measureVerifier needs a proof");
+  const { g, deployment: { escrow }, reg } = await measureVerifierWith(s, s.model, p0);
+  const deadline = BigInt((await s.provider.getBlock("latest"))!.timestamp + 3600);
+  const refused = await (escrow.connect(s.client) as Contract).getFunction("openRequest")
+    .staticCall(reg.modelId, BigInt(p0.publicSignals[reg.commitmentIndex]!), await s.operator.getAddress(), deadline, { value: 1n })
+    .then(() => "opened", (e: unknown) => revertErrorName(escrow, e));
+  if (refused !== "ModelOutputHashed") throw new Error(`measureVerifier: openRequest for a hashed-output model should revert ModelOutputHashed, got ${refused}`);
+  return g;
+}
+
+/** The default layout's shared part plus one ETH request opened and settled. */
+async function measureSettlementWith(s: Omit<GasScenario, "model">, model: ModelProofs, p0: Proof) {
+  const { provider } = s;
+  const base = await measureVerifierWith(s, model, p0);
+  const { deployment: { escrow }, reg } = base;
+  const g = base.g as VerifierFigures & Pick<GasFigures, "openRequestEth" | "settleEth">;
   const operator = await s.operator.getAddress();
   const asClient = escrow.connect(s.client) as Contract;
   const asOperator = escrow.connect(s.operator) as Contract;
@@ -125,17 +150,7 @@ async function measureSettlementWith(s: Omit<GasScenario, "model">, model: Model
   const eth = await open(p0);
   g.openRequestEth = eth.gas;
   g.settleEth = used(await mined(asOperator.getFunction("settle")(eth.id, ...settleArgs(p0.proof, p0.publicSignals))));
-  return { g, deployment, reg, operator, asClient, asOperator, deadline, commit, open };
-}
-
-/**
- * A model layout's settlement figures alone (SETTLEMENT_KEYS), with its first proof, on fresh
- * deployments: what the snapshot records for the hashed-output variant.
- */
-export async function measureSettlement(s: GasScenario): Promise<SettlementFigures> {
-  const p0 = s.model.proofs[0];
-  if (!p0) throw new Error("measureSettlement needs a proof");
-  return (await measureSettlementWith(s, s.model, p0)).g;
+  return { ...base, g, operator, asClient, asOperator, deadline, commit, open };
 }
 
 /** Runs the scenario on fresh deployments and returns the figures. Advances the chain's clock. */

@@ -12,7 +12,7 @@ const BLAME: Record<string, string> = {
   DeadlinePassed: "--request",
   InputCommitmentMismatch: "--proof",
   PublicSignalCountMismatch: "--proof",
-  ProofAlreadyUsed: "--proof",
+  WeightsCommitmentMismatch: "--proof",
   InvalidProof: "--proof",
 };
 

@@ -2,7 +2,8 @@
 pragma solidity ^0.8.28;
 
 /// @title TestERC20
-/// @notice Minimal ERC-20 for tests only: anyone can mint.
+/// @notice Minimal ERC-20 for tests only: anyone can mint. The odd tokens of the escrow's
+/// attack tests (OddTokens.sol) override its transfer paths.
 contract TestERC20 {
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
     error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
@@ -29,12 +30,12 @@ contract TestERC20 {
         return true;
     }
 
-    function transfer(address to, uint256 amount) external returns (bool) {
+    function transfer(address to, uint256 amount) external virtual returns (bool) {
         _move(msg.sender, to, amount);
         return true;
     }
 
-    function transferFrom(address from, address to, uint256 amount) external returns (bool) {
+    function transferFrom(address from, address to, uint256 amount) public virtual returns (bool) {
         uint256 allowed = allowance[from][msg.sender];
         if (allowed < amount) revert InsufficientAllowance(from, msg.sender, allowed, amount);
         if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
@@ -42,7 +43,7 @@ contract TestERC20 {
         return true;
     }
 
-    function _move(address from, address to, uint256 amount) private {
+    function _move(address from, address to, uint256 amount) internal virtual {
         uint256 bal = balanceOf[from];
         if (bal < amount) revert InsufficientBalance(from, bal, amount);
         balanceOf[from] = bal - amount;
