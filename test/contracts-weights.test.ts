@@ -95,7 +95,8 @@ describe("hashed weights on chain", () => {
 
   it("createFeed refuses the model: its circuit has no nonce, so no proof of it says when it was made", async () => {
     // ProvenOracle.submit's weights-commitment check needs a hashed-weights model compiled with a
-    // nonce; this fixture has none (test/contracts-oracle.test.ts covers feeds of nonce models).
+    // nonce; this fixture has none (test/contracts-oracle-weights.test.ts has one, test/contracts-oracle.test.ts
+    // covers feeds of nonce models).
     await expectRevert(call(oracle, "createFeed", modelId, 1, deployer.address), oracle, "ModelHasNoNonce");
     await expectRevert(call(oracle, "createFeed", modelId, f.model.manifest.publicSignals.indexOf("out[7]"), deployer.address), oracle, "ModelHasNoNonce");
   });
