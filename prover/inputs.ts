@@ -13,6 +13,9 @@ export interface CircuitLayout {
   publicSignals?: readonly string[];
 }
 
+/** Name of the optional public input a prover fixes (e.g. an observation time), last among the public signals. */
+export const NONCE_SIGNAL = "nonce";
+
 /**
  * The nonce of a nonce-bearing circuit when the caller gives none. Zero can never pass as a
  * fresh oracle observation (a feed accepts only a time later than its last value, which starts
@@ -23,7 +26,7 @@ export const DEFAULT_NONCE = 0n;
 export const NONCE_LIMIT = 2n ** 64n;
 
 /** Whether the circuit of `layout` has the public input `nonce`. */
-export const hasNonce = (layout: { publicSignals?: readonly string[] }): boolean => layout.publicSignals?.includes("nonce") === true;
+export const hasNonce = (layout: { publicSignals?: readonly string[] }): boolean => layout.publicSignals?.includes(NONCE_SIGNAL) === true;
 
 /**
  * A nonce as given by a person or a client: a decimal string or a safe non-negative integer,

@@ -51,6 +51,8 @@ describe("a model compiled with --nonce", () => {
     expect(m.publicSignals).toHaveLength(12);
     expect(m.modelId).not.toBe(openModelDir("digits-mlp").manifest.modelId);
     expect(readFileSync(path.join(dir, "circuit.circom"), "utf8")).toContain("component main {public [nonce]}");
+    // The differential check and the soundness probe ran on it (the nonce is an input, its square pinned).
+    expect(m.differentialCheck).toMatchObject({ inputs: expect.any(Number), soundnessProbe: { wires: expect.any(Number) } });
   });
 
   it("the server proves the client's nonce, returns it and keeps it in the record (HTTP and gRPC)", async () => {

@@ -20,6 +20,7 @@ import { Lowering, type NodeCost, type SymTensor } from "./lowering.ts";
 import { emitChain, emitPack } from "./commit-emit.ts";
 import { weightTensors } from "./weights.ts";
 import { splitIntoBlocks, renameRefs } from "./blocks.ts";
+import { NONCE_SIGNAL } from "../inputs.ts";
 
 export interface Visibility {
   weights: "fixed" | "hashed";
@@ -42,8 +43,7 @@ export interface CompileOptions {
   nonce?: boolean;
 }
 
-/** Name of the optional public input a prover fixes (e.g. an observation time), last among the public signals. */
-export const NONCE_SIGNAL = "nonce";
+export { NONCE_SIGNAL } from "../inputs.ts";
 /**
  * What is appended to the ONNX bytes to make the model id of a circuit with a nonce: it is
  * another circuit and verifier than the plain one of the same ONNX, so it needs an id of its own

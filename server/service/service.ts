@@ -18,6 +18,7 @@ import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
+import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import { Watchers } from "./watchers.ts";
 import { startSettlement, settlementEnabled, type Settlement } from "../settlement/index.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
@@ -297,6 +298,6 @@ function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, stor
 /** Undefined when no nonce is expected or the proof's nonce signal is the one expected; else why not. */
 function nonceMismatch(m: LoadedModel, signals: string[], expected: bigint | undefined): string | undefined {
   if (expected === undefined) return undefined;
-  const actual = BigInt(signals[m.info.publicSignals.indexOf("nonce")]!);
+  const actual = BigInt(signals[m.info.publicSignals.indexOf(NONCE_SIGNAL)]!);
   return actual === expected ? undefined : `nonce: the proof carries ${actual}, not the expected ${expected}`;
 }
