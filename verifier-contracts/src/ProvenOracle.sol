@@ -39,7 +39,9 @@ contract ProvenOracle is IProvenOracle {
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (m.visibility & Visibility.OUTPUT_HASHED != 0) revert OutputNotPublic(modelId);
         if (m.nonceIndex == Visibility.NO_NONCE) revert ModelHasNoNonce(modelId);
-        // The registry checked the output range is disjoint from the commitments, the nonce and a public input.
+        // The registered range holds the model's outputs only (registered from the manifest's out[k]
+        // signals; the registry checked it misses the commitments and the nonce), so no public input,
+        // commitment or time can be published as a value.
         if (outputIndex < m.outputOffset || outputIndex >= uint256(m.outputOffset) + m.outputCount) {
             revert InvalidOutputIndex(modelId, outputIndex, m.outputOffset, m.outputCount);
         }
