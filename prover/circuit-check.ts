@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readOnnx } from "./onnx/proto.ts";
 import { compileToCircom, type Visibility } from "./compiler/compile.ts";
+import { hasNonce } from "./inputs.ts";
 import { sha256 } from "./compiler/model.ts";
 import { ProverError } from "./errors.ts";
 import type { ModelDir } from "./model-dir.ts";
@@ -28,11 +29,12 @@ export function requireGeneratedCircuit(m: ModelDir): void {
   if (!existsSync(m.circuitPath)) throw new ProverError(`model ${man.name}: its circuit ${m.circuitPath} (manifest files.circuit) does not exist`);
   const onnx = readFileSync(m.onnxPath);
   const source = readFileSync(m.circuitPath, "utf8");
-  const key = [sha256(onnx), sha256(source), man.circuit.template, JSON.stringify(man.visibility)].join(" ");
+  const nonce = hasNonce(man); // the layout says whether it was compiled with --nonce
+  const key = [sha256(onnx), sha256(source), man.circuit.template, JSON.stringify(man.visibility), nonce].join(" ");
   if (checked.has(key)) return;
-  const compiled = compileToCircom(readOnnx(onnx), { templateName: man.circuit.template, visibility: man.visibility as Visibility });
+  const compiled = compileToCircom(readOnnx(onnx), { templateName: man.circuit.template, visibility: man.visibility as Visibility, nonce });
   if (source !== compiled.source) {
-    throw new ProverError(`${m.circuitPath}: not the circuit ${m.onnxPath} compiles to (template ${man.circuit.template}, visibility ${JSON.stringify(man.visibility)}); the file was edited or is stale: run zkinfer compile again`);
+    throw new ProverError(`${m.circuitPath}: not the circuit ${m.onnxPath} compiles to (template ${man.circuit.template}, visibility ${JSON.stringify(man.visibility)}${nonce ? ", with a nonce" : ""}); the file was edited or is stale: run zkinfer compile again`);
   }
   checked.add(key);
 }

@@ -1,6 +1,7 @@
 /**
  * Proving and verifying with snarkjs' Groth16, plus the decoding of public signals into the
- * model's terms: [inputCommitment, ...outputs as signed integers].
+ * model's terms: [inputCommitment, ...outputs as signed integers], and the other signals the
+ * manifest's layout names (weights / output commitments, a public input, the nonce).
  */
 import { readFileSync } from "node:fs";
 import { ProverError } from "./errors.ts";
@@ -36,6 +37,8 @@ export interface DecodedSignals {
   output: bigint[];
   /** The input (public-input mode). */
   input: bigint[];
+  /** The nonce the prover fixed (circuits compiled with one); not an output. */
+  nonce?: bigint;
 }
 
 /** The default layout: hashed input, fixed weights, public outputs. */
@@ -47,7 +50,7 @@ export function decodePublicSignals(publicSignals: string[], layout: string[] = 
   const d: DecodedSignals = { output: [], input: [] };
   layout.forEach((name, i) => {
     const v = publicSignals[i];
-    if (name === "inputCommitment" || name === "weightsCommitment" || name === "outputCommitment") d[name] = BigInt(v);
+    if (name === "inputCommitment" || name === "weightsCommitment" || name === "outputCommitment" || name === "nonce") d[name] = BigInt(v);
     else if (name.startsWith("out[")) d.output.push(fromField(v));
     else if (name.startsWith("x[")) d.input.push(fromField(v));
     else throw new ProverError(`unknown public signal ${name} in the layout`);

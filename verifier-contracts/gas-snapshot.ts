@@ -10,6 +10,8 @@ import { Wallet, type JsonRpcProvider } from "ethers";
 import { startLocalChain } from "./local-chain.ts";
 import { compileZkinfer, ZKINFER_OPTIMIZER_RUNS, type ZkinferArtifacts } from "./contracts.ts";
 import { OUTPUT_HASHED_ID_TAG, proveHashedOutputVariant, proveModelInputs, type HashedOutputProofs, type ModelProofs } from "./model-proofs.ts";
+import { nonceVariant } from "./nonce-variant.ts";
+import { NONCE_ID_TAG } from "../prover/compiler/compile.ts";
 import {
   GAS_LABELS, GAS_SNAPSHOT_PATH, VERIFIER_KEYS, measureGas, measureVerifier, writeGasSnapshot,
   type GasFigures, type GasKey, type GasSnapshot, type LayoutSnapshot, type VerifierFigures,
@@ -50,10 +52,11 @@ export async function measureLayouts(provider: JsonRpcProvider, privateKeys: str
   const signers = { provider, deployer: deployer!, client: client!, operator: operator!, artifacts };
   const def = await proveModelInputs("digits-mlp", samples);
   const hashed = await proveHashedOutputVariant("digits-mlp", samples.slice(0, 1));
+  const oracle = { model: await nonceVariant("digits-mlp"), inputs: samples.slice(2, 4) };
   return {
     models: { default: def, hashedOutput: hashed },
     gas: {
-      default: await measureGas({ ...signers, model: def }),
+      default: await measureGas({ ...signers, model: def, oracle }),
       hashedOutput: await measureVerifier({ ...signers, model: hashed }),
     },
   };
@@ -103,6 +106,9 @@ async function main() {
       "    since the registry needs a new id per verifier. Verifier and registration only: the escrow refuses to",
       "    open a request for a hashed-output model (ModelOutputHashed, checked by the script), so there is no",
       "    settlement to measure.",
+      `- the oracle rows of the ${dl.label} use the same ONNX compiled with a nonce (a feed reads it as the`,
+      "  observation time): public signals inputCommitment + out[0..9] + nonce, model id",
+      `  sha256(model.int8.onnx bytes || utf8 "${NONCE_ID_TAG}"), proofs made at the chain's time`,
       "- each layout runs on fresh deployments (registry, escrow, oracle), so the figures compare like for like",
       "- figures are receipts' gasUsed (after refunds) unless the row says otherwise",
       "",
@@ -136,7 +142,7 @@ async function main() {
       "re-randomise another operator's proof of the same commitment without running the model), so the client",
       "might never open what it paid for. Hashed outputs serve off-chain verification; contracts that pay for",
       "or act on an output (InferenceEscrow, ProvenOracle, a lending pool reading a score) need the default",
-      "layout, whose outputs are public signals.",
+      "layout, whose outputs are public signals (and the oracle a nonce as well: the observation time).",
       "",
     ].join("\n");
     writeFileSync(GAS_SNAPSHOT_PATH.replace(/\.json$/, ".md"), md);

@@ -15,6 +15,7 @@ import { MaxUint256, type Contract, type JsonRpcProvider, type Signer, type Tran
 import { deployVerifier, estimateVerifyGas, groth16Calldata } from "./groth16-verifier.ts";
 import { deployContract, deployZkinfer, registerModel, registrationFromManifest, revertErrorName, settleArgs, type ZkinferArtifacts } from "./contracts.ts";
 import type { ModelProofs } from "./model-proofs.ts";
+import type { NonceVariant } from "./nonce-variant.ts";
 
 export const GAS_SNAPSHOT_PATH = fileURLToPath(new URL("./snapshots/gas.json", import.meta.url));
 
@@ -72,8 +73,13 @@ export interface GasScenario {
   client: Signer;
   operator: Signer;
   artifacts: ZkinferArtifacts;
-  /** At least 4 proofs of the model (each settles or submits once). */
+  /** At least 3 proofs of the model (each settles once). */
   model: ModelProofs;
+  /**
+   * The oracle's figures (full scenario only): the model compiled with a nonce (a feed needs one)
+   * and 2 inputs, proved at the chain's time.
+   */
+  oracle?: { model: NonceVariant; inputs: number[][] };
 }
 
 const used = (r: TransactionReceipt | null) => Number(r!.gasUsed);
@@ -150,10 +156,11 @@ async function measureSettlementWith(s: Omit<GasScenario, "model">, model: Model
 /** Runs the scenario on fresh deployments and returns the figures. Advances the chain's clock. */
 export async function measureGas(s: GasScenario): Promise<GasFigures> {
   const { model, artifacts, provider } = s;
-  if (model.proofs.length < 4) throw new Error("measureGas needs at least 4 proofs");
-  const [p0, p1, p2, p3] = model.proofs as [Proof, Proof, Proof, Proof];
+  if (model.proofs.length < 3) throw new Error("measureGas needs at least 3 proofs");
+  if (!s.oracle || s.oracle.inputs.length < 2) throw new Error("measureGas needs the model's nonce variant and 2 inputs for the oracle");
+  const [p0, p1, p2] = model.proofs as [Proof, Proof, Proof];
   const base = await measureSettlementWith(s, model, p0);
-  const { deployment: { escrow, oracle }, reg, operator, asClient, asOperator, deadline, commit, open } = base;
+  const { deployment: { registry, escrow, oracle }, reg, operator, asClient, asOperator, deadline, commit, open } = base;
   const g = base.g as GasFigures;
 
   const token = await deployContract(s.deployer, artifacts, "TestERC20");
@@ -172,10 +179,16 @@ export async function measureGas(s: GasScenario): Promise<GasFigures> {
   await provider.send("evm_increaseTime", [61]);
   g.refundEth = used(await mined(asClient.getFunction("refund")(late.id)));
 
-  g.oracleCreateFeed = used(await mined(oracle.getFunction("createFeed")(reg.modelId, 1, await s.deployer.getAddress())));
+  // A feed's model must carry the observation time (its nonce): the same model compiled with one.
+  const o = s.oracle.model;
+  await registerModel(registry, o.model.manifest, await (await deployVerifier(s.deployer, o.verifierSol)).getAddress(), "ipfs://zkinfer/gas-snapshot-nonce");
+  const oreg = registrationFromManifest(o.model.manifest);
+  const now = (await provider.getBlock("latest"))!.timestamp;
+  const [q0, q1] = [await o.prove(s.oracle.inputs[0]!, BigInt(now - 2)), await o.prove(s.oracle.inputs[1]!, BigInt(now - 1))];
+  g.oracleCreateFeed = used(await mined(oracle.getFunction("createFeed")(oreg.modelId, oreg.outputOffset, await s.deployer.getAddress())));
   const feedId = (await oracle.getFunction("nextFeedId")()) - 1n;
-  g.oracleSubmitFirst = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(p2.proof, p2.publicSignals))));
-  g.oracleSubmit = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(p3.proof, p3.publicSignals))));
+  g.oracleSubmitFirst = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(q0.proof, q0.publicSignals))));
+  g.oracleSubmit = used(await mined(oracle.getFunction("submit")(feedId, ...settleArgs(q1.proof, q1.publicSignals))));
   return g;
 }
 

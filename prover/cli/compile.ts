@@ -9,7 +9,7 @@ const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])
 export const compile: Command = {
   name: "compile",
   summary: "compile an integer ONNX model to a circom circuit and a manifest",
-  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed] [--check-inputs <n>] [--check-seed <n>]
+  usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed] [--nonce] [--check-inputs <n>] [--check-seed <n>]
 
   Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
   <model-dir>/build/circuit, checks that the circuit computes what onnxruntime computes on the
@@ -21,12 +21,14 @@ export const compile: Command = {
   --input      hashed (default: private, public commitment) | hashed-salted (the commitment also
                hashes a private salt, returned to the client: hides a guessable input) | public
   --output     public (default) | hashed (commitment with a private salt)
+  --nonce      add a public input "nonce", the last public signal: a number the prover fixes
+               and the proof binds (ProvenOracle feeds read it as the observation's unix time)
   --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
                inside the project: the circom compiler only sees files below it)
   --check-inputs  random inputs of the differential check (default ${DEFAULT_RANDOM_INPUTS}, fewer past
                   ${LARGE_CIRCUIT_CONSTRAINTS} constraints, at least ${MIN_DEFAULT_RANDOM_INPUTS}; 0 = the extremes only)
   --check-seed    seed of those inputs (default: derived from the model's bytes)`,
-  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" }, weights: { type: "string" }, input: { type: "string" }, output: { type: "string" }, "check-inputs": { type: "string" }, "check-seed": { type: "string" } },
+  options: { name: { type: "string" }, "model-dir": { type: "string" }, circuit: { type: "string" }, weights: { type: "string" }, input: { type: "string" }, output: { type: "string" }, nonce: { type: "boolean" }, "check-inputs": { type: "string" }, "check-seed": { type: "string" } },
   async run([onnx], v) {
     const onnxPath = needFile("<model.int8.onnx>", onnx);
     const modelDir = path.resolve((v["model-dir"] as string | undefined) ?? path.dirname(onnxPath));
@@ -50,7 +52,7 @@ export const compile: Command = {
       return Number(val);
     };
     const check = { randomInputs: count("check-inputs"), seed: count("check-seed") };
-    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, check, log: progress.info });
+    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, nonce: v.nonce === true, check, log: progress.info });
     process.stdout.write(`${JSON.stringify({ manifest: r.manifestPath, circuit: r.circuitPath, constraints: r.constraints, circuitHash: r.circuitHash })}\n`);
     return 0;
   },

@@ -1,6 +1,6 @@
 /**
  * The fields of a proof file that repeat what its public signals say (output, input,
- * commitments) or name the model. The Groth16 check covers only the signals: a file whose
+ * commitments, nonce) or name the model. The Groth16 check covers only the signals: a file whose
  * `output` was edited still carries a valid proof of the old output. People read the fields, so
  * `zkinfer verify` requires every one present to equal the decoded signals (or the manifest).
  * An absent field claims nothing; the decoded values are printed instead.
@@ -9,7 +9,8 @@ import { isDeepStrictEqual } from "node:util";
 import type { Manifest } from "../model-dir.ts";
 import type { DecodedSignals } from "../prove.ts";
 
-const COMMITMENTS = ["inputCommitment", "weightsCommitment", "outputCommitment"] as const;
+/** The single-value signals a file may repeat: the commitments and the nonce. */
+const SCALARS = ["inputCommitment", "weightsCommitment", "outputCommitment", "nonce"] as const;
 
 /** Undefined when every field present agrees; else the reason, naming the field. */
 export function proofFileMismatch(manifest: Manifest, file: Record<string, unknown>, d: DecodedSignals): string | undefined {
@@ -18,7 +19,7 @@ export function proofFileMismatch(manifest: Manifest, file: Record<string, unkno
   if ("visibility" in file && !isDeepStrictEqual(file.visibility, manifest.visibility)) {
     return `visibility: the file says ${JSON.stringify(file.visibility)}, model ${manifest.name}'s is ${JSON.stringify(manifest.visibility)}`;
   }
-  for (const name of COMMITMENTS) {
+  for (const name of SCALARS) {
     if (!(name in file)) continue;
     const proven = d[name];
     if (proven === undefined) return `${name}: the file has one, the proof's public signals have none`;
@@ -39,7 +40,7 @@ export function proofFileMismatch(manifest: Manifest, file: Record<string, unkno
 export function describeSignals(manifest: Manifest, d: DecodedSignals): string[] {
   const lines = [`model: ${manifest.name} (${manifest.modelId})`];
   if (d.input.length) lines.push(`input: [${d.input.join(", ")}]`);
-  for (const name of COMMITMENTS) if (d[name] !== undefined) lines.push(`${name}: ${d[name]}`);
+  for (const name of SCALARS) if (d[name] !== undefined) lines.push(`${name}: ${d[name]}`);
   if (d.output.length) lines.push(`output: [${d.output.join(", ")}]`);
   return lines;
 }

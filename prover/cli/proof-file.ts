@@ -27,6 +27,8 @@ export function proofFile(p: ProofFileParts): Record<string, unknown> {
   if (p.decoded.weightsCommitment !== undefined) file.weightsCommitment = p.decoded.weightsCommitment.toString();
   if (vis.output === "hashed") file.outputCommitment = p.decoded.outputCommitment?.toString();
   else file.output = p.served;
+  // Public like the signals it repeats: the verifier compares it with the nonce it expects.
+  if (p.decoded.nonce !== undefined) file.nonce = p.decoded.nonce.toString();
   file.proof = p.proof;
   file.publicSignals = p.publicSignals;
   return file;

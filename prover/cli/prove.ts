@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
-import { circuitInputs } from "../inputs.ts";
+import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../inputs.ts";
 import { freshSalt, parseSalt } from "../commitment.ts";
 import { openModelDir, buildModelCircuit, isCircuitOnly } from "../model-dir.ts";
 import { proveGroth16, decodePublicSignals } from "../prove.ts";
@@ -16,12 +16,14 @@ import { proofFile, openingFile } from "./proof-file.ts";
 export const prove: Command = {
   name: "prove",
   summary: "run the model on an input and prove the output",
-  usage: `usage: zkinfer prove <model> --input <json|file> [--float] [--input-salt <decimal>] [--out <proof.json>] [--opening <file>]
+  usage: `usage: zkinfer prove <model> --input <json|file> [--float] [--input-salt <decimal>] [--nonce <uint>] [--out <proof.json>] [--opening <file>]
 
   --input       the input as a JSON array (or a file holding one): int8 values, already quantized
   --float       the input is real values: quantize with the model's input scale (round half away from zero)
   --input-salt  models with a hashed-salted input: the commitment's salt, a decimal field element
                 (default: a fresh random one); the opening file records it
+  --nonce       models compiled with --nonce: the number the proof binds, 0 <= nonce < 2^64 (for an
+                oracle feed, the unix time in seconds of the observation; default ${DEFAULT_NONCE})
   --out         write the proof file there (default: stdout)
   --opening     models with a salted commitment (hashed-salted input, hashed output): write the
                 salts (and a hashed output's values) there, to open the commitments; keep it,
@@ -29,7 +31,7 @@ export const prove: Command = {
 
   The proof file holds the proof, its public signals, the model and the output (or its
   commitment); never a private input (only a model with a public input shows it) nor a salt.`,
-  options: { input: { type: "string" }, float: { type: "boolean" }, "input-salt": { type: "string" }, out: { type: "string" }, opening: { type: "string" } },
+  options: { input: { type: "string" }, float: { type: "boolean" }, "input-salt": { type: "string" }, nonce: { type: "string" }, out: { type: "string" }, opening: { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
     if (isCircuitOnly(m)) throw new UsageError(`<model>: ${m.manifest.name}'s manifest names no integer ONNX (files.integer), so there is no model to run and prove`);
@@ -37,6 +39,7 @@ export const prove: Command = {
     const salted = m.manifest.visibility.input === "hashed-salted";
     if (v["input-salt"] !== undefined && !salted) throw new UsageError(`--input-salt: model ${m.manifest.name}'s input is ${m.manifest.visibility.input}, its commitment takes no salt`);
     const inputSalt = salted ? (v["input-salt"] === undefined ? freshSalt() : parseSalt(v["input-salt"], "--input-salt")) : undefined;
+    const nonce = nonceOption(m.manifest, v.nonce as string | undefined);
     const hashedOutput = m.manifest.visibility.output === "hashed";
     const openingPath = openingTarget(m.manifest.name, salted || hashedOutput, v.out as string | undefined, v.opening as string | undefined);
     const { zkey } = setupFiles(m);
@@ -45,7 +48,7 @@ export const prove: Command = {
     const served = await runOnnx(onnx, x, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
     // A hashed output is hidden behind a fresh random salt, returned to the caller only.
     const salt = hashedOutput ? freshSalt() : undefined;
-    const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt, inputSalt });
+    const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt, inputSalt, nonce });
     progress.info("proving ...");
     const t0 = Date.now();
     const { proof, publicSignals } = await proveGroth16(zkey, build.wasm, input);
@@ -80,4 +83,17 @@ function openingTarget(model: string, salts: boolean, out: string | undefined, o
   if (target === undefined) throw new UsageError(`--opening: model ${model}'s commitments are salted; the salts go to an opening file, not to the proof: give --out <proof.json> (opening beside it) or --opening <file>`);
   if (out !== undefined && path.resolve(target) === path.resolve(out)) throw new UsageError(`--opening: ${target} is the proof file (--out); the salts must stay out of the proof`);
   return target;
+}
+
+/** The --nonce value (refused before any work, naming the option); undefined for a model without one. */
+function nonceOption(manifest: { name: string; publicSignals: string[] }, given: string | undefined): bigint | undefined {
+  if (!hasNonce(manifest)) {
+    if (given !== undefined) throw new UsageError(`--nonce: model ${manifest.name}'s circuit has no nonce input (compile it with --nonce)`);
+    return undefined;
+  }
+  try {
+    return given === undefined ? DEFAULT_NONCE : parseNonce(given, "--nonce");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -11,6 +11,7 @@ import { modelCommitmentMismatch } from "../model-commitments.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 import { proofFileMismatch, describeSignals } from "./proof-check.ts";
 import { setupFiles } from "./artifacts.ts";
+import { hasNonce, parseNonce } from "../inputs.ts";
 
 function readJson(what: string, p: string): Record<string, unknown> {
   try {
@@ -23,14 +24,16 @@ function readJson(what: string, p: string): Record<string, unknown> {
 export const verify: Command = {
   name: "verify",
   summary: "verify a proof in JavaScript",
-  usage: `usage: zkinfer verify <model> --proof <proof.json> [--vkey <vkey.json>]
+  usage: `usage: zkinfer verify <model> --proof <proof.json> [--vkey <vkey.json>] [--nonce <uint>]
 
   --proof  a file written by zkinfer prove (needs "proof" and "publicSignals"); every other
            field it has (model, modelId, output, input, commitments) must match the proof
   --vkey   verifying key (default: the model's setup)
+  --nonce  models compiled with --nonce: the nonce the proof must carry (e.g. the time the
+           verifier asked for); without it, a "nonce" field in the file is still checked
 
   On valid, the proven public values (output or its commitment, ...) are printed on stderr.`,
-  options: { proof: { type: "string" }, vkey: { type: "string" } },
+  options: { proof: { type: "string" }, vkey: { type: "string" }, nonce: { type: "string" } },
   async run([model], v) {
     const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
     if (!model) throw new UsageError("missing <model>: its manifest says which commitments (weights) a proof of it must carry");
@@ -38,6 +41,7 @@ export const verify: Command = {
     const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(m).vkey;
     if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
     const signals = proofFile.publicSignals as string[];
+    const expectedNonce = expectedNonceOption(m.manifest, v.nonce as string | undefined);
     // The key alone proves "some weights"; the model's recorded commitments say which.
     let reason = modelCommitmentMismatch(m.manifest, signals);
     let decoded: DecodedSignals | undefined;
@@ -51,8 +55,19 @@ export const verify: Command = {
     reason ??= (await verifyGroth16(readJson("--vkey", vkeyPath), signals, proofFile.proof as never)) ? undefined : "the Groth16 proof does not verify against the verifying key";
     // The proof is what it is; the fields people read must say the same.
     reason ??= proofFileMismatch(m.manifest, proofFile, decoded!);
+    if (!reason && expectedNonce !== undefined && decoded!.nonce !== expectedNonce) reason = `nonce: the proof carries ${decoded!.nonce}, not the expected ${expectedNonce} (--nonce)`;
     process.stdout.write(reason ? `INVALID: ${reason}\n` : "valid\n");
     if (!reason) for (const line of describeSignals(m.manifest, decoded!)) progress.info(line);
     return reason ? 1 : 0;
   },
 };
+
+function expectedNonceOption(manifest: { name: string; publicSignals: string[] }, given: string | undefined): bigint | undefined {
+  if (given === undefined) return undefined;
+  if (!hasNonce(manifest)) throw new UsageError(`--nonce: model ${manifest.name}'s circuit has no nonce input, so no proof of it carries one`);
+  try {
+    return parseNonce(given, "--nonce");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

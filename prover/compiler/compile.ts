@@ -6,7 +6,9 @@
  *   input    hashed — private, bound by a public commitment (default) | public
  *            hashed-salted — as hashed, the commitment also hashing a private salt (hides a guessable input)
  *   output   public — the values (default) | hashed — a commitment with a private salt
- * Public signals, in order: [inputCommitment]? [weightsCommitment]? (out[...] | outputCommitment) [x[...]]?
+ * Public signals, in order: [inputCommitment]? [weightsCommitment]? (out[...] | outputCommitment) [x[...]]? [nonce]?
+ * The optional `nonce` is a public input the prover fixes (an oracle reads it as the observation
+ * time): declared last, so it is the last public signal, and otherwise unused by the model.
  */
 import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
@@ -18,6 +20,7 @@ import { Lowering, type NodeCost, type SymTensor } from "./lowering.ts";
 import { emitChain, emitPack } from "./commit-emit.ts";
 import { weightTensors } from "./weights.ts";
 import { splitIntoBlocks, renameRefs } from "./blocks.ts";
+import { NONCE_SIGNAL } from "../inputs.ts";
 
 export interface Visibility {
   weights: "fixed" | "hashed";
@@ -36,7 +39,17 @@ export interface CompileOptions {
   biasBits?: number;
   /** Layer lines per sub-template once a circuit is large (default BLOCK_LINES). */
   blockLines?: number;
+  /** Adds the public input `nonce` (see NONCE_SIGNAL); default false. */
+  nonce?: boolean;
 }
+
+export { NONCE_SIGNAL } from "../inputs.ts";
+/**
+ * What is appended to the ONNX bytes to make the model id of a circuit with a nonce: it is
+ * another circuit and verifier than the plain one of the same ONNX, so it needs an id of its own
+ * (a registry never re-registers an id).
+ */
+export const NONCE_ID_TAG = "nonce";
 
 /** Layer lines per sub-template: keeps each template's wasm function far below V8's 7.6 MB limit. */
 export const BLOCK_LINES = 4000;
@@ -157,6 +170,18 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
     ctx.emit(`outputCommitment <== ${emitChain(ctx, "commitY", String(outN), elems)};`);
   }
   if (vis.input === "public") publicSignals.push(...Array.from({ length: n }, (_, i) => `x[${i}]`));
+  if (opts.nonce) {
+    // Public inputs come after the outputs, in declaration order: declared last, the nonce is the
+    // last public signal. A public input in no constraint has a zero term in a verifying key, so
+    // a proof would verify with any value there. snarkjs' setup happens to add a term for every
+    // public input (test/nonce.test.ts shows it), but the binding should not rest on one
+    // backend's habit: the square puts the nonce in a constraint of the circuit itself.
+    decl.push(`signal input ${NONCE_SIGNAL};`);
+    publicSignals.push(NONCE_SIGNAL);
+    ctx.beginNode(NONCE_SIGNAL, "zkinfer.Nonce");
+    ctx.emit(`signal nonceSquare <== ${NONCE_SIGNAL} * ${NONCE_SIGNAL};`);
+    ctx.addCost(1);
+  }
 
   // Large graphs: the layers go into sub-templates, each small enough to be one wasm function.
   let body = ctx.lines, templates: string[] = [];
@@ -180,7 +205,7 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
     ...body,
     "}",
     "",
-    `component main${vis.input === "public" ? " {public [x]}" : ""} = ${opts.templateName}();`,
+    `component main${mainPublic(vis.input === "public", opts.nonce === true)} = ${opts.templateName}();`,
     "",
   ].join("\n");
   return {
@@ -193,4 +218,10 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
     costs: ctx.costs,
     estimatedConstraints: ctx.costs.reduce((a, c) => a + c.constraints, 0),
   };
+}
+
+/** The main component's public-input list: x for a public input, then the nonce. */
+function mainPublic(publicInput: boolean, nonce: boolean): string {
+  const names = [...(publicInput ? ["x"] : []), ...(nonce ? [NONCE_SIGNAL] : [])];
+  return names.length ? ` {public [${names.join(", ")}]}` : "";
 }

@@ -11,7 +11,7 @@ import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { calculateWitness } from "../witness.ts";
-import { circuitInputs } from "../inputs.ts";
+import { circuitInputs, hasNonce, NONCE_LIMIT } from "../inputs.ts";
 import { inputCommitment, outputCommitment } from "../commitment.ts";
 import { fromField } from "../field.ts";
 import { firstViolated, type R1cs } from "../r1cs.ts";
@@ -114,6 +114,8 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
   const extremes = extremeInputs(n);
   const inputs = [...extremes, ...randomInputs(n, count, seed)];
   const salt = 1n;
+  // The largest nonce: it must come out unchanged at its public position (it is no output).
+  const nonce = hasNonce(compiled) ? NONCE_LIMIT - 1n : undefined;
   const pub = (name: string) => 1 + compiled.publicSignals.indexOf(name); // wire 0 is the constant 1
   // A random input: the extremes zero or saturate most values, where more wires are multiplied by zero.
   const probedInput = inputs.length > extremes.length ? extremes.length : 2;
@@ -126,7 +128,7 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
     } catch (e) {
       throw new ProverError(`differential check: onnxruntime cannot run the model (input ${inp.name}): ${(e as Error).message}`);
     }
-    const w = await calculateWitness(s.wasm, circuitInputs(compiled, inp.x, { graph, salt, inputSalt: salt })).catch((e: Error) => {
+    const w = await calculateWitness(s.wasm, circuitInputs(compiled, inp.x, { graph, salt, inputSalt: salt, nonce })).catch((e: Error) => {
       throw new ProverError(`differential check: the circuit has no witness for input ${inp.name} (onnxruntime computes one): ${e.message}`);
     });
     if (ort.length !== compiled.outputSize) throw mismatch(`onnxruntime gives ${ort.length} outputs on input ${inp.name}, the circuit ${compiled.outputSize}`);
@@ -139,6 +141,7 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
       const expected = await outputCommitment(ort, salt);
       if (w[pub("outputCommitment")] !== expected) throw mismatch(`the output commitment differs on input ${inp.name} (onnxruntime's outputs [${ort}])`);
     }
+    if (nonce !== undefined && w[pub("nonce")] !== nonce) throw mismatch(`the public signal nonce is ${w[pub("nonce")]}, not the ${nonce} given, on input ${inp.name}`);
     if (k < extremes.length && compiled.visibility.input !== "public") {
       // The commitment clients and contracts recompute in TypeScript must be the circuit's.
       const expected = await inputCommitment(inp.x, compiled.visibility.input === "hashed-salted" ? salt : undefined);

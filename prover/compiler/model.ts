@@ -12,7 +12,7 @@ import { readOnnx } from "../onnx/proto.ts";
 import { compileCircom, circomVersion, REPO_ROOT } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
 import { readSym } from "../sym.ts";
-import { compileToCircom, DEFAULT_BIAS_BITS, type Visibility } from "./compile.ts";
+import { compileToCircom, DEFAULT_BIAS_BITS, NONCE_ID_TAG, type Visibility } from "./compile.ts";
 import { differentialCheck, type DifferentialOptions } from "./differential.ts";
 import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
 import { toolVersions } from "../versions.ts";
@@ -27,6 +27,8 @@ export interface CompileModelOptions {
   /** Where the generated .circom goes; default circuits/generated/<name>.circom. */
   circuitPath?: string;
   visibility?: Partial<Visibility>;
+  /** Adds the public input `nonce` (compile.ts NONCE_SIGNAL), e.g. for oracle feeds; default false. */
+  nonce?: boolean;
   /** Merged into the manifest (quantization report, accuracy, recipe). */
   extra?: Record<string, unknown>;
   /** The differential check against onnxruntime (random inputs, seed). */
@@ -86,7 +88,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const log = o.log ?? (() => {});
   const onnxBytes = readFileSync(o.onnxPath);
   const graph = readOnnx(onnxBytes);
-  const compiled = compileToCircom(graph, { templateName: o.templateName, visibility: o.visibility });
+  const compiled = compileToCircom(graph, { templateName: o.templateName, visibility: o.visibility, nonce: o.nonce });
   const circuitPath = o.circuitPath ?? path.join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`);
   const staged = await stageCircuit(compiled.source, circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
   let r: ReturnType<typeof readR1cs>;
@@ -125,7 +127,8 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
     : {};
   const manifest = {
     name: o.name,
-    modelId: sha256(onnxBytes),
+    // With a nonce: sha256(ONNX bytes || utf8 NONCE_ID_TAG), another circuit's id.
+    modelId: o.nonce ? sha256(Buffer.concat([onnxBytes, Buffer.from(NONCE_ID_TAG, "utf8")])) : sha256(onnxBytes),
     files: {
       float: "model.float.onnx",
       integer: path.basename(o.onnxPath),

@@ -48,6 +48,7 @@ export function proofMessage(r: ProofRecord) {
     status: statusEnum(r.status),
     output: r.output,
     inputCommitment: r.inputCommitment ?? "",
+    nonce: r.nonce ?? "",
     proofJson: r.proof === undefined ? "" : JSON.stringify(r.proof),
     publicSignals: r.publicSignals ?? [],
     calldataJson: r.calldata === undefined ? "" : JSON.stringify(r.calldata),

@@ -123,7 +123,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       const timeout = req.timeoutMs || o.defaultWaitMs;
       if (req.waitForProof && timeout > o.maxWaitMs) throw new ServiceError("INVALID_ARGUMENT", `timeout_ms: expected <= ${o.maxWaitMs}, got ${timeout}`, "timeout_ms");
       const kind = req.kind === "INPUT_KIND_FLOAT" ? "float" : "int8";
-      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined, inputSalt: req.inputSalt || undefined }).catch((e: unknown) => {
+      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined, inputSalt: req.inputSalt || undefined, nonce: req.nonce || undefined }).catch((e: unknown) => {
         throw renameField(renameField(renameField(e, "input.values", "values"), "escrowRequestId", "escrow_request_id"), "inputSalt", "input_salt");
       });
       let record: ProofRecord | undefined;
@@ -137,6 +137,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
         outputSalt: result.outputSalt ?? "",
         inputSalt: result.inputSalt ?? "",
         escrowRequestId: result.escrowRequestId ?? "",
+        nonce: result.nonce ?? "",
         proof: record ? proofMessage(record) : { requestId: result.requestId, modelId: result.modelId, status: statusEnum(result.proof.status), output: result.output, inputCommitment: result.inputCommitment ?? "" },
       };
     }),
@@ -153,7 +154,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       (req.publicSignals as string[]).forEach((s, i) => {
         if (!/^[0-9]{1,80}$/.test(s)) throw new ServiceError("INVALID_ARGUMENT", `public_signals[${i}]: expected a decimal field element`, `public_signals[${i}]`);
       });
-      const r = await service.verify(model, proof, req.publicSignals);
+      const r = await service.verify(model, proof, req.publicSignals, { nonce: req.nonce || undefined });
       return { valid: r.valid, reason: r.reason ?? "" };
     }),
     watchProof: (call: grpc.ServerWritableStream<Req, unknown>) => {

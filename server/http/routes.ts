@@ -72,9 +72,9 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
         503: { description: "The proving queue is full, or the chain does not answer while admitting an escrow request (Retry-After)", schema: { $ref: "#/components/schemas/Error" } },
       },
       handler: async ({ c, params, query, body }) => {
-        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string };
+        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string; nonce?: unknown };
         const result = await service
-          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId, inputSalt: b.inputSalt })
+          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId, inputSalt: b.inputSalt, nonce: b.nonce })
           .catch((e: unknown) => { throw renameField(e, "input.values", "input"); });
         if (query.wait !== "proof") return c.json(result);
         let record: ProofRecord;
@@ -112,8 +112,8 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
         },
       },
       handler: async ({ c, body }) => {
-        const b = body as { model: string; proof: unknown; publicSignals: string[] };
-        return c.json(await service.verify(b.model, b.proof, b.publicSignals));
+        const b = body as { model: string; proof: unknown; publicSignals: string[]; nonce?: unknown };
+        return c.json(await service.verify(b.model, b.proof, b.publicSignals, { nonce: b.nonce }));
       },
     }),
     defineRoute({

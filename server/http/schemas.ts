@@ -92,6 +92,7 @@ export const INFER_BODY: Schema = {
       pattern: "^[0-9]{1,78}$",
       description: "Optional, models with a hashed-salted input: the input commitment's salt, a decimal field element below the BN254 scalar field order, so the client can compute the commitment before inferring. Absent: the server draws a fresh one (returned as inputSalt).",
     },
+    nonce: { description: "Optional, models compiled with a nonce (publicSignals ends with \"nonce\"): the number the proof binds, an integer 0 <= nonce < 2^64 as a decimal string or number; for a ProvenOracle feed, the unix time in seconds of the observation. Absent: 0 (never fresh for an oracle). Refused for a model without a nonce.", examples: ["1767225600"] },
   },
 };
 
@@ -116,6 +117,7 @@ export const INFER_RESULT: Schema = {
     inputSalt: { type: "string", description: "Hashed-salted-input models only: the salt of inputCommitment (decimal); with the input it opens the commitment." },
     outputSalt: { type: "string", description: "Hashed-output models only: the salt of the proof's outputCommitment (decimal)." },
     escrowRequestId: { type: "string", description: "The escrow request this inference settles, when given." },
+    nonce: { type: "string", description: "Models compiled with a nonce: the nonce the proof will carry (decimal), its last public signal." },
     proof: { type: "object", properties: PROOF_FIELDS, description: "`{status}` at once; with ?wait=proof also the proof once proved." },
   },
 };
@@ -127,6 +129,7 @@ export const PROOF_RECORD: Schema = {
     modelId: { type: "string" },
     output: { type: "array", items: { type: "integer" }, description: "The public output the proof carries; empty for a hashed-output model (its values are in the infer answer only)." },
     inputCommitment: { type: "string" },
+    nonce: { type: "string", description: "Models compiled with a nonce: the nonce the proof carries (decimal)." },
     ...PROOF_FIELDS,
     createdAt: { type: "string" },
     updatedAt: { type: "string" },
@@ -144,5 +147,6 @@ export const VERIFY_BODY: Schema = {
     model: MODEL_ID,
     proof: { type: "object", description: "A Groth16 proof as GET /v1/proofs/{requestId} returns it." },
     publicSignals: { type: "array", items: { type: "string", pattern: "^[0-9]{1,80}$" }, maxItems: 4096, description: "Decimal field elements." },
+    nonce: { description: "Optional, models compiled with a nonce: the nonce the proof must carry (decimal string or integer); another one makes it invalid." },
   },
 };

@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from "./schema.ts";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -93,7 +94,7 @@ describe("JobStore chain binding", () => {
     s.db.pragma("user_version = 3");
     s.close();
     const t = new JobStore(file);
-    expect(t.db.pragma("user_version", { simple: true })).toBe(4);
+    expect(t.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const cols = (t.db.prepare(`PRAGMA table_info(jobs)`).all() as { name: string }[]).map((c) => c.name);
     expect(cols).toEqual(expect.arrayContaining(["settlement_chain", "settlement_gone_at"]));
     t.close();

@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   -- version 4: which chain instance the escrow request lives on (see server/settlement/chain-key.ts):
   -- "<chainId>/<escrow>/<genesis hash>[/<node instance id>]", so a restarted dev chain's ids never collide
   settlement_chain    TEXT,
-  settlement_gone_at  TEXT                    -- when a start found that chain replaced (same id and escrow, new genesis)
+  settlement_gone_at  TEXT,                   -- when a start found that chain replaced (same id and escrow, new genesis)
+  -- version 5: the nonce the proof binds (decimal, < 2^64), for models compiled with one
+  nonce               TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 `;
@@ -51,6 +53,7 @@ export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
   ["input_salt", "TEXT"],
   ["settlement_chain", "TEXT"],
   ["settlement_gone_at", "TEXT"],
+  ["nonce", "TEXT"],
 ];
 
 /** Where a job's settlement stands; null when the job references no escrow request. */
@@ -82,4 +85,5 @@ export interface JobRow {
   input_salt: string | null;
   settlement_chain: string | null;
   settlement_gone_at: string | null;
+  nonce: string | null;
 }

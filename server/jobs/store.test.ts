@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from "./schema.ts";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -60,7 +61,7 @@ describe("JobStore", () => {
     t.close();
   });
 
-  it("migrates a version-1 file: adds the settlement and input-salt columns and keeps its rows", () => {
+  it("migrates a version-1 file: adds the settlement, input-salt and nonce columns and keeps its rows", () => {
     const file = tmpDb();
     const v1 = new Database(file);
     v1.exec(`CREATE TABLE jobs (request_id TEXT PRIMARY KEY, model_id TEXT NOT NULL, input TEXT NOT NULL, output TEXT NOT NULL,
@@ -70,7 +71,7 @@ describe("JobStore", () => {
     v1.pragma("user_version = 1");
     v1.close();
     const s = new JobStore(file);
-    expect(s.db.pragma("user_version", { simple: true })).toBe(4);
+    expect(s.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(toProofRecord(s.get("old")!)).not.toHaveProperty("settlement");
     expect(toProofRecord(s.get("old")!)).not.toHaveProperty("inputSalt");
     s.insert({ ...job("new"), escrowRequestId: "7", inputSalt: "42" });
@@ -78,6 +79,11 @@ describe("JobStore", () => {
     expect(s.get("new")!.input_salt).toBe("42");
     expect(toProofRecord(s.get("new")!)).toMatchObject({ escrowRequestId: "7", settlement: { status: "pending", txHash: null, error: null, chainGone: false } });
     expect(toProofRecord(s.get("new")!)).not.toHaveProperty("inputSalt");
+    expect(toProofRecord(s.get("old")!)).not.toHaveProperty("nonce");
+    // The nonce is public (the proof carries it as a signal): stored and in the record.
+    s.insert({ ...job("timed"), nonce: "1767225600" });
+    expect(s.get("timed")!.nonce).toBe("1767225600");
+    expect(toProofRecord(s.get("timed")!)).toMatchObject({ nonce: "1767225600" });
     s.close();
   });
 

@@ -21,6 +21,8 @@ export interface NewJob {
   salt?: string;
   /** Decimal; when the input commitment is salted. */
   inputSalt?: string;
+  /** Decimal; for a model whose circuit has a nonce input. */
+  nonce?: string;
   /** Decimal id of the escrow request this job settles (its settlement starts `pending`). */
   escrowRequestId?: string;
 }
@@ -71,11 +73,11 @@ export class JobStore {
     const now = new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status, input_salt, settlement_chain)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, ?, ?)`,
+        `INSERT INTO jobs (request_id, model_id, input, output, input_commitment, salt, status, created_at, updated_at, seq, escrow_request_id, settlement_status, input_salt, settlement_chain, nonce)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?, ?, ?, ?, ?)`,
       )
       .run(j.requestId, j.modelId, JSON.stringify(j.input), JSON.stringify(j.output), j.inputCommitment ?? null, j.salt ?? null, now, now,
-        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending", j.inputSalt ?? null, j.escrowRequestId === undefined ? null : this.chain);
+        j.escrowRequestId ?? null, j.escrowRequestId === undefined ? null : "pending", j.inputSalt ?? null, j.escrowRequestId === undefined ? null : this.chain, j.nonce ?? null);
   }
 
   get(requestId: string): JobRow | undefined {
@@ -235,6 +237,7 @@ export function toProofRecord(r: JobRow): ProofRecord {
     updatedAt: r.updated_at,
   };
   if (r.input_commitment !== null) rec.inputCommitment = r.input_commitment;
+  if (r.nonce !== null) rec.nonce = r.nonce; // public: the proof carries it as a signal
   if (r.proof !== null) rec.proof = JSON.parse(r.proof);
   if (r.public_signals !== null) rec.publicSignals = JSON.parse(r.public_signals) as string[];
   if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);

@@ -14,6 +14,8 @@ export interface ProveTask {
   salt?: string;
   /** Decimal; only when the input commitment is salted. */
   inputSalt?: string;
+  /** Decimal; only when the circuit has a nonce input. */
+  nonce?: string;
 }
 
 export interface ProveTaskResult {

@@ -30,6 +30,7 @@ export default async function prove(task: ProveTask): Promise<ProveTaskResult> {
     graph,
     salt: task.salt === undefined ? undefined : BigInt(task.salt),
     inputSalt: task.inputSalt === undefined ? undefined : BigInt(task.inputSalt),
+    nonce: task.nonce === undefined ? undefined : BigInt(task.nonce),
   });
   const wtns = await calculateWtns(task.wasmPath, inputs);
   const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, { type: "mem", data: wtns });

@@ -1,13 +1,14 @@
 /**
  * The served output is the proven output, bit for bit (DESIGN decision 1): before a proof is
  * stored, its public signals are decoded with the model's layout and compared with what the
- * job served and committed to, and its weights commitment with the model's. A mismatch means
+ * job served and committed to (and the nonce it was given), and its weights commitment with the model's. A mismatch means
  * the compiler and onnxruntime disagree, or a worker proved with other weights: a bug to shout
  * about, never a proof to hand out.
  */
 import { decodePublicSignals } from "../../prover/prove.ts";
 import { outputCommitment } from "../../prover/commitment.ts";
 import { modelCommitmentMismatch } from "../../prover/model-commitments.ts";
+import { DEFAULT_NONCE, hasNonce } from "../../prover/inputs.ts";
 import type { LoadedModel } from "./models.ts";
 
 export interface ServedJob {
@@ -15,6 +16,8 @@ export interface ServedJob {
   output: number[];
   inputCommitment?: string;
   salt?: string;
+  /** Decimal; the nonce the job was to be proved with (models compiled with one). */
+  nonce?: string;
 }
 
 const sameInts = (a: bigint[], b: number[]) => a.length === b.length && a.every((v, i) => v === BigInt(b[i]));
@@ -41,5 +44,8 @@ export async function proofMismatch(model: LoadedModel, job: ServedJob, publicSi
     return `proven input commitment ${d.inputCommitment} != stored ${job.inputCommitment}`;
   }
   if (vis.input === "public" && !sameInts(d.input, job.input)) return "proven input != stored input";
+  // A proof of another nonce would tell a consumer (an oracle) another observation time.
+  const nonce = job.nonce !== undefined ? BigInt(job.nonce) : hasNonce(model.info) ? DEFAULT_NONCE : undefined;
+  if (d.nonce !== nonce) return `proven nonce ${d.nonce} != the job's ${nonce}`;
   return undefined;
 }

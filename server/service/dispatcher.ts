@@ -61,10 +61,11 @@ export class Dispatcher {
       zkeyPath: m.zkeyPath,
       wasmPath: m.wasmPath,
       onnxPath: m.needsWeights ? m.dir.onnxPath : undefined,
-      layout: { visibility: m.info.visibility, weightInputs: m.dir.manifest.weightInputs },
+      layout: { visibility: m.info.visibility, weightInputs: m.dir.manifest.weightInputs, publicSignals: m.info.publicSignals },
       x: JSON.parse(row.input) as number[],
       salt: row.salt ?? undefined,
       inputSalt: row.input_salt ?? undefined,
+      nonce: row.nonce ?? undefined,
     };
   }
 
@@ -88,7 +89,7 @@ export class Dispatcher {
     if (!store.db.open) return; // closed while this proof finished past the timeout
     const mismatch = await proofMismatch(
       m,
-      { input: JSON.parse(row.input), output: JSON.parse(row.output), inputCommitment: row.input_commitment ?? undefined, salt: row.salt ?? undefined },
+      { input: JSON.parse(row.input), output: JSON.parse(row.output), inputCommitment: row.input_commitment ?? undefined, salt: row.salt ?? undefined, nonce: row.nonce ?? undefined },
       result.publicSignals,
     );
     if (!store.db.open) return;

@@ -17,6 +17,8 @@ import { loadModels, type LoadedModel } from "./models.ts";
 import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
+import { checkNonce } from "./nonce.ts";
+import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import { Watchers } from "./watchers.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
@@ -164,6 +166,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: escrow request ${escrowRequestId} is being admitted for another call`, "escrowRequestId");
       }
       const inputSalt = checkInputSalt(input.inputSalt, m);
+      const nonce = checkNonce(input.nonce, m);
       // Admission before any work or storage: a slot is reserved across the awaits below, so
       // concurrent requests cannot overshoot the limit.
       const depth = active();
@@ -184,7 +187,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         const salt = m.info.visibility.output === "hashed" ? freshSalt().toString() : undefined;
         open();
         const requestId = randomUUID();
-        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId, inputSalt: inputSalt?.toString() });
+        store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId, inputSalt: inputSalt?.toString(), nonce: nonce?.toString() });
         reserved--;
         dispatcher.enqueue(requestId);
         const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
@@ -192,6 +195,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         if (inputSalt !== undefined) r.inputSalt = inputSalt.toString();
         if (salt !== undefined) r.outputSalt = salt;
         if (escrowRequestId !== undefined) r.escrowRequestId = escrowRequestId;
+        if (nonce !== undefined) r.nonce = nonce.toString();
         return r;
       } catch (e) {
         reserved = Math.max(0, reserved - 1);
@@ -236,11 +240,12 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       });
     },
 
-    async verify(idOrName, proof, publicSignals) {
+    async verify(idOrName, proof, publicSignals, opts = {}) {
       const m = model(idOrName);
       const p = checkProofShape(proof);
       const s = checkPublicSignals(publicSignals, m.info.publicSignals.length);
-      const reason = modelCommitmentMismatch(m.dir.manifest, s);
+      const expectedNonce = checkNonce(opts.nonce, m, { default: false });
+      const reason = modelCommitmentMismatch(m.dir.manifest, s) ?? nonceMismatch(m, s, expectedNonce);
       if (reason) return { valid: false, reason };
       let ok = false;
       try {
@@ -304,4 +309,11 @@ function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, stor
   const other = store.jobForEscrowRequest(id.toString());
   if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
   return id.toString();
+}
+
+/** Undefined when no nonce is expected or the proof's nonce signal is the one expected; else why not. */
+function nonceMismatch(m: LoadedModel, signals: string[], expected: bigint | undefined): string | undefined {
+  if (expected === undefined) return undefined;
+  const actual = BigInt(signals[m.info.publicSignals.indexOf(NONCE_SIGNAL)]!);
+  return actual === expected ? undefined : `nonce: the proof carries ${actual}, not the expected ${expected}`;
 }

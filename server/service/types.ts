@@ -72,6 +72,12 @@ export interface InferInput {
    * so the client can compute the commitment before inferring; default a fresh random one.
    */
   inputSalt?: unknown;
+  /**
+   * Models compiled with a nonce: the number the proof binds (decimal string or integer,
+   * 0 <= nonce < 2^64; for an oracle feed, the unix time of the observation). Default 0.
+   * Refused for a model without one.
+   */
+  nonce?: unknown;
 }
 
 export interface InferResult {
@@ -89,6 +95,8 @@ export interface InferResult {
   outputSalt?: string;
   /** The escrow request this inference settles, as given. */
   escrowRequestId?: string;
+  /** Models compiled with a nonce: the nonce the proof will carry (decimal). */
+  nonce?: string;
   proof: { status: ProofStatus };
 }
 
@@ -116,6 +124,8 @@ export interface ProofRecord {
   /** The public output; empty for a hashed-output model (only the infer answer has its values). */
   output: number[];
   inputCommitment?: string;
+  /** Models compiled with a nonce: the nonce the proof carries (decimal; public, like the signals). */
+  nonce?: string;
   // No salts: a record is fetched and streamed by request id (and shared with whoever verifies);
   // a salt in it would let its holder confirm a guessed input or output. Only infer returns them.
   proof?: unknown;
@@ -134,6 +144,12 @@ export interface ProofRecord {
 export interface VerifyResult {
   valid: boolean;
   reason?: string;
+}
+
+/** What a verifier expects beyond the model's own commitments. */
+export interface VerifyOptions {
+  /** Models compiled with a nonce: the nonce the proof must carry (decimal string or integer). */
+  nonce?: unknown;
 }
 
 export type ServiceErrorCode =
@@ -183,7 +199,7 @@ export interface InferenceService {
   /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
   waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
   /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
-  verify(idOrName: string, proof: unknown, publicSignals: unknown): Promise<VerifyResult>;
+  verify(idOrName: string, proof: unknown, publicSignals: unknown, opts?: VerifyOptions): Promise<VerifyResult>;
   health(): { ok: boolean };
   ready(): { ready: boolean; reasons: string[] };
   /** Queue depth, pool utilisation, proving time histogram, for /metrics. */

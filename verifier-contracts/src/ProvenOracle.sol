@@ -11,6 +11,13 @@ import {Visibility} from "./libraries/Visibility.sol";
 /// @dev Unlike the escrow, submit() reads the registry each time (one cold call, ~5,000 gas):
 /// once a model is deprecated its feeds stop updating and go stale, so consumers' staleness
 /// bounds retire a superseded model without any action on their side.
+/// A value's time is the observation time its proof binds (the model's `nonce` signal), never
+/// the block's: the updater fixes it when proving, and the proof makes it part of the statement,
+/// so a proof made 30 days ago says so forever. Accepting only times later than the current
+/// value's makes the feed's time strictly increasing: a replayed or older proof cannot refresh
+/// the feed nor roll it back, and latest(maxAge) measures the age of the observation itself.
+/// What the proof cannot bind is whether the updater waited before proving; that is the trust
+/// placed in the updater (rotated by the feed's owner), as is the choice of input.
 contract ProvenOracle is IProvenOracle {
     /// @dev BN254 scalar field order; values above HALF are negative (v - r).
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -31,6 +38,10 @@ contract ProvenOracle is IProvenOracle {
         IModelRegistry.Model memory m = registry.model(modelId); // unknown id: ModelNotRegistered bubbles up
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (m.visibility & Visibility.OUTPUT_HASHED != 0) revert OutputNotPublic(modelId);
+        if (m.nonceIndex == Visibility.NO_NONCE) revert ModelHasNoNonce(modelId);
+        // The registered range holds the model's outputs only (registered from the manifest's out[k]
+        // signals; the registry checked it misses the commitments and the nonce), so no public input,
+        // commitment or time can be published as a value.
         if (outputIndex < m.outputOffset || outputIndex >= uint256(m.outputOffset) + m.outputCount) {
             revert InvalidOutputIndex(modelId, outputIndex, m.outputOffset, m.outputCount);
         }
@@ -89,6 +100,13 @@ contract ProvenOracle is IProvenOracle {
         IModelRegistry.Model memory m = registry.model(modelId);
         if (m.deprecated) revert ModelDeprecated(modelId);
         if (publicSignals.length != m.nPublic) revert PublicSignalCountMismatch(feedId, m.nPublic, publicSignals.length);
+        // createFeed refused a model without a nonce, and a record never changes; checked again
+        // because reading publicSignals[NO_NONCE] would be an unnamed out-of-bounds panic.
+        if (m.nonceIndex == Visibility.NO_NONCE) revert ModelHasNoNonce(modelId);
+        // Before the pairing check: a stale or future time is refused at the cost of a comparison.
+        uint256 observedAt = publicSignals[m.nonceIndex];
+        if (observedAt > block.timestamp) revert ObservationInFuture(feedId, observedAt, block.timestamp);
+        if (observedAt <= f.updatedAt) revert ObservationNotNewer(feedId, observedAt, f.updatedAt);
         if (m.weightsIndex != Visibility.NO_WEIGHTS_COMMITMENT) {
             uint256 expected = registry.weightsCommitment(modelId);
             uint256 actual = publicSignals[m.weightsIndex];
@@ -104,11 +122,11 @@ contract ProvenOracle is IProvenOracle {
         uint256 raw = publicSignals[f.outputIndex];
         int256 value = raw > HALF ? -int256(R - raw) : int256(raw);
         uint256 commitment = m.commitmentIndex == Visibility.NO_INPUT_COMMITMENT ? 0 : publicSignals[m.commitmentIndex];
-        uint64 now_ = uint64(block.timestamp);
-        f.updatedAt = now_;
+        uint64 time = uint64(observedAt); // <= block.timestamp, so it fits
+        f.updatedAt = time;
         f.value = value;
         f.inputCommitment = commitment;
-        emit ValueSubmitted(feedId, value, commitment, now_);
+        emit ValueSubmitted(feedId, value, commitment, time);
     }
 
     /// @inheritdoc IProvenOracle
@@ -117,6 +135,7 @@ contract ProvenOracle is IProvenOracle {
         if (f.modelId == bytes32(0)) revert FeedNotFound(feedId);
         updatedAt = f.updatedAt;
         if (updatedAt == 0) revert NoValue(feedId);
+        // updatedAt is the proof's observation time, never later than the block that stored it.
         if (block.timestamp - updatedAt > maxAge) revert StaleValue(feedId, updatedAt, maxAge);
         value = f.value;
     }
