@@ -2,7 +2,8 @@
  * Hashed weights on chain (a real local Hardhat node, real Groth16 proofs): the registry keeps a
  * hashed-weights model's weights commitment, and InferenceEscrow.settle rejects the zero-weights
  * forgery (test/helpers/zero-weights.ts), which the model's verifier alone accepts, while the
- * honest proof settles. ProvenOracle refuses the model (no nonce). Also every registry refusal.
+ * honest proof settles; ProvenOracle.submit refuses the same forgery (the fixture's circuit has a
+ * nonce, so it can feed an oracle) and publishes the honest value. Also every registry refusal.
  */
 import path from "node:path";
 import { rmSync } from "node:fs";
@@ -14,8 +15,8 @@ import { deployModel } from "../verifier-contracts/deploy-model.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { BN254_R } from "../prover/field.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
-import type { ProofResult } from "../prover/prove.ts";
-import { zeroWeightsFixture, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
+import { decodePublicSignals, proveGroth16, type ProofResult } from "../prover/prove.ts";
+import { FORGED_OUTPUT, zeroWeightsFixture, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
 
 const modelsDir = path.join(REPO_ROOT, "build", `contracts-weights-test-${process.pid}`);
 const WEIGHTS_HASHED_INPUT_HASHED = 4 | 1;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   ({ registry, escrow, oracle } = await deployZkinfer(deployer));
   const r = await deployModel(deployer, registry, { manifest: f.model.manifest, zkeyPath: f.zkeyPath, metadataURI: "zkinfer:hashed" });
   modelId = r.modelId;
-  verifier = new Contract(r.verifier, ["function verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[12]) view returns (bool)"], deployer);
+  verifier = new Contract(r.verifier, ["function verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[13]) view returns (bool)"], deployer);
   expected = BigInt(f.model.manifest.weightsCommitment!);
 }, 600_000);
 
@@ -93,12 +94,26 @@ describe("hashed weights on chain", () => {
     expect(await chain!.provider.getBalance(operator.address)).toBe(before + 10n ** 16n);
   });
 
-  it("createFeed refuses the model: its circuit has no nonce, so no proof of it says when it was made", async () => {
-    // ProvenOracle.submit's weights-commitment check needs a hashed-weights model compiled with a
-    // nonce; this fixture has none (test/contracts-oracle-weights.test.ts has one, test/contracts-oracle.test.ts
-    // covers feeds of nonce models).
-    await expectRevert(call(oracle, "createFeed", modelId, 1, deployer.address), oracle, "ModelHasNoNonce");
-    await expectRevert(call(oracle, "createFeed", modelId, f.model.manifest.publicSignals.indexOf("out[7]"), deployer.address), oracle, "ModelHasNoNonce");
+  it("ProvenOracle.submit refuses the zero-weights forgery the verifier accepts, and publishes the honest value at its time", async () => {
+    const layout = f.model.manifest.publicSignals;
+    expect([layout[1], layout.at(-1)]).toEqual(["weightsCommitment", "nonce"]);
+    const out7 = layout.indexOf("out[7]");
+    await send(oracle, "createFeed", modelId, out7, deployer.address);
+    const feedId = (await call(oracle, "nextFeedId")) - 1n;
+    const t = (await chain!.provider.getBlock("latest"))!.timestamp - 5;
+    const forged = await proveGroth16(f.zkeyPath, f.wasmPath, { ...f.inputs.forged, nonce: BigInt(t) });
+    const honest = await proveGroth16(f.zkeyPath, f.wasmPath, { ...f.inputs.honest, nonce: BigInt(t) });
+    expect(decodePublicSignals(forged.publicSignals, layout).output.map(Number)).toEqual(FORGED_OUTPUT);
+    const [p, pub] = args(forged);
+    expect(await call(verifier, "verifyProof", [p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], pub)).toBe(true);
+    let err: unknown;
+    try { await call(oracle, "submit", feedId, ...args(forged)); } catch (e) { err = e; }
+    const decoded = oracle.interface.parseError(findRevertData(err) ?? "0x");
+    expect(decoded?.name, String(err).slice(0, 300)).toBe("WeightsCommitmentMismatch");
+    expect(decoded!.args.map(BigInt)).toEqual([feedId, expected, BigInt(forged.publicSignals[1]!)]);
+    await send(oracle, "submit", feedId, ...args(honest));
+    const [value, updatedAt] = await call(oracle, "latest", feedId, 60);
+    expect([value, Number(updatedAt)]).toEqual([decodePublicSignals(honest.publicSignals, layout).output[7], t]);
   });
 });
 

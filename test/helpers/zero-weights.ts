@@ -5,6 +5,9 @@
  * all zero and whose last bias is chosen: the outputs then equal that bias, values the model
  * never produces. Both are proved with the model's real proving key, and both satisfy every
  * constraint: only the public weightsCommitment tells them apart.
+ * The circuit also has the `nonce` public input (the last signal), so that ProvenOracle's
+ * weights check is tested on this same fixture (feeds need a nonce): one 27k-constraint setup
+ * for escrow, oracle, CLI and server instead of two. The fixture's proofs use the default nonce.
  */
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +35,8 @@ export interface ZeroWeightsFixture {
   input: number[];
   honest: ProofResult;
   forged: ProofResult;
+  /** The circuit inputs of both proofs (nonce: the default), to prove them again with another nonce. */
+  inputs: { honest: Record<string, unknown>; forged: Record<string, unknown> };
 }
 
 /**
@@ -52,7 +57,7 @@ async function buildCached(): Promise<void> {
     onnxPath: path.join(CACHE, "model.int8.onnx"),
     modelDir: CACHE,
     circuitPath: path.join(CACHE, "circuit.circom"),
-    visibility: { weights: "hashed" }, check: { randomInputs: 16 },
+    visibility: { weights: "hashed" }, nonce: true, check: { randomInputs: 16 },
   });
   await setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(CACHE, "build", "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
 }
@@ -96,7 +101,7 @@ export async function zeroWeightsFixture(modelsDir: string): Promise<ZeroWeights
   const graph = readOnnx(readFileSync(model.onnxPath));
   const input = splitDigits(loadDigits()).test[0].pixels;
   const honestInputs = circuitInputs(model.manifest, input, { graph }) as Record<string, bigint[]>;
-  const forgedInputs: Record<string, bigint[]> = { x: honestInputs.x };
+  const forgedInputs: Record<string, bigint[]> = { ...honestInputs };
   const last = model.manifest.weightInputs!.at(-1)!;
   for (const w of model.manifest.weightInputs!) forgedInputs[w.signal] = honestInputs[w.signal].map(() => 0n);
   if (forgedInputs[last.signal].length !== FORGED_OUTPUT.length) throw new Error(`${last.tensor}: expected the last bias (${FORGED_OUTPUT.length} values)`);
@@ -110,5 +115,6 @@ export async function zeroWeightsFixture(modelsDir: string): Promise<ZeroWeights
     input,
     honest: await proveGroth16(setup.zkeyPath, built.wasm, honestInputs),
     forged: await proveGroth16(setup.zkeyPath, built.wasm, forgedInputs),
+    inputs: { honest: honestInputs, forged: forgedInputs },
   };
 }
