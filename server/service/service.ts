@@ -178,7 +178,12 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         const commitment = m.info.visibility.input === "public" ? undefined : (await inputCommitment(xs, inputSalt)).toString();
         // A paid request is judged on chain before any work: nothing is stored or proved for a
         // request that does not pay this server (checkEscrowRequestId ensured a commitment).
-        if (escrowRequestId !== undefined) await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!);
+        // Its deadline must also cover the proofs queued ahead of it (this call's reservation excluded).
+        if (escrowRequestId !== undefined) {
+          const ahead = Math.max(0, active() - 1);
+          const queue = { ahead, waitSeconds: Math.ceil((ahead / cfg.poolThreads) * meanProvingSeconds()) };
+          await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!, queue);
+        }
         const output = await runSession(m.session, x, m.dims);
         // A hashed output hides low-entropy outputs behind a random salt (kept with the job).
         const salt = m.info.visibility.output === "hashed" ? freshSalt().toString() : undefined;
