@@ -100,6 +100,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       const v = settlement.verifiers.get(m.info.id);
       if (v) m.info.verifierAddress = v;
       m.info.payment = paymentInfo(cfg.chain, m.info, settlementSite(settlement));
+      const refused = settlement.refused.get(m.info.id);
+      if (refused && m.info.payment.paidRequests) m.info.payment = { ...m.info.payment, paidRequests: false, reason: refused };
     }
     for (const k of unknownPriceKeys(cfg.chain, uniqueModels.map((m) => m.info))) log.warn(`options.chain.modelPrices[${JSON.stringify(k)}]: no loaded model has this name or id; ignored`);
     const n = settlement.settler.resume();
