@@ -211,6 +211,11 @@ export class JobStore {
   noteSettlementError(requestId: string, error: string): boolean {
     return this.settlement(requestId, `settlement_error = ?, settlement_attempts = settlement_attempts + 1`, [error]);
   }
+  /** Jobs queued or proving, per model id. */
+  activeByModel(): Map<string, number> {
+    const rows = this.db.prepare(`SELECT model_id, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'proving') GROUP BY model_id`).all() as { model_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.model_id, r.n]));
+  }
   counts(): Record<ProofStatus, number> {
     const c: Record<ProofStatus, number> = { queued: 0, proving: 0, proved: 0, failed: 0 };
     for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`).all() as { status: ProofStatus; n: number }[]) c[r.status] = r.n;

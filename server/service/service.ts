@@ -18,6 +18,7 @@ import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { Watchers } from "./watchers.ts";
+import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
@@ -59,6 +60,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   }
   const watchers = new Watchers();
   const provingSeconds: number[] = [];
+  const provingTimes = new ProvingTimes();
   let settlement: Settlement | undefined;
   const dispatcher = new Dispatcher({
     store,
@@ -72,7 +74,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       // Proved with an escrow request to settle: hand it to the settler.
       if (row?.status === "proved" && row.settlement_status === "pending") settlement?.settler.enqueue(id);
     },
-    onProved: (ms) => {
+    onProved: (ms, modelId) => {
+      provingTimes.add(modelId, ms / 1000);
       provingSeconds.push(ms / 1000);
       if (provingSeconds.length > PROVING_SAMPLES) provingSeconds.shift();
     },
@@ -182,8 +185,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         // request that does not pay this server (checkEscrowRequestId ensured a commitment).
         // Its deadline must also cover the proofs queued ahead of it (this call's reservation excluded).
         if (escrowRequestId !== undefined) {
-          const ahead = Math.max(0, active() - 1);
-          const queue = { ahead, waitSeconds: Math.ceil((ahead / cfg.poolThreads) * meanProvingSeconds()) };
+          const queue = queueWait(store.activeByModel(), reserved - 1, m.info.id, provingTimes, meanProvingSeconds(), cfg.poolThreads);
           await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!, queue);
         }
         const output = await runSession(m.session, x, m.dims);
