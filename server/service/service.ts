@@ -61,6 +61,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   const watchers = new Watchers();
   const provingSeconds: number[] = [];
   const provingTimes = new ProvingTimes();
+  const constraintsOf = (id: string) => models.get(id)?.dir.manifest.circuit.constraints ?? 0;
   let settlement: Settlement | undefined;
   const dispatcher = new Dispatcher({
     store,
@@ -75,7 +76,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       if (row?.status === "proved" && row.settlement_status === "pending") settlement?.settler.enqueue(id);
     },
     onProved: (ms, modelId) => {
-      provingTimes.add(modelId, ms / 1000);
+      provingTimes.add(modelId, ms / 1000, constraintsOf(modelId));
       provingSeconds.push(ms / 1000);
       if (provingSeconds.length > PROVING_SAMPLES) provingSeconds.shift();
     },
@@ -185,7 +186,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         // request that does not pay this server (checkEscrowRequestId ensured a commitment).
         // Its deadline must also cover the proofs queued ahead of it (this call's reservation excluded).
         if (escrowRequestId !== undefined) {
-          const queue = queueWait(store.activeByModel(), reserved - 1, m.info.id, provingTimes, meanProvingSeconds(), cfg.poolThreads);
+          const queue = queueWait(store.activeByModel(), reserved - 1, m.info.id, provingTimes, constraintsOf, 1, cfg.poolThreads);
           await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!, queue);
         }
         const output = await runSession(m.session, x, m.dims);
