@@ -14,6 +14,7 @@ import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { registerModel } from "../verifier-contracts/contracts.ts";
 import { deployVerifier } from "../verifier-contracts/groth16-verifier.ts";
 import { proveModelInputs } from "../verifier-contracts/model-proofs.ts";
+import { embedsVerifyingKey } from "../server/settlement/registration-check.ts";
 import { json, testDigits } from "./helpers/edge-server.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { openRequest, pollProof, startPayChain, startPayServer, type PayChain, type PayServer } from "./helpers/settlement-chain.ts";
@@ -24,6 +25,7 @@ const digits = testDigits(1).map((d) => d.pixels);
 let p: PayChain;
 let server: PayServer;
 let otherVerifier: string;
+let ownSol: string;
 
 /** digits-mlp's verifier with another setup's delta (its gamma): a valid verifier that rejects this server's proofs. */
 function anotherSetup(sol: string): string {
@@ -37,6 +39,7 @@ function anotherSetup(sol: string): string {
 beforeAll(async () => {
   p = await startPayChain();
   const A = await proveModelInputs("digits-mlp", []);
+  ownSol = A.verifierSol;
   otherVerifier = await (await deployVerifier(p.operator, anotherSetup(A.verifierSol))).getAddress();
   await registerModel(p.registry as Contract, A.model.manifest, otherVerifier, "ipfs://another-setup");
   server = await startPayServer(p, dbPath, { minPriceWei: "1" });
@@ -73,4 +76,18 @@ describe("a registry record that is not the server's own", () => {
     expect(free.status).toBe(200);
     await pollProof(server.url, free.body.requestId, (x) => x.status === "proved");
   }, 120_000);
+});
+
+describe("a record this server made, compiled by another solc", () => {
+  it("is still recognised by the verifying key's constants in its code; another setup's verifier is not", async () => {
+    const vkey = server.service.getVkey("digits-mlp") as Record<string, unknown>;
+    // Other optimizer settings stand in for another compiler: other bytecode, the same key.
+    const elsewhere = await deployVerifier(p.operator, ownSol, { optimizerRuns: 1 });
+    const usual = await deployVerifier(p.operator, ownSol);
+    const code = (c: Contract) => c.getAddress().then((a) => p.chain.provider.getCode(a));
+    expect(await code(elsewhere)).not.toBe(await code(usual));
+    expect(embedsVerifyingKey(await code(elsewhere), vkey)).toBe(true);
+    expect(embedsVerifyingKey(await code(usual), vkey)).toBe(true);
+    expect(embedsVerifyingKey(await p.chain.provider.getCode(otherVerifier), vkey)).toBe(false);
+  });
 });

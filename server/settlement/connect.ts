@@ -85,7 +85,7 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
         log.info(`model ${m.info.name}: verifier ${verifier} deployed and registered in ${Date.now() - t0} ms`);
       } else if (verifier) {
         // A record this start did not make may be another setup's, layout's or weights'.
-        const why = await registrationMismatch(registry, provider, m.dir.manifest, m.zkeyPath);
+        const why = await registrationMismatch(registry, provider, m.dir.manifest, m.zkeyPath, m.vkey as Record<string, unknown>);
         if (why) {
           refused.set(m.info.id, why);
           log.warn(`model ${m.info.name}: ${why}; it takes no paid requests`);
