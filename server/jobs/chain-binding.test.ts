@@ -54,6 +54,26 @@ describe("JobStore chain binding", () => {
     b.close();
   });
 
+  it("a fork (same genesis, plus an instance id) does not make its origin's rows gone, nor the origin the fork's: both are left pending", () => {
+    // E.g. an anvil or Hardhat fork of a public chain keeps its chain id, genesis and escrow address.
+    const FORK = `${OLD}/0x${"d".repeat(64)}`;
+    const s = new JobStore(tmpDb());
+    s.bindChain(OLD, SAME);
+    paid(s, "origin", "1");
+    expect(s.bindChain(FORK, SAME)).toEqual({ adopted: 0, gone: 0, elsewhere: 1 });
+    expect(toProofRecord(s.get("origin")!).settlement).toEqual({ status: "pending", txHash: null, error: null, chainGone: false });
+    expect(s.unsettled()).toEqual([]);
+    expect(s.jobForEscrowRequest("1")).toBeUndefined();
+    paid(s, "fork", "1");
+    expect(s.bindChain(OLD, SAME)).toEqual({ adopted: 0, gone: 0, elsewhere: 1 });
+    expect(s.unsettled().map((r) => r.request_id)).toEqual(["origin"]);
+    expect(s.get("fork")!.settlement_status).toBe("pending");
+    // Two instances of one genesis (a restarted Hardhat node with a pinned genesis time) are gone as before.
+    expect(s.bindChain(`${OLD}/0x${"e".repeat(64)}`, SAME)).toEqual({ adopted: 0, gone: 1, elsewhere: 1 });
+    expect(s.get("fork")!.settlement_status).toBe("failed");
+    s.close();
+  });
+
   it("rows of another chain id or escrow are left pending, not resumed, and resume on a start with their chain", () => {
     const s = new JobStore(tmpDb());
     s.bindChain(OTHER, OTHER.split("/").slice(0, 2).join("/") + "/");

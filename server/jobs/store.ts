@@ -40,7 +40,7 @@ export interface ChainBinding {
   adopted: number;
   /** Rows whose chain was replaced (same id and escrow, another instance): unsettled ones now failed. */
   gone: number;
-  /** Rows of another chain id or escrow: left as they are for a start configured with that chain. */
+  /** Unsettled rows of another chain id or escrow, or of a fork of this chain (or the chain a fork came from): left as they are for a start on that chain. */
   elsewhere: number;
 }
 
@@ -149,16 +149,21 @@ export class JobStore {
       const adopted = this.db
         .prepare(`UPDATE jobs SET settlement_chain = ? WHERE settlement_chain IS NULL AND escrow_request_id IS NOT NULL AND settlement_status IN ('pending', 'submitted')`)
         .run(key).changes;
-      const replaced = `settlement_chain IS NOT ? AND substr(settlement_chain, 1, ?) = ? AND settlement_gone_at IS NULL`;
+      // Replaced: same chain id and escrow, another instance. Not a key that only adds or drops
+      // an instance id to the same genesis: that is a fork of the chain (anvil or Hardhat forking
+      // it keeps id, genesis and escrow address) or the chain seen from one, so neither is gone.
+      const replaced = `settlement_chain IS NOT @key AND substr(settlement_chain, 1, @len) = @same AND settlement_gone_at IS NULL
+        AND substr(@key, 1, length(settlement_chain) + 1) IS NOT settlement_chain || '/' AND substr(settlement_chain, 1, length(@key) + 1) IS NOT @key || '/'`;
+      const params = { key, len: sameChain.length, same: sameChain, now };
       const failed = this.db
-        .prepare(`UPDATE jobs SET settlement_status = 'failed', settlement_raw_tx = NULL, settlement_gone_at = ?, updated_at = ?,
+        .prepare(`UPDATE jobs SET settlement_status = 'failed', settlement_raw_tx = NULL, settlement_gone_at = @now, updated_at = @now,
             settlement_error = 'chain ' || settlement_chain || ' is gone (the chain was restarted: its id and escrow address now answer with another instance); escrow request ' || escrow_request_id || ' cannot be settled there'
           WHERE ${replaced} AND settlement_status IN ('pending', 'submitted')`)
-        .run(now, now, key, sameChain.length, sameChain).changes;
-      const closed = this.db.prepare(`UPDATE jobs SET settlement_gone_at = ?, updated_at = ? WHERE ${replaced}`).run(now, now, key, sameChain.length, sameChain).changes;
+        .run(params).changes;
+      const closed = this.db.prepare(`UPDATE jobs SET settlement_gone_at = @now, updated_at = @now WHERE ${replaced}`).run(params).changes;
       const { n } = this.db
-        .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE settlement_chain IS NOT NULL AND substr(settlement_chain, 1, ?) != ? AND settlement_status IN ('pending', 'submitted')`)
-        .get(sameChain.length, sameChain) as { n: number };
+        .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE settlement_chain IS NOT NULL AND settlement_chain != ? AND settlement_status IN ('pending', 'submitted')`)
+        .get(key) as { n: number };
       return { adopted, gone: failed + closed, elsewhere: n };
     })();
   }
@@ -212,6 +217,11 @@ export class JobStore {
   /** A transient failure: counted and kept for the record; the status stays as it is. */
   noteSettlementError(requestId: string, error: string): boolean {
     return this.settlement(requestId, `settlement_error = ?, settlement_attempts = settlement_attempts + 1`, [error]);
+  }
+  /** Jobs queued or proving, per model id. */
+  activeByModel(): Map<string, number> {
+    const rows = this.db.prepare(`SELECT model_id, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'proving') GROUP BY model_id`).all() as { model_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.model_id, r.n]));
   }
   counts(): Record<ProofStatus, number> {
     const c: Record<ProofStatus, number> = { queued: 0, proving: 0, proved: 0, failed: 0 };

@@ -19,8 +19,8 @@ export interface DispatcherDeps {
   maxAttempts: number;
   /** Called after every stored transition of a job. */
   notify(requestId: string): void;
-  /** Called once per proved job with its proving time. */
-  onProved(provingMs: number): void;
+  /** Called once per proved job with its proving time and model. */
+  onProved(provingMs: number, modelId: string): void;
 }
 
 export class Dispatcher {
@@ -102,7 +102,7 @@ export class Dispatcher {
         return Array.isArray(v) ? v.map(dec) : String(v);
       });
       if (store.markProved(id, { proof: result.proof, publicSignals: result.publicSignals, calldata, provingMs: result.provingMs })) {
-        this.d.onProved(result.provingMs);
+        this.d.onProved(result.provingMs, row.model_id);
       }
     }
     this.d.notify(id);

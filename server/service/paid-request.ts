@@ -5,7 +5,7 @@
  * refusal becomes the ServiceError the edges map (404, 409, 402; 503 when the chain is down).
  */
 import type { ChainConfig } from "../config/index.ts";
-import { admitEscrowRequest, SettlementError, termsFor, type Settlement, type SettlementSite } from "../settlement/index.ts";
+import { admitEscrowRequest, SettlementError, termsFor, type AdmissionQuery, type Settlement, type SettlementSite } from "../settlement/index.ts";
 import type { LoadedModel } from "./models.ts";
 import { ServiceError } from "./types.ts";
 
@@ -17,10 +17,11 @@ export const settlementSite = (s: Settlement): SettlementSite => ({ chainId: s.c
 /**
  * Throws unless escrow request `escrowRequestId` is open, for model `m` and input commitment
  * `commitment`, pays this server's operator at least the model's least price in an accepted
- * token, and leaves at least the model's deadline margin on the chain's clock.
+ * token, and leaves at least the model's deadline margin, plus the expected wait for the proofs
+ * queued ahead (`queue`), on the chain's clock.
  */
-export async function admitPaidRequest(s: Settlement, chain: ChainConfig, m: LoadedModel, escrowRequestId: string, commitment: string): Promise<void> {
-  const query = { requestId: BigInt(escrowRequestId), model: m.info, inputCommitment: BigInt(commitment), terms: termsFor(chain, m.info) };
+export async function admitPaidRequest(s: Settlement, chain: ChainConfig, m: LoadedModel, escrowRequestId: string, commitment: string, queue?: AdmissionQuery["queue"]): Promise<void> {
+  const query = { requestId: BigInt(escrowRequestId), model: m.info, inputCommitment: BigInt(commitment), terms: termsFor(chain, m.info), queue };
   let refusal;
   try {
     refusal = await admitEscrowRequest(s.client, settlementSite(s), query, chain.readTimeoutMs);

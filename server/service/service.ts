@@ -20,6 +20,7 @@ import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
 import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import { Watchers } from "./watchers.ts";
+import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
@@ -61,6 +62,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   }
   const watchers = new Watchers();
   const provingSeconds: number[] = [];
+  const provingTimes = new ProvingTimes();
+  const constraintsOf = (id: string) => models.get(id)?.dir.manifest.circuit.constraints ?? 0;
   let settlement: Settlement | undefined;
   const dispatcher = new Dispatcher({
     store,
@@ -74,7 +77,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       // Proved with an escrow request to settle: hand it to the settler.
       if (row?.status === "proved" && row.settlement_status === "pending") settlement?.settler.enqueue(id);
     },
-    onProved: (ms) => {
+    onProved: (ms, modelId) => {
+      provingTimes.add(modelId, ms / 1000, constraintsOf(modelId));
       provingSeconds.push(ms / 1000);
       if (provingSeconds.length > PROVING_SAMPLES) provingSeconds.shift();
     },
@@ -102,6 +106,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       const v = settlement.verifiers.get(m.info.id);
       if (v) m.info.verifierAddress = v;
       m.info.payment = paymentInfo(cfg.chain, m.info, settlementSite(settlement));
+      const refused = settlement.refused.get(m.info.id);
+      if (refused && m.info.payment.paidRequests) m.info.payment = { ...m.info.payment, paidRequests: false, reason: refused };
     }
     for (const k of unknownPriceKeys(cfg.chain, uniqueModels.map((m) => m.info))) log.warn(`options.chain.modelPrices[${JSON.stringify(k)}]: no loaded model has this name or id; ignored`);
     const n = settlement.settler.resume();
@@ -181,7 +187,11 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         const commitment = m.info.visibility.input === "public" ? undefined : (await inputCommitment(xs, inputSalt)).toString();
         // A paid request is judged on chain before any work: nothing is stored or proved for a
         // request that does not pay this server (checkEscrowRequestId ensured a commitment).
-        if (escrowRequestId !== undefined) await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!);
+        // Its deadline must also cover the proofs queued ahead of it (this call's reservation excluded).
+        if (escrowRequestId !== undefined) {
+          const queue = queueWait(store.activeByModel(), reserved - 1, m.info.id, provingTimes, constraintsOf, 1, cfg.poolThreads);
+          await admitPaidRequest(settlement!, cfg.chain, m, escrowRequestId, commitment!, queue);
+        }
         const output = await runSession(m.session, x, m.dims);
         // A hashed output hides low-entropy outputs behind a random salt (kept with the job).
         const salt = m.info.visibility.output === "hashed" ? freshSalt().toString() : undefined;

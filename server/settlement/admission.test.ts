@@ -29,6 +29,15 @@ describe("judgeRequest", () => {
     expect(field({}, 1000n - 119n)).toBe("deadline");
   });
 
+  it("the deadline must also cover the proofs queued ahead; an empty queue adds nothing", () => {
+    const now = 1000n - 130n; // 130 s left, margin 120
+    expect(judgeRequest(open, now, query({ queue: { ahead: 0, waitSeconds: 50 } }), site)).toBeUndefined();
+    expect(judgeRequest(open, now, query({ queue: { ahead: 4, waitSeconds: 10 } }), site)).toBeUndefined();
+    const refused = judgeRequest(open, now, query({ queue: { ahead: 4, waitSeconds: 11 } }), site);
+    expect(refused).toMatchObject({ code: "CONFLICT", field: "deadline" });
+    expect(refused!.message).toContain("130 s after the chain's latest block (870); model m needs at least 131 s: 120 s to prove and settle plus about 11 s for the 4 proof(s) queued ahead of it");
+  });
+
   it("compares operator addresses without regard to checksum case", () => {
     expect(judgeRequest({ ...open, operator: OPERATOR.toLowerCase() }, 0n, query(), site)).toBeUndefined();
   });

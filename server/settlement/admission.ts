@@ -26,6 +26,13 @@ export interface AdmissionQuery {
   /** This input's commitment (with its salt, for a hashed-salted input). */
   inputCommitment: bigint;
   terms: Terms;
+  /**
+   * The proofs queued ahead of this one and the expected wait for them (from measured proving
+   * times): the deadline must cover them too, or a client who floods the queue with free calls
+   * gets the output at once and the proof after the deadline, and refunds (the operator proved
+   * for nothing). Absent: an empty queue.
+   */
+  queue?: { ahead: number; waitSeconds: number };
 }
 
 /**
@@ -75,8 +82,11 @@ export function judgeRequest(req: EscrowRequestView, now: bigint, q: AdmissionQu
     return r("PAYMENT_REQUIRED", "price", `locks ${req.price} ${eth ? "wei" : `units of ${req.token}`}, below this server's least price of ${min} for model ${name} (GET /v1/models/${name}/price)`);
   }
   const left = req.deadline - now;
-  if (left < BigInt(q.terms.minDeadlineSeconds)) {
-    return r("CONFLICT", "deadline", `has deadline ${req.deadline}, ${left} s after the chain's latest block (${now}); model ${name} needs at least ${q.terms.minDeadlineSeconds} s to prove and settle`);
+  const margin = q.terms.minDeadlineSeconds;
+  const wait = q.queue && q.queue.ahead > 0 ? q.queue.waitSeconds : 0;
+  if (left < BigInt(margin + wait)) {
+    const why = wait > 0 ? `${margin + wait} s: ${margin} s to prove and settle plus about ${wait} s for the ${q.queue!.ahead} proof(s) queued ahead of it` : `${margin} s to prove and settle`;
+    return r("CONFLICT", "deadline", `has deadline ${req.deadline}, ${left} s after the chain's latest block (${now}); model ${name} needs at least ${why}`);
   }
   return undefined;
 }

@@ -20,6 +20,6 @@ export async function bindStoreToChain(provider: JsonRpcProvider, chainId: numbe
   const b = store.bindChain(key, sameChain);
   if (b.gone || unknown) log.warn(`settlement: ${b.gone + unknown} job(s) on a chain that is gone (chain ${chainId} and escrow ${escrow} now answer as instance ${key.slice(sameChain.length)}); their unsettled escrow requests are failed, not retried`);
   if (b.adopted) log.info(`settlement: ${b.adopted} unsettled job(s) from before chain keys taken to be on chain ${key}`);
-  if (b.elsewhere) log.warn(`settlement: ${b.elsewhere} unsettled job(s) belong to another chain id or escrow; left for a start configured with theirs`);
+  if (b.elsewhere) log.warn(`settlement: ${b.elsewhere} unsettled job(s) belong to another chain id or escrow, or to a fork of this chain or the chain it forked; left for a start on theirs`);
   return key;
 }

@@ -14,6 +14,7 @@ import type { ServiceLogger } from "../service/logger.ts";
 import { SettlementError } from "./errors.ts";
 import { EscrowClient } from "./escrow.ts";
 import { bindStoreToChain } from "./bind-chain.ts";
+import { registrationMismatch } from "./registration-check.ts";
 import { Settler } from "./settler.ts";
 
 export interface Settlement {
@@ -25,6 +26,8 @@ export interface Settlement {
   registry: string;
   /** model id (hex, as in the manifest) → verifier address, for the models the registry has. */
   verifiers: Map<string, string>;
+  /** model id → why the registry's record cannot settle this server's proofs (registration-check.ts): no paid requests. */
+  refused: Map<string, string>;
   /** Stops the settler and closes the connection. */
   close(): Promise<void>;
 }
@@ -71,6 +74,7 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
     }
     const registry = new Contract(registryAddress, artifacts.ModelRegistry.abi as never[], wallet);
     const verifiers = new Map<string, string>();
+    const refused = new Map<string, string>();
     for (const m of deps.models) {
       const id = `0x${m.info.id}`;
       let verifier = await registeredVerifier(registry, id);
@@ -79,6 +83,13 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
         const r = await deployModel(wallet, registry, { manifest: m.dir.manifest, zkeyPath: m.zkeyPath, metadataURI: `zkinfer:${m.info.name}` });
         verifier = r.verifier;
         log.info(`model ${m.info.name}: verifier ${verifier} deployed and registered in ${Date.now() - t0} ms`);
+      } else if (verifier) {
+        // A record this start did not make may be another setup's, layout's or weights'.
+        const why = await registrationMismatch(registry, provider, m.dir.manifest, m.zkeyPath, m.vkey as Record<string, unknown>);
+        if (why) {
+          refused.set(m.info.id, why);
+          log.warn(`model ${m.info.name}: ${why}; it takes no paid requests`);
+        }
       }
       if (verifier) verifiers.set(m.info.id, verifier);
       else log.warn(`model ${m.info.name}: not in registry ${registryAddress}; escrow requests for it cannot be opened (run: zkinfer deploy ${m.info.name})`);
@@ -87,7 +98,7 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
     const settler = new Settler({ store: deps.store, client, log, chain, notify: deps.notify });
     log.info(`settlement on chain ${chainId} (${chain.rpcUrl}): escrow ${chain.escrow}, registry ${registryAddress}, operator ${wallet.address}`);
     return {
-      settler, client, chainId, chainKey, registry: registryAddress, verifiers,
+      settler, client, chainId, chainKey, registry: registryAddress, verifiers, refused,
       async close() {
         await settler.stop();
         provider.destroy();
