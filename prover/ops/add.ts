@@ -15,6 +15,7 @@ function elemLin(t: SymTensor, i: number): Lin {
 
 export const Add: OpModule = {
   opType: "Add",
+  cost: "0 (a sum of linear expressions)",
   evaluate(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     if (a.dtype !== b.dtype) throw new ProverError(`${nodeRef(node)}: operand types differ (${a.dtype}, ${b.dtype})`);

@@ -20,6 +20,7 @@ function target(node: Parameters<OpModule["evaluate"]>[0]): DType {
 
 export const Cast: OpModule = {
   opType: "Cast",
+  cost: "0 (the bounds must already fit the target type)",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0), to = target(node);
     const wrap = to === "int8" ? wrapInt8 : to === "uint8" ? (v: number) => ((v % 256) + 256) % 256 : wrapInt32;

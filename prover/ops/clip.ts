@@ -19,6 +19,7 @@ function bounds(node: Node, lo: IntTensor | undefined, hi: IntTensor | undefined
 
 export const Clip: OpModule = {
   opType: "Clip",
+  cost: "n·(B+5); n·(B+2) where the maximum never binds (B = bits of the input bounds)",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0);
     return [evaluateSpec(x, { relu: false, shift: 0, ...bounds(node, inputs[1], inputs[2]) }, x.dtype)];

@@ -50,6 +50,7 @@ function zeroPointsZero(node: Node, zs: (IntTensor | undefined)[]): void {
 
 export const ConvInteger: OpModule = {
   opType: "ConvInteger",
+  cost: "0 with constant weights; n·K with hashed weights (K = C/group·kH·kW taps per output)",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0), w = input(node, inputs, 1);
     zeroPointsZero(node, [inputs[2], inputs[3]]);

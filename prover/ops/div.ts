@@ -10,6 +10,7 @@ import { lowerSpec } from "./requant.ts";
 
 export const Div: OpModule = {
   opType: "Div",
+  cost: "n·(B+2) (by a constant 2^k, B = bits of the input bounds)",
   evaluate(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     const dims = broadcastDims(a.dims, b.dims, node);

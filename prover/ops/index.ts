@@ -12,11 +12,25 @@ import { Requant } from "./requant.ts";
 import { ConvInteger } from "./conv-integer.ts";
 import { MaxPool } from "./max-pool.ts";
 import { Flatten, Reshape } from "./reshape.ts";
+import { Identity, Transpose } from "./transpose.ts";
+import { Squeeze, Unsqueeze } from "./squeeze.ts";
+import { Slice } from "./slice.ts";
+import { Split } from "./split.ts";
+import { Concat } from "./concat.ts";
+import { Pad } from "./pad.ts";
+import { Resize, Upsample } from "./resize.ts";
+import { DepthToSpace, SpaceToDepth } from "./depth-to-space.ts";
+import { Expand, Tile } from "./expand-tile.ts";
+import { Gather } from "./gather.ts";
 
 export type { OpModule, IntTensor } from "./types.ts";
 
 export const OPS: ReadonlyMap<string, OpModule> = new Map(
-  [Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape, Requant].map((op) => [op.opType, op]),
+  [
+    Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape, Requant,
+    // rewiring: zero constraints
+    Concat, DepthToSpace, Expand, Gather, Identity, Pad, Resize, Slice, SpaceToDepth, Split, Squeeze, Tile, Transpose, Unsqueeze, Upsample,
+  ].map((op) => [op.opType, op]),
 );
 
 export function opFor(node: Node, index: number): OpModule {

@@ -24,6 +24,7 @@ function checkZeroPoints(node: Parameters<OpModule["evaluate"]>[0], zs: (IntTens
 
 export const MatMulInteger: OpModule = {
   opType: "MatMulInteger",
+  cost: "0 with constant weights; M·K·N with hashed weights (one per product)",
   evaluate(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     checkZeroPoints(node, [inputs[2], inputs[3]]);

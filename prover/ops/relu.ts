@@ -7,6 +7,7 @@ const SPEC = { relu: true, shift: 0, lo: null, hi: null };
 
 export const Relu: OpModule = {
   opType: "Relu",
+  cost: "n·(B+2) (B = bits of the input bounds)",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0);
     return [evaluateSpec(x, SPEC, x.dtype)];

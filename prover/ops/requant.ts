@@ -32,6 +32,7 @@ export function lowerSpec(node: Node, x: SymTensor, s: RequantSpec, dtype: DType
 
 export const Requant: OpModule = {
   opType: "zkinfer.Requant",
+  cost: "n·(B+2); n·(B+5) with a binding clip (one bit decomposition per element)",
   // Without a fused Cast the chain keeps its input's type (an int8 Relu → Clip stays int8,
   // so a later int8 Add is still checked for wrapping).
   evaluate(node, inputs) {

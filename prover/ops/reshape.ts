@@ -30,6 +30,7 @@ function withDims<T extends IntTensor | SymTensor>(t: T, dims: number[]): T {
 
 export const Reshape: OpModule = {
   opType: "Reshape",
+  cost: "0",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0), s = input(node, inputs, 1);
     return [withDims(x, reshapeDims(node, x.dims, s.data))];
@@ -42,6 +43,7 @@ export const Reshape: OpModule = {
 
 export const Flatten: OpModule = {
   opType: "Flatten",
+  cost: "0",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0);
     return [withDims(x, flattenDims(node, x.dims))];

@@ -14,6 +14,11 @@ export interface IntTensor {
 
 export interface OpModule {
   opType: string;
+  /**
+   * Constraints it costs, as a formula in the element count n and bit widths (B: the width
+   * the value's bounds need), for `zkinfer ops`. "0": linear or a rewiring of the wires.
+   */
+  cost?: string;
   /** Integer semantics exactly as onnxruntime's CPU kernels compute them. */
   evaluate(node: Node, inputs: (IntTensor | undefined)[]): IntTensor[];
   /** Emits the op's constraints; returns the symbolic outputs. */
