@@ -6,7 +6,9 @@ import type { Node } from "../onnx/graph.ts";
 import { byCoords, fail, rewireOp } from "./rewire.ts";
 import { input } from "./operands.ts";
 
-function blockOf(node: Node, dims: number[]): number {
+function blockOf(node: Node, dtype: string, dims: number[]): number {
+  // onnxruntime (1.30) has these kernels for int8 and uint8 only: an int32 graph would not load.
+  if (dtype !== "int8" && dtype !== "uint8") fail(node, `takes int8 or uint8 (onnxruntime's kernels), got ${dtype}`);
   if (dims.length !== 4) fail(node, `expected input [N, C, H, W], got [${dims}]`);
   const b = Number(node.attrs.blocksize);
   if (!Number.isInteger(b) || b < 1) fail(node, `attribute blocksize ${node.attrs.blocksize} must be a positive integer`);
@@ -15,7 +17,7 @@ function blockOf(node: Node, dims: number[]): number {
 
 export const DepthToSpace = rewireOp("DepthToSpace", (node, ins) => {
   const x = input(node, ins, 0);
-  const b = blockOf(node, x.dims);
+  const b = blockOf(node, x.dtype, x.dims);
   const mode = String(node.attrs.mode ?? "DCR");
   if (mode !== "DCR" && mode !== "CRD") fail(node, `attribute mode "${mode}" is not supported; supported: DCR, CRD`);
   const [N, C, H, W] = x.dims;
@@ -30,7 +32,7 @@ export const DepthToSpace = rewireOp("DepthToSpace", (node, ins) => {
 
 export const SpaceToDepth = rewireOp("SpaceToDepth", (node, ins) => {
   const x = input(node, ins, 0);
-  const b = blockOf(node, x.dims);
+  const b = blockOf(node, x.dtype, x.dims);
   const [N, C, H, W] = x.dims;
   if (H % b || W % b) fail(node, `attribute blocksize ${b} does not divide height ${H} and width ${W}`);
   return [byCoords([N, C * b * b, H / b, W / b], ([n, oc, h, w]) => {
