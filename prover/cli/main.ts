@@ -11,10 +11,11 @@ import { verify } from "./verify.ts";
 import { exportVerifier } from "./export-verifier.ts";
 import { deploy } from "./deploy.ts";
 import { settle } from "./settle.ts";
+import { ops } from "./ops.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle];
+const COMMANDS: Command[] = [compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 

@@ -56,7 +56,7 @@ function max2(a: Lin, b: Lin, ctx: Lowering): Lin {
 
 export const MaxPool: OpModule = {
   opType: "MaxPool",
-  cost: "n·(k−1)·(B+2) (n outputs, k window elements, B = bits of a difference: 9 for int8)",
+  cost: "at most n·(k−1)·(B+2): a Max2 chain per output (n outputs, k window elements; B = bits of a difference, 8 for int8)",
   evaluate(node, inputs) {
     const x = input(node, inputs, 0);
     if (x.dtype !== "int8" && x.dtype !== "uint8") throw new ProverError(`${nodeRef(node)}: integer MaxPool takes int8 or uint8, got ${x.dtype}`);
