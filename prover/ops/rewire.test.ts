@@ -61,4 +61,14 @@ describe("rewiring ops", () => {
       });
     }
   }, 300_000);
+
+  it("no wire is free: a prover cannot move a rewired output while every constraint holds", async () => {
+    // rewired outputs are the input's wires; the probe and the Jacobian rank look for any wire
+    // (an output among them) that could take another value with the constraints still satisfied
+    const xs = sizes.map((s, k) => randomInputs(s, 1, 77 + k)[0].x);
+    const { single, rank } = await batch.probe(xs);
+    expect(single.probed).toBeGreaterThan(0);
+    expect(single.free.map((f) => f.names.join(" = "))).toEqual([]);
+    expect(rank.dependent.map((d) => d.names.join(" = "))).toEqual([]);
+  }, 300_000);
 });
