@@ -34,7 +34,10 @@ export const Gather: OpModule = {
   lower(node, inputs, ctx) {
     const data = input(node, inputs, 0), indices = input(node, inputs, 1);
     if (indices.kind === "const") return select.lower(node, inputs, ctx);
-    if (data.kind === "const") return lowerTableLookup(node, data, indices, ctx);
+    if (data.kind === "const") {
+      const out = lowerTableLookup(node, data, indices, ctx);
+      return Array.isArray(out) ? out : [out];
+    }
     return fail(node, "input 1 (indices) and input 0 (data) both depend on the model input; one of them must be a constant");
   },
 };
