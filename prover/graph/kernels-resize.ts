@@ -2,7 +2,8 @@
  * Float Resize in nearest mode (what nn.Upsample(mode="nearest") and Keras' UpSampling2D
  * export), opset 11 on: output dims from the constant `sizes`, or floor(in * scales); each
  * output coordinate maps back to an input coordinate by coordinate_transformation_mode and is
- * rounded by nearest_mode, clamped to the input. Linear and cubic modes are refused.
+ * rounded by nearest_mode, clamped to the input. Linear and cubic modes are refused, and so is
+ * tf_half_pixel_for_nearest, which onnxruntime no longer runs.
  */
 import type { Node } from "../onnx/graph.ts";
 import { constInts, fail, first, size, strAttr, type FloatOp, type OpContext, type ValueShape } from "./value.ts";
@@ -39,7 +40,6 @@ function sourceCoord(mode: string, o: number, scale: number, inLen: number, outL
     case "pytorch_half_pixel": return outLen > 1 ? (o + 0.5) / scale - 0.5 : 0;
     case "align_corners": return outLen > 1 ? (o * (inLen - 1)) / (outLen - 1) : 0;
     case "asymmetric": return o / scale;
-    case "tf_half_pixel_for_nearest": return (o + 0.5) / scale;
     default: fail(ctx, `coordinate_transformation_mode ${mode} is not supported`);
   }
 }
