@@ -1,7 +1,8 @@
 /**
  * The zoo of real PyTorch exports (models/zoo/<name>/model.float.onnx) in float: onnxruntime
  * reproduces torch's outputs on the committed test split, the float evaluator reproduces
- * onnxruntime's, and each training card's metric is what onnxruntime's outputs score.
+ * onnxruntime's, each training card's metric is what onnxruntime's outputs score, and shape
+ * inference (what the simplifier knows before any input) agrees with the evaluated dims.
  */
 import ort from "onnxruntime-node";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -9,7 +10,8 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readOnnx } from "../onnx/proto.ts";
-import { evaluateFloatOutput } from "./evaluate.ts";
+import { evaluateFloat, evaluateFloatOutput } from "./evaluate.ts";
+import { KERNELS } from "./kernels.ts";
 import { argmax } from "./testing.ts";
 
 const ZOO = path.join(import.meta.dirname, "../../models/zoo");
@@ -83,6 +85,25 @@ describe("zoo float exports", () => {
         expect(ours.dims).toEqual([...theirs.dims]);
         expect(worst(ours.data, theirs.data as Float32Array)).toBeLessThanOrEqual(TOL);
       }
+    });
+
+    it("shape inference gives every node's evaluated output dims", () => {
+      const graph = readOnnx(bytes);
+      const values = evaluateFloat(graph, { [graph.inputs[0].name]: { dims: split.inputDims, data: split.inputs[0] } });
+      const constant = new Set(graph.initializers.keys());
+      graph.nodes.forEach((node, i) => {
+        const kernel = KERNELS.get(node.opType)!;
+        const ctx = { opset: graph.opset, where: `${node.name} (#${i})` };
+        const ins = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
+        if (node.inputs.every((n) => n === "" || constant.has(n))) {
+          node.outputs.forEach((o) => constant.add(o));
+          return;
+        }
+        // Run-time inputs are given as dims only, as the simplifier sees them.
+        const shapes = ins.map((v, k) => v && (constant.has(node.inputs[k]) ? v : { dims: v.dims, kind: v.kind }));
+        expect(kernel.shape, `${ctx.where} has shape inference`).toBeDefined();
+        expect(kernel.shape!(node, shapes, ctx)[0].dims, ctx.where).toEqual(values.get(node.outputs[0])!.dims);
+      });
     });
   });
 });
