@@ -39,5 +39,5 @@ class MobileNet(nn.Module):
 
 if __name__ == "__main__":
     common.seed_everything(2)
-    common.digits_classifier(os.path.dirname(os.path.abspath(__file__)), MobileNet(), seed=2, epochs=40,
+    common.digits_classifier(os.path.dirname(os.path.abspath(__file__)), MobileNet(), seed=2, epochs=60, lr=1e-2,
                              recipe="stem Conv3x3(1->8)-BN-ReLU6; depthwise 3x3 (8ch)-BN-ReLU6, pointwise (8->16)-BN-HardSwish; depthwise 3x3 stride 2 (16ch)-BN-ReLU6, pointwise (16->24)-BN-HardSwish; GlobalAveragePool; Linear(24->10)")
