@@ -1,7 +1,8 @@
 /**
  * The float kernels the model zoo needed (activations, Clip, global pools, Resize nearest,
- * ConvTranspose) against onnxruntime's CPU kernels on random shapes, attributes and values,
- * including the attribute forms the zoo's own exports do not use.
+ * ConvTranspose), and the other univariate functions lookup tables will serve, against
+ * onnxruntime's CPU kernels on random shapes, attributes and values, including the attribute
+ * forms the zoo's own exports do not use.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -36,16 +37,25 @@ const dims4 = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max:
 describe("evaluateFloat matches onnxruntime", () => {
   it("on the element-wise nonlinearities, with and without attributes", async () => {
     const arb = fc.record({
-      op: fc.constantFrom("Sigmoid", "Tanh", "Erf", "LeakyRelu", "Elu", "Softplus", "HardSigmoid", "HardSwish"),
+      op: fc.constantFrom("Sigmoid", "Tanh", "Erf", "LeakyRelu", "Elu", "Softplus", "HardSigmoid", "HardSwish", "Selu", "Celu", "Softsign", "Mish", "Exp", "Abs", "Neg", "Sign"),
       alpha: fc.constantFrom(undefined, 0.1, 0.3), beta: fc.constantFrom(undefined, 0.4), dims: dims4, seed,
     });
     await check(arb, async (r) => {
       const attrs: Record<string, AttrValue> = {};
-      if (r.alpha !== undefined && ["LeakyRelu", "Elu", "HardSigmoid"].includes(r.op)) attrs.alpha = r.alpha;
+      if (r.alpha !== undefined && ["LeakyRelu", "Elu", "HardSigmoid", "Selu", "Celu"].includes(r.op)) attrs.alpha = r.alpha;
       if (r.beta !== undefined && r.op === "HardSigmoid") attrs.beta = r.beta;
-      // Wide inputs reach the saturated tails (Sigmoid of -30, Erf of 5, Softplus of 30).
-      await sameAsOrt(r.op, { dims: r.dims, data: values(r.dims, r.seed, -30, 30) }, attrs);
-      await sameAsOrt(r.op, { dims: r.dims, data: values(r.dims, r.seed + 1, -3, 3) }, attrs);
+      // Wide inputs reach the saturated tails (Sigmoid of -30, Erf of 5, Softplus of 30). Opset 18 has Mish.
+      await sameAsOrt(r.op, { dims: r.dims, data: values(r.dims, r.seed, -30, 30) }, attrs, [], 18);
+      await sameAsOrt(r.op, { dims: r.dims, data: values(r.dims, r.seed + 1, -3, 3) }, attrs, [], 18);
+    });
+  });
+
+  it("on Log, Sqrt and Reciprocal (positive inputs), Pow by a constant and PRelu with per-channel slopes", async () => {
+    const arb = fc.record({ op: fc.constantFrom("Log", "Sqrt", "Reciprocal", "Pow", "PRelu"), p: fc.constantFrom(2, 3, 0.5), dims: dims4, seed });
+    await check(arb, async (r) => {
+      if (r.op === "Pow") return sameAsOrt("Pow", { dims: r.dims, data: values(r.dims, r.seed, r.p === 0.5 ? 0 : -3, 3) }, {}, [["p", f32([], [r.p])]]);
+      if (r.op === "PRelu") return sameAsOrt("PRelu", { dims: r.dims, data: values(r.dims, r.seed) }, {}, [["slope", f32([r.dims[1], 1, 1], values([r.dims[1]], r.seed + 1, -1, 1))]]);
+      await sameAsOrt(r.op, { dims: r.dims, data: values(r.dims, r.seed, 0.05, 30) });
     });
   });
 
@@ -88,6 +98,11 @@ describe("evaluateFloat matches onnxruntime", () => {
         : [["roi", undefined], ["scales", f32([4], [1, 1, r.sh, r.sw])]];
       await sameAsOrt("Resize", { dims, data: values(dims, r.seed) }, attrs, consts);
     });
+  });
+
+  it("on Resize whose float32 coordinate falls just below an integer ((1 + 0.5) / 0.6 - 0.5)", async () => {
+    const attrs = { mode: "nearest", coordinate_transformation_mode: "half_pixel", nearest_mode: "floor" };
+    await sameAsOrt("Resize", { dims: [1, 1, 1, 4], data: [1, 2, 3, 4] }, attrs, [["roi", undefined], ["scales", f32([4], [1, 1, 1, 0.6])]]);
   });
 
   it("on ConvTranspose with strides, pads, dilations, output_padding and groups", async () => {

@@ -1,7 +1,8 @@
 /**
  * Float kernels of the element-wise nonlinearities exporters emit beyond Relu: Sigmoid, Tanh,
  * Erf (PyTorch's exact GELU is x * (1 + Erf(x / sqrt 2)) / 2), LeakyRelu, Elu, Softplus,
- * HardSigmoid, HardSwish and Clip (ReLU6 is Clip(0, 6)). The simplifier does not accept them
+ * HardSigmoid, HardSwish and Clip (ReLU6 is Clip(0, 6)), then Selu, Celu, Softsign, Mish, Exp,
+ * Log, Sqrt, Reciprocal, Abs, Neg and Sign. The simplifier does not accept them
  * yet; the evaluator runs them so float exports can be calibrated and compared.
  */
 import type { Node } from "../onnx/graph.ts";
@@ -81,3 +82,22 @@ export const Clip = unary("Clip", (node, ins, ctx) => {
   // onnxruntime applies max first, then min: with lo > hi every value becomes hi.
   return (x) => Math.min(hi, Math.max(lo, x));
 });
+
+// The rest of the univariate functions a lookup table can serve, for calibrating them in float.
+export const Selu = unary("Selu", (node) => {
+  const alpha = floatAttr(node, "alpha", 1.67326319217681884765625), gamma = floatAttr(node, "gamma", 1.05070102214813232421875);
+  return (x) => gamma * (x > 0 ? x : alpha * Math.expm1(x));
+});
+export const Celu = unary("Celu", (node) => {
+  const alpha = floatAttr(node, "alpha", 1);
+  return (x) => Math.max(0, x) + Math.min(0, alpha * Math.expm1(x / alpha));
+});
+export const Softsign = unary("Softsign", () => (x) => x / (1 + Math.abs(x)));
+export const Mish = unary("Mish", () => (x) => x * Math.tanh(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))));
+export const Exp = unary("Exp", () => Math.exp);
+export const Log = unary("Log", () => Math.log);
+export const Sqrt = unary("Sqrt", () => Math.sqrt);
+export const Reciprocal = unary("Reciprocal", () => (x) => 1 / x);
+export const Abs = unary("Abs", () => Math.abs);
+export const Neg = unary("Neg", () => (x) => -x);
+export const Sign = unary("Sign", () => Math.sign);

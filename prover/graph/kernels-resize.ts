@@ -8,6 +8,9 @@
 import type { Node } from "../onnx/graph.ts";
 import { constInts, fail, first, size, strAttr, type FloatOp, type OpContext, type ValueShape } from "./value.ts";
 
+/** Coordinates are computed in float32, as onnxruntime does. */
+const f = Math.fround;
+
 interface Plan {
   dims: number[];
   scales: number[];
@@ -24,22 +27,25 @@ function plan(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): Plan
   if (sizesIn && sizesIn.dims[0] !== 0) {
     const dims = constInts(sizesIn, "sizes (input 3)", ctx);
     if (dims.length !== r) fail(ctx, `sizes [${dims}] do not match the input rank ${r}`);
-    return { dims, scales: dims.map((d, i) => d / x.dims[i]) };
+    return { dims, scales: dims.map((d, i) => f(d / x.dims[i])) };
   }
   if (!scalesIn || scalesIn.dims[0] === 0) fail(ctx, "either scales (input 2) or sizes (input 3) is required");
   if (!scalesIn.data) fail(ctx, "scales (input 2) must be a constant");
-  const scales = Array.from(scalesIn.data);
+  const scales = Array.from(scalesIn.data, f);
   if (scales.length !== r || scales.some((s) => !(s > 0))) fail(ctx, `scales [${scales}] must be ${r} positive values`);
   return { dims: x.dims.map((d, i) => Math.floor(d * scales[i])), scales };
 }
 
-/** The input coordinate (before rounding) of output coordinate `o` along one axis. */
+/**
+ * The input coordinate (before rounding) of output coordinate `o` along one axis, in float32
+ * as onnxruntime computes it: (1 + 0.5) / 0.6 - 0.5 is 1.9999999 there, which floors to 1.
+ */
 function sourceCoord(mode: string, o: number, scale: number, inLen: number, outLen: number, ctx: OpContext): number {
   switch (mode) {
-    case "half_pixel": return (o + 0.5) / scale - 0.5;
-    case "pytorch_half_pixel": return outLen > 1 ? (o + 0.5) / scale - 0.5 : 0;
-    case "align_corners": return outLen > 1 ? (o * (inLen - 1)) / (outLen - 1) : 0;
-    case "asymmetric": return o / scale;
+    case "half_pixel": return f(f(f(o + 0.5) / scale) - 0.5);
+    case "pytorch_half_pixel": return outLen > 1 ? f(f(f(o + 0.5) / scale) - 0.5) : 0;
+    case "align_corners": return outLen > 1 ? f(f(o * (inLen - 1)) / (outLen - 1)) : 0;
+    case "asymmetric": return f(o / scale);
     default: fail(ctx, `coordinate_transformation_mode ${mode} is not supported`);
   }
 }
