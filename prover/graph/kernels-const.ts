@@ -3,7 +3,8 @@
  * (PyTorch's `x.view(x.size(0), -1)` is Shape → Gather → Unsqueeze → Concat → Reshape). They
  * are evaluated at compile time only, on constants.
  */
-import { constInts, fail, first, fromTensor, intAttr, intsAttr, normAxis, size, type FloatOp, type FloatValue, type Kind, type OpContext } from "./value.ts";
+import type { Node } from "../onnx/graph.ts";
+import { constInts, fail, first, fromTensor, intAttr, intsAttr, normAxis, size, type FloatOp, type FloatValue, type Kind, type OpContext, type ValueShape } from "./value.ts";
 
 export const Constant: FloatOp = {
   opType: "Constant",
@@ -47,19 +48,30 @@ export const Gather: FloatOp = {
   },
 };
 
+/** Concat's axis and output dims; every input must match the first off the axis. */
+function concatDims(node: Node, parts: ValueShape[], ctx: OpContext): { axis: number; dims: number[] } {
+  const x = first(parts, ctx);
+  const axis = normAxis(intAttr(node, "axis", 0), x.dims.length, ctx);
+  for (const p of parts) {
+    if (p.dims.length !== x.dims.length || p.dims.some((d, i) => i !== axis && d !== x.dims[i])) {
+      fail(ctx, `inputs of dims [${x.dims}] and [${p.dims}] cannot be concatenated on axis ${axis}`);
+    }
+  }
+  const dims = [...x.dims];
+  dims[axis] = parts.reduce((s, p) => s + p.dims[axis], 0);
+  return { axis, dims };
+}
+
 export const Concat: FloatOp = {
   opType: "Concat",
+  shape(node, ins, ctx) {
+    const parts = ins.filter((t): t is ValueShape => t !== undefined);
+    return [{ dims: concatDims(node, parts, ctx).dims, kind: first(parts, ctx).kind }];
+  },
   run(node, ins, ctx) {
     const parts = ins.filter((t): t is FloatValue => t !== undefined);
     const x = first(parts, ctx);
-    const axis = normAxis(intAttr(node, "axis", 0), x.dims.length, ctx);
-    for (const p of parts) {
-      if (p.dims.length !== x.dims.length || p.dims.some((d, i) => i !== axis && d !== x.dims[i])) {
-        fail(ctx, `inputs of dims [${x.dims}] and [${p.dims}] cannot be concatenated on axis ${axis}`);
-      }
-    }
-    const dims = [...x.dims];
-    dims[axis] = parts.reduce((s, p) => s + p.dims[axis], 0);
+    const { axis, dims } = concatDims(node, parts, ctx);
     const [outer] = around(x.dims, axis);
     const out = new Float64Array(size(dims));
     let o = 0;

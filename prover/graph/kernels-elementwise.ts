@@ -1,6 +1,7 @@
 /**
  * Elementwise float kernels: the binary arithmetic ops with numpy broadcasting (Add is
- * canonical; Sub/Mul/Div appear in exporters' shape arithmetic, which is folded), Relu, and
+ * canonical; Sub/Mul/Div appear in exporters' shape arithmetic, which is folded; Pow in the
+ * tanh form of GELU; PRelu's slope broadcasts too), Relu, and
  * the inference-time no-ops Identity and Dropout.
  */
 import type { Node } from "../onnx/graph.ts";
@@ -48,6 +49,9 @@ function binary(opType: string, f: (x: number, y: number, int: boolean) => numbe
 export const Add = binary("Add", (x, y) => x + y);
 export const Sub = binary("Sub", (x, y) => x - y);
 export const Mul = binary("Mul", (x, y) => x * y);
+export const Pow = binary("Pow", (x, y) => Math.pow(x, y));
+/** PRelu's slope broadcasts against x (one per channel, typically). */
+export const PRelu = binary("PRelu", (x, slope) => (x < 0 ? slope * x : x));
 // ONNX integer Div truncates toward zero, like C.
 export const Div = binary("Div", (x, y, int) => (int ? Math.trunc(x / y) : x / y));
 

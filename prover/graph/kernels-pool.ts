@@ -1,7 +1,8 @@
 /**
  * Float MaxPool and AveragePool, as onnxruntime computes them: pads never win a max, and the
  * average divides by the count of real input cells unless count_include_pad=1 (then by the
- * cells inside the padded input, so a ceil_mode window overhanging the pads counts less).
+ * cells inside the padded input, so a ceil_mode window overhanging the pads counts less), and
+ * their global forms over every spatial axis.
  */
 import type { Node } from "../onnx/graph.ts";
 import { fail, first, intAttr, intsAttr, size, type FloatOp, type FloatValue, type OpContext, type ValueShape } from "./value.ts";
@@ -60,3 +61,30 @@ export const AveragePool: FloatOp = {
   shape: (node, ins, ctx) => [{ dims: geometry(node, ins, ctx).dims, kind: "float" }],
   run: (node, ins, ctx) => [pool(node, first(ins, ctx), ctx, false)],
 };
+
+/** GlobalAveragePool / GlobalMaxPool: one value per (batch, channel) over every spatial axis. */
+function global(opType: string, max: boolean): FloatOp {
+  const dimsOf = (x: ValueShape, ctx: OpContext) => {
+    if (x.dims.length < 3) fail(ctx, `input dims [${x.dims}] need at least one spatial axis`);
+    return [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)];
+  };
+  return {
+    opType,
+    shape: (_n, ins, ctx) => [{ dims: dimsOf(first(ins, ctx), ctx), kind: "float" }],
+    run(_n, ins, ctx) {
+      const x = first(ins, ctx);
+      const dims = dimsOf(x, ctx);
+      const planes = dims[0] * dims[1], area = x.data.length / planes;
+      const out = new Float64Array(planes);
+      for (let p = 0; p < planes; p++) {
+        let acc = max ? -Infinity : 0;
+        for (let i = p * area; i < (p + 1) * area; i++) acc = max ? Math.max(acc, x.data[i]) : acc + x.data[i];
+        out[p] = max ? acc : acc / area;
+      }
+      return [{ dims, data: out, kind: "float" }];
+    },
+  };
+}
+
+export const GlobalAveragePool = global("GlobalAveragePool", false);
+export const GlobalMaxPool = global("GlobalMaxPool", true);

@@ -85,13 +85,23 @@ export const Shape: FloatOp = {
   },
 };
 
+function transposePerm(node: Node, x: ValueShape, ctx: OpContext): number[] {
+  const r = x.dims.length;
+  const perm = intsAttr(node, "perm") ?? Array.from({ length: r }, (_, i) => r - 1 - i);
+  if ([...perm].sort().some((p, i) => p !== i) || perm.length !== r) fail(ctx, `perm [${perm}] is invalid for rank ${r}`);
+  return perm;
+}
+
 export const Transpose: FloatOp = {
   opType: "Transpose",
+  shape: (node, ins, ctx) => {
+    const x = first(ins, ctx);
+    return [{ dims: transposePerm(node, x, ctx).map((p) => x.dims[p]), kind: x.kind }];
+  },
   run(node, ins, ctx) {
     const x = first(ins, ctx);
     const r = x.dims.length;
-    const perm = intsAttr(node, "perm") ?? Array.from({ length: r }, (_, i) => r - 1 - i);
-    if ([...perm].sort().some((p, i) => p !== i) || perm.length !== r) fail(ctx, `perm [${perm}] is invalid for rank ${r}`);
+    const perm = transposePerm(node, x, ctx);
     const dims = perm.map((p) => x.dims[p]);
     const inStrides = x.dims.map((_, i) => size(x.dims.slice(i + 1)));
     const out = new Float64Array(x.data.length);

@@ -5,9 +5,12 @@
 import { ProverError } from "../errors.ts";
 import type { FloatOp } from "./value.ts";
 import { Conv } from "./kernels-conv.ts";
-import { AveragePool, MaxPool } from "./kernels-pool.ts";
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./kernels-pool.ts";
+import { ConvTranspose } from "./kernels-conv-transpose.ts";
+import { Resize } from "./kernels-resize.ts";
+import { Abs, Celu, Clip, Elu, Erf, Exp, HardSigmoid, HardSwish, LeakyRelu, Log, Mish, Neg, Reciprocal, Selu, Sigmoid, Sign, Softplus, Softsign, Sqrt, Tanh } from "./kernels-activation.ts";
 import { Gemm, MatMul } from "./kernels-dense.ts";
-import { Add, Div, Dropout, Identity, Mul, Relu, Sub } from "./kernels-elementwise.ts";
+import { Add, Div, Dropout, Identity, Mul, Pow, PRelu, Relu, Sub } from "./kernels-elementwise.ts";
 import { BatchNormalization, LogSoftmax, Softmax } from "./kernels-normalize.ts";
 import { Flatten, Reshape, Shape, Squeeze, Transpose, Unsqueeze } from "./kernels-reshape.ts";
 import { Cast, Concat, Constant, Gather, Slice } from "./kernels-const.ts";
@@ -17,6 +20,10 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
     Conv, MaxPool, AveragePool, Gemm, MatMul, Add, Sub, Mul, Div, Relu, Identity, Dropout,
     BatchNormalization, Softmax, LogSoftmax, Flatten, Reshape, Shape, Squeeze, Unsqueeze,
     Transpose, Cast, Concat, Constant, Gather, Slice,
+    // Evaluated, not yet simplified: float exports are calibrated and compared with them.
+    GlobalAveragePool, GlobalMaxPool, ConvTranspose, Resize,
+    Sigmoid, Tanh, Erf, LeakyRelu, Elu, Softplus, HardSigmoid, HardSwish, Clip,
+    Selu, Celu, Softsign, Mish, Exp, Log, Sqrt, Reciprocal, Abs, Neg, Sign, Pow, PRelu,
   ].map((op) => [op.opType, op]),
 );
 
