@@ -99,8 +99,68 @@ describe("run-time x run-time ops in circuits", () => {
   it("no wire is free at a tied and at a random input (single-wire probe and Jacobian rank)", async () => {
     for (const x of [TIES[1].x, randomInputs(N, 1, 5)[0].x]) {
       const { single, rank } = await b.probe(xsFor(x));
+      expect(single.probed).toBeGreaterThan(100);
       expect(single.free).toEqual([]);
       expect(rank.dependent).toEqual([]);
     }
   }, 120_000);
+
+  it("rejects every altered product, maximum and comparison bit, at a tie and at a random input", async () => {
+    for (const x of [TIES[2].x, randomInputs(N, 1, 9)[0].x]) {
+      const { r1cs, sym, w } = await b.inspect(xsFor(x));
+      const live = (re: RegExp) => [...sym.keys()].filter((k) => re.test(k) && sym.get(k)! >= 0);
+      const values = live(/^main\.g\d+\.(t\d+|[rm]\d+\.out)$/), bits = live(/^main\.g\d+\.[rm]\d+\.d\.bits\[\d+\]$/);
+      const outs = live(/^main\.y\d+\[\d+\]$/);
+      // every graph's comparisons are there (--O2 substitutes some products away; their constraints stay)
+      for (const k of [MUL, MAXMIN, RMAX, ARG_LOGITS, ARG_LAST, ARG_AXIS0]) expect(bits.some((s) => s.startsWith(`main.g${k}.`)), GRAPHS[k].name).toBe(true);
+      expect(values.filter((s) => /\.t\d+$/.test(s)).length).toBeGreaterThan(0);
+      for (const name of [...values, ...outs]) {
+        const bad = [...w];
+        bad[sym.get(name)!] = toField(fromField(bad[sym.get(name)!]) + 1n);
+        expect(firstViolated(r1cs, bad), name).toBeGreaterThanOrEqual(0);
+      }
+      for (const name of bits) {
+        const bad = [...w];
+        bad[sym.get(name)!] = 1n - bad[sym.get(name)!];
+        expect(firstViolated(r1cs, bad), name).toBeGreaterThanOrEqual(0);
+      }
+    }
+  }, 120_000);
+
+  it("rejects an ArgMax claiming another maximal index than the rule's, or a non-maximal one", async () => {
+    const claims = async (k: number, x: number[], right: number[], wrong: number[][]) => {
+      const { r1cs, sym, w } = await b.inspect(xsFor(x));
+      expect(right.map((_, i) => Number(fromField(w[sym.get(`main.y${k}[${i}]`)!])))).toEqual(right);
+      expect(firstViolated(r1cs, w)).toBe(-1);
+      for (const claim of wrong) {
+        const bad = [...w];
+        claim.forEach((v, i) => { bad[sym.get(`main.y${k}[${i}]`)!] = toField(BigInt(v)); });
+        expect(firstViolated(r1cs, bad), `${GRAPHS[k].name} claiming [${claim}]`).toBeGreaterThanOrEqual(0);
+      }
+    };
+    // all logits 0: every index is maximal, the first (0) is the answer
+    await claims(ARG_LOGITS, new Array(N).fill(0), [0], [[1], [2], [3]]);
+    // rows [-3, 9, -3, 9]: last maximal index 3; 1 is maximal but not last, 0 and 2 are not maximal
+    await claims(ARG_LAST, TIES[1].x, [3, 3], [[1, 3], [3, 1], [0, 3], [3, 2]]);
+    // columns (-3, -3), (9, 9): ties between the rows, the first (0) wins; 1 is the other maximal row
+    await claims(ARG_AXIS0, TIES[1].x, [0, 0, 0, 0], [[1, 0, 0, 0], [0, 0, 0, 1]]);
+    // rows [0, 127, -128, 127] and [127, 0, 127, -5]: 1 over 3 (tie, last wins: 3) and 2 over 0
+    await claims(ARG_LAST, TIES[2].x, [3, 2], [[1, 2], [3, 0], [2, 2], [3, 1]]);
+  }, 120_000);
+
+  it("costs: Mul one constraint per run-time product, none by a constant; Max/Min B + 2 per pair; ArgMax (n - 1)(B + 5) - 2 per group; the estimates are the circuit's", async () => {
+    const cost = (k: number, nodeName: string) => compiled(k).costs.find((c) => c.node === nodeName)!.constraints;
+    expect([cost(MUL, "p"), cost(MUL, "q"), cost(MUL, "s"), cost(MUL, "d"), cost(MUL, "y")]).toEqual([6, 6, 0, 0, 0]);
+    // int8 values (and their int32 casts): differences within [-256, 256), B = 8
+    expect([cost(MAXMIN, "rm"), cost(MAXMIN, "mx"), cost(MAXMIN, "n"), cost(MAXMIN, "ab"), cost(MAXMIN, "mn"), cost(MAXMIN, "d")]).toEqual([4 * 10, 8 * 10, 0, 8 * 10, 8 * 2 * 10, 0]);
+    expect(cost(RMAX, "y")).toBe(2 * 5 * 10);
+    expect(cost(ARG_LAST, "y")).toBe(2 * (3 * 13 - 2));
+    expect(cost(ARG_AXIS0, "y")).toBe(4 * (1 * 13 - 2));
+    const { r1cs } = await b.inspect(xsFor(new Array(N).fill(0)));
+    const estimated = b.results.reduce((a, c) => a + (c instanceof ProverError ? 0 : c.estimatedConstraints), 0);
+    expect(r1cs.nConstraints).toBe(estimated);
+    for (const k of [MUL, MAXMIN, RMAX, ARG_LOGITS, ARG_LAST, ARG_AXIS0]) {
+      console.log(`${GRAPHS[k].name}: ${compiled(k).costs.filter((c) => c.constraints).map((c) => `${c.node} (${c.opType}) ${c.constraints}`).join(", ")}`);
+    }
+  });
 });

@@ -7,8 +7,8 @@
  * index i: at element k one comparison bit c (x_k > m for the first index, x_k >= m for the
  * last), then m' = m + c(x_k - m) and i' = i + c(k - i), two products. The bit is a unique
  * bit decomposition, so a prover can claim neither a non-maximal index nor another maximal one
- * than the rule picks. Per element after the first: B + 5 constraints, B the width of the
- * difference (9 for int8); the first comparison's index product is free.
+ * than the rule picks. A group of n >= 2 costs (n - 1)(B + 5) - 2 constraints, B the width of
+ * the differences (8 for int8): the first index product is a constant's, the last maximum unused.
  */
 import { ProverError } from "../errors.ts";
 import { addLin, constLin, scaleLin, type Lin } from "../compiler/linexpr.ts";
@@ -37,7 +37,7 @@ function argmaxLin(xs: Lin[], last: boolean, ctx: Lowering): Lin {
     const ge = last ? geBit(x, m, ctx) : geBit(m, x, ctx);
     const take = last ? ge : addLin(constLin(1n), scaleLin(ge, -1n));
     idx = select(take, constLin(BigInt(k)), idx, ctx);
-    m = select(take, x, m, ctx);
+    if (k < xs.length - 1) m = select(take, x, m, ctx); // the last maximum itself is not needed
   }
   return idx;
 }
