@@ -148,6 +148,28 @@ describe("run-time x run-time ops in circuits", () => {
     await claims(ARG_LAST, TIES[2].x, [3, 2], [[1, 2], [3, 0], [2, 2], [3, 1]]);
   }, 120_000);
 
+  it("no assignment of a comparison's bits lets an ArgMax claim the other row, tied or smaller (exhaustive)", async () => {
+    // ArgMax over axis 0 of [2, 4]: one comparison per column. The forged witness claims row 1
+    // for column 0 and tries every boolean value of that comparison's bits.
+    for (const [x, why] of [[TIES[1].x, "tied column (-3, -3)"], [[7, 0, 0, 0, -7, 0, 0, 0, 0, 0, 0, 0], "column (7, -7)"]] as const) {
+      const { r1cs, sym, w } = await b.inspect(xsFor([...x]));
+      expect(Number(fromField(w[sym.get(`main.y${ARG_AXIS0}[0]`)!]))).toBe(0);
+      const comps = [...new Set([...sym.keys()].map((k) => new RegExp(`^main\\.g${ARG_AXIS0}\\.(r\\d+)\\.`).exec(k)?.[1]).filter((c): c is string => !!c))]
+        .sort((a, c) => Number(a.slice(1)) - Number(c.slice(1)));
+      const r = comps[0];
+      const bits = [...sym.keys()].filter((k) => k.startsWith(`main.g${ARG_AXIS0}.${r}.d.bits[`) && sym.get(k)! >= 0).map((k) => sym.get(k)!);
+      expect(bits.length).toBeGreaterThanOrEqual(9);
+      const forged = [...w];
+      forged[sym.get(`main.y${ARG_AXIS0}[0]`)!] = 1n;
+      const out = sym.get(`main.g${ARG_AXIS0}.${r}.out`) ?? -1;
+      if (out >= 0) forged[out] = 0n; // the bit "row 0 >= row 1" denied
+      for (let pattern = 0; pattern < 1 << bits.length; pattern++) {
+        bits.forEach((wire, i) => { forged[wire] = BigInt((pattern >> i) & 1); });
+        if (firstViolated(r1cs, forged) === -1) throw new Error(`${why}: bits ${pattern.toString(2)} forge the claim of row 1`);
+      }
+    }
+  }, 120_000);
+
   it("costs: Mul one constraint per run-time product, none by a constant; Max/Min B + 2 per pair; ArgMax (n - 1)(B + 5) - 2 per group; the estimates are the circuit's", async () => {
     const cost = (k: number, nodeName: string) => compiled(k).costs.find((c) => c.node === nodeName)!.constraints;
     expect([cost(MUL, "p"), cost(MUL, "q"), cost(MUL, "s"), cost(MUL, "d"), cost(MUL, "y")]).toEqual([6, 6, 0, 0, 0]);
