@@ -15,7 +15,12 @@ import { firstViolated } from "../r1cs.ts";
 import { fromField, toField } from "../field.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "./testing.ts";
 import { Rng } from "../../models/lib/rng.ts";
-import type { CompiledCircuit } from "./compile.ts";
+import { compileToCircom, type CompiledCircuit } from "./compile.ts";
+import { ensureCircuitBuild } from "./model.ts";
+import { evaluateOutput } from "../evaluate.ts";
+import { calculateWitness } from "../witness.ts";
+import { readR1cs } from "../r1cs.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
 
 const rng = new Rng(10);
 const i8 = (dims: number[], amp: number): Tensor => ({ dtype: "int8", dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => Math.floor(rng.next() * (2 * amp + 1)) - amp) });
@@ -185,4 +190,25 @@ describe("run-time x run-time ops in circuits", () => {
       console.log(`${GRAPHS[k].name}: ${compiled(k).costs.filter((c) => c.constraints).map((c) => `${c.node} (${c.opType}) ${c.constraints}`).join(", ")}`);
     }
   });
+
+  it("split into sub-templates (as large models are), the ops keep their constraints and outputs", async () => {
+    for (const k of [MUL, MAXMIN, ARG_LAST]) {
+      const g = GRAPHS[k];
+      const split = compileToCircom(g, { templateName: `Split${k}`, visibility: { input: "public" }, blockLines: 6 });
+      expect(split.source).toContain(`template Split${k}Block2()`);
+      const file = path.join(dir, `split${k}.circom`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, split.source);
+      const built = await ensureCircuitBuild(file, path.join(dir, `out-split${k}`));
+      const r1cs = readR1cs(built.r1cs);
+      expect(r1cs.nConstraints).toBe(compiled(k).estimatedConstraints);
+      for (const inp of [...TIES, ...randomInputs(N, 5, k)]) {
+        const x = inp.x.slice(0, compiled(k).inputSize);
+        const w = await calculateWitness(built.wasm, { x: x.map(BigInt) });
+        const want = evaluateOutput(g, { x: { dtype: "int8", dims: g.inputs[0].dims as number[], data: x } }).data;
+        expect(w.slice(1, 1 + want.length).map((v) => Number(fromField(v))), `${g.name} on ${inp.name}`).toEqual(want);
+        expect(firstViolated(r1cs, w)).toBe(-1);
+      }
+    }
+  }, 120_000);
 });
