@@ -81,6 +81,9 @@ describe("run-time x run-time ops in circuits", () => {
     expect(String(b.results[6])).toMatch(/node y \(#0, Mul\): the product of element 0 may reach \[-16256, 16384\], beyond int8; onnxruntime would wrap/);
     expect(String(b.results[7])).toMatch(/node y \(#1, Mul\): the product of element 0 may reach .* beyond int32/);
     for (const k of [MUL, MAXMIN, RMAX, ARG_LOGITS, ARG_LAST, ARG_AXIS0]) expect(b.results[k]).not.toBeInstanceOf(ProverError);
+    // -(-128) is -128 in int8: a Neg of a value that may be -128 is refused
+    const neg = graph("neg-int8", [1, 8], ["y", "int8", [1, 8]], [node("y", "Neg", ["x"])], {});
+    expect(() => compileToCircom(neg, { templateName: "Neg8" })).toThrow(/node y \(#0, Neg\): values may reach \[-127, 128\], beyond int8; onnxruntime would wrap/);
   });
 
   it("onnxruntime == evaluator == witness on extreme, tied and random inputs; the witness satisfies every constraint", async () => {
