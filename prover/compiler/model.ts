@@ -144,9 +144,10 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
     output: {
       name: graph.outputs[0].name,
       shape: ioDims(0, graph.outputs),
-      dtype: "int32",
+      dtype: graph.outputs[0].dtype,
       shift: Number(graph.metadata["zkinfer.output_shift"] ?? 0),
-      meaning: "logits; value = q / 2^shift",
+      // An ArgMax output (int64) is an index along its axis, not a scaled value.
+      meaning: graph.outputs[0].dtype === "int64" ? "index of the maximum (ArgMax)" : "logits; value = q / 2^shift",
     },
     visibility: compiled.visibility,
     publicSignals: compiled.publicSignals,

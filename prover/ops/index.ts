@@ -2,7 +2,8 @@
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { OpModule } from "./types.ts";
-import { Add } from "./add.ts";
+import { Add, Sub } from "./add.ts";
+import { ArgMax } from "./argmax.ts";
 import { Cast } from "./cast.ts";
 import { Clip } from "./clip.ts";
 import { Div } from "./div.ts";
@@ -11,6 +12,10 @@ import { Relu } from "./relu.ts";
 import { Requant } from "./requant.ts";
 import { ConvInteger } from "./conv-integer.ts";
 import { MaxPool } from "./max-pool.ts";
+import { Max, Min } from "./max-min.ts";
+import { Mul } from "./mul.ts";
+import { Neg } from "./neg.ts";
+import { ReduceMax } from "./reduce-max.ts";
 import { Flatten, Reshape } from "./reshape.ts";
 import { Identity, Transpose } from "./transpose.ts";
 import { Squeeze, Unsqueeze } from "./squeeze.ts";
@@ -27,7 +32,7 @@ export type { OpModule, IntTensor } from "./types.ts";
 
 export const OPS: ReadonlyMap<string, OpModule> = new Map(
   [
-    Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape, Requant,
+    Add, ArgMax, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, Max, MaxPool, Min, Mul, Neg, ReduceMax, Relu, Reshape, Requant, Sub,
     // rewiring: zero constraints
     Concat, DepthToSpace, Expand, Gather, Identity, Pad, Resize, Slice, SpaceToDepth, Split, Squeeze, Tile, Transpose, Unsqueeze, Upsample,
   ].map((op) => [op.opType, op]),

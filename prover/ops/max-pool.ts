@@ -42,7 +42,7 @@ function windows(g: PoolGeom): number[][] {
   return out;
 }
 
-function max2(a: Lin, b: Lin, ctx: Lowering): Lin {
+export function max2(a: Lin, b: Lin, ctx: Lowering): Lin {
   if (a.min >= b.max) return a; // decided by the bounds alone
   if (b.min >= a.max) return b;
   const B = offsetWidth(a.min - b.max, a.max - b.min, 0);
