@@ -43,6 +43,8 @@ export interface Batch {
    * main.y<k>[*] are graph k's.
    */
   probe(xs: number[][]): Promise<{ single: ProbeReport; rank: RankReport }>;
+  /** The whole circuit, for tests that change witness values by hand (wrong hints). */
+  circuit(): { r1cs: R1cs; sym: Map<string, number>; witness(xs: number[][]): Promise<bigint[]> };
 }
 
 /** The generated templates of one graph, without the file header and `component main`. */
@@ -138,6 +140,11 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
       const r = r1cs ?? readR1cs(r1csPath), w = await witnessOf(xs);
       const single = probeSoundness(r, w, { sym });
       return { single, rank: jacobianRank(r, w, { sym, exclude: new Set(single.benign.map((f) => f.wire)) }) };
+    },
+    circuit() {
+      if (!wasm) throw new Error("no graph of the batch compiled: no circuit");
+      sym ??= readSym(symPath);
+      return { r1cs: r1cs ?? readR1cs(r1csPath), sym, witness: witnessOf };
     },
     async run(k, x) {
       if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);

@@ -12,11 +12,12 @@ import { Requant } from "./requant.ts";
 import { ConvInteger } from "./conv-integer.ts";
 import { MaxPool } from "./max-pool.ts";
 import { Flatten, Reshape } from "./reshape.ts";
+import { TableGather } from "./lookup.ts";
 
 export type { OpModule, IntTensor } from "./types.ts";
 
 export const OPS: ReadonlyMap<string, OpModule> = new Map(
-  [Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape, Requant].map((op) => [op.opType, op]),
+  [Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape, Requant, TableGather].map((op) => [op.opType, op]),
 );
 
 export function opFor(node: Node, index: number): OpModule {
