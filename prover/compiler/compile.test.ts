@@ -20,7 +20,7 @@ describe("compileToCircom", () => {
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
       { name: "weird", opType: "Softsign", inputs: ["a"], outputs: ["y"], attrs: {} },
     ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]) });
-    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node weird \(#1, Softsign\): unsupported op; supported: Add, Cast, Clip, ConvInteger, Div, Flatten, MatMulInteger, MaxPool, Relu, Reshape/);
+    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node weird \(#1, Softsign\): unsupported op; supported: Add, Cast, Clip, ConvInteger, Div, Flatten, Gather, MatMulInteger, MaxPool, Relu, Reshape/);
   });
 
   it("refuses an op of another domain read from ONNX bytes, though its name is one of ours", async () => {
