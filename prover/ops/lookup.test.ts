@@ -5,14 +5,17 @@
  * the whole lookup of the next entry) satisfies them; and what is not a constant-table lookup
  * is refused with the node and index named.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProverError } from "../errors.ts";
 import { REPO_ROOT } from "../circom.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "../compiler/testing.ts";
-import type { CompiledCircuit } from "../compiler/compile.ts";
-import { firstViolated } from "../r1cs.ts";
+import { compileToCircom, type CompiledCircuit } from "../compiler/compile.ts";
+import { ensureCircuitBuild } from "../compiler/model.ts";
+import { evaluateOutput } from "../evaluate.ts";
+import { calculateWitness } from "../witness.ts";
+import { firstViolated, readR1cs } from "../r1cs.ts";
 import { fromField, toField } from "../field.ts";
 import { Rng } from "../../models/lib/rng.ts";
 import { N, requantIndex, table256, tableGraph, tensor } from "./lookup-graphs.ts";
@@ -110,6 +113,24 @@ describe("Gather in a constant table (lookup)", () => {
     const requant = compiled(7).costs.find((c) => c.opType === "zkinfer.Requant")!.constraints / N;
     console.log(`per element: ReLU+rescale+clip ${requant}, lookup of its int8 output ${gatherCost(7) / N}, 256-entry lookup ${gatherCost(0) / N}`);
   });
+});
+
+describe("lookups in a circuit split into sub-templates", () => {
+  it("have the same constraints and outputs", async () => {
+    const g = GRAPHS[7];
+    const c = compileToCircom(g, { templateName: "LutSplit", visibility: { input: "public" }, blockLines: 40 });
+    expect(c.source).toContain("template LutSplitBlock1()");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "split.circom"), c.source);
+    const b = await ensureCircuitBuild(path.join(dir, "split.circom"), path.join(dir, "out-split"));
+    const r1cs = readR1cs(b.r1cs);
+    expect(r1cs.nConstraints).toBe(c.estimatedConstraints);
+    for (const inp of randomInputs(N, 6, 3)) {
+      const w = await calculateWitness(b.wasm, inp.x);
+      expect(w.slice(1, 1 + N).map((v) => Number(fromField(v)))).toEqual(evaluateOutput(g, { x: { dtype: "int8", dims: [1, N], data: inp.x } }).data);
+      expect(firstViolated(r1cs, w)).toBe(-1);
+    }
+  }, 120_000);
 });
 
 describe("lookup soundness", () => {
