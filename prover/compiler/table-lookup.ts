@@ -83,7 +83,8 @@ export function lowerLookup(x: Lin, lo: bigint, entries: bigint[], ctx: Lowering
     throw new ProverError(`${where}: index bounds [${x.min}, ${x.max}] exceed the table's ${entries.length} entries from ${lo}`);
   }
   const reach = entries.slice(Number(x.min - lo), Number(x.max - lo) + 1);
-  if (x.terms.size === 0 || reach.length === 1) return constLin(reach[0]);
+  // One reachable value, or a table constant over the reachable range: the output is a constant.
+  if (x.terms.size === 0 || reach.every((v) => v === reach[0])) return constLin(reach[0]);
   let n = 1;
   while (1 << n < entries.length) n++;
   if (n > MAX_LOOKUP_BITS) throw new ProverError(`${where}: a table of ${entries.length} entries is over the ${1 << MAX_LOOKUP_BITS} supported`);

@@ -41,6 +41,7 @@ const GRAPHS = [
   tableGraph("uint8-index", tanh, requantIndex(d2.w, d2.b, 32, 255, 2)),
   tableGraph("table16", tensor("int32", [16], ints(16, -999, 999)), requantIndex(d3.w, d3.b, 512, 15, 3)),
   tableGraph("table512", tensor("int32", [512], ints(512, -99, 99))),
+  tableGraph("constant", tensor("int8", [256], new Array(256).fill(5))),
   // refused
   tableGraph("runtime-table", sigmoid, { data: "idx" }),
   tableGraph("index-beyond-table", tensor("int32", [16], ints(16, -9, 9))),
@@ -50,7 +51,7 @@ const GRAPHS = [
   tableGraph("table-2d", tensor("int8", [2, 128], ints(256, -9, 9))),
   tableGraph("axis-1", sigmoid, { axis: 1 }),
 ];
-const ACCEPTED = 11;
+const ACCEPTED = 12;
 const REFUSALS: [string, RegExp][] = [
   ["runtime-table", /node lookup \(#1, Gather\): the table \(input 0, idx\) must be a constant/],
   ["index-beyond-table", /node lookup \(#1, Gather\): index 0 may range over \[-128, 127\], outside the table's \[-16, 15\]/],
@@ -103,9 +104,11 @@ describe("Gather in a constant table (lookup)", () => {
   it("costs what the manifest estimates, 34 constraints a generic 256-entry lookup", () => {
     const { r1cs } = batch.circuit();
     const total = batch.results.reduce((a, c) => a + (c instanceof ProverError ? 0 : c.estimatedConstraints), 0);
-    // The identity table's outputs equal its (public) inputs: out[i] = x[i] is a constraint
-    // between public signals, which --O2 cannot substitute away; that one is the output's.
-    expect(r1cs.nConstraints).toBe(total + N);
+    // The identity table's outputs equal its (public) inputs, the constant table's are constants:
+    // out[i] = x[i] and out[i] = 5 are constraints of public signals alone, which --O2 cannot
+    // substitute away; they are the outputs', not the lookups'.
+    expect(r1cs.nConstraints).toBe(total + 2 * N);
+    expect(gatherCost(11), "a constant table is a constant").toBe(0);
     for (const k of [0, 1, 3, 4, 5, 10]) expect(gatherCost(k) / N, GRAPHS[k].name).toBe(34);
     expect(gatherCost(2) / N, "identity: the 8 bits only").toBe(8);
     expect(gatherCost(7) / N, "indices 0..127").toBe(25);
