@@ -88,3 +88,65 @@ template Max2(B) {
     d.in <== a - b;
     out <== b + d.bits[B] * (a - b);
 }
+
+// out = T[in] for 0 <= in < 2^(J+K), T a constant table of 2^(J+K) entries, in
+// J + K bit constraints, 2^J - 1 - J monomial products and at most 2^K - 1 selection products.
+// The low J bits give every monomial of those bits (mono[s] = product of the bits in s), so
+// each row h of the table, T[h * 2^J + l] as a function of l, is a linear combination of them
+// (its coefficients are the row's Moebius transform). The K high bits then select the row by
+// halving: at level k, V[p] = V[2p] + bit_k * (V[2p+1] - V[2p]), one product per pair whose
+// difference is not a constant (circom folds the others into linear constraints).
+// A value in outside the range has no decomposition: the lookup range-checks its input.
+template TableLookup(J, K, T) {
+    assert(J >= 0 && K >= 1);
+    assert(J + K <= 16); // the bit sum stays far below the field size
+    var L = 1 << J;
+    var H = 1 << K;
+    signal input in;
+    signal output out;
+    signal bits[J + K];
+    var sum = 0;
+    for (var i = 0; i < J + K; i++) {
+        bits[i] <-- (in >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        sum += bits[i] * (1 << i);
+    }
+    sum === in;
+    // mono[s] is a constant or a bit where s has fewer than two bits: only products are signals.
+    var mono[L];
+    signal prod[L];
+    mono[0] = 1;
+    for (var s = 1; s < L; s++) {
+        var top = 0;
+        while ((2 << top) <= s) top++;
+        var rest = s - (1 << top);
+        if (rest == 0) {
+            mono[s] = bits[top];
+        } else {
+            prod[s] <== mono[rest] * bits[top];
+            mono[s] = prod[s];
+        }
+    }
+    var V[H];
+    for (var h = 0; h < H; h++) {
+        var c[L];
+        for (var l = 0; l < L; l++) c[l] = T[h * L + l];
+        for (var i = 0; i < J; i++) {
+            for (var s = 0; s < L; s++) {
+                if (((s >> i) & 1) == 1) c[s] -= c[s - (1 << i)];
+            }
+        }
+        V[h] = 0;
+        for (var s = 0; s < L; s++) V[h] += c[s] * mono[s];
+    }
+    signal t[H - 1];
+    var n = 0;
+    for (var k = 0; k < K; k++) {
+        for (var p = 0; p < (H >> (k + 1)); p++) {
+            t[n] <== bits[J + k] * (V[2 * p + 1] - V[2 * p]);
+            V[p] = V[2 * p] + t[n];
+            n++;
+        }
+    }
+    out <== V[0];
+}

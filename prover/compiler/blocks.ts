@@ -6,8 +6,8 @@
  * signal-to-signal equalities, which --O2 removes, so the constraints are unchanged.
  */
 
-/** Signal references the generated code makes: inputs x / w, component outputs, products. */
-const REF = /\b(?:x\[\d+\]|w\d+\[\d+\]|[rm]\d+\.out|t\d+)(?![\w.[])/g;
+/** Signal references the generated code makes: inputs x / w, component outputs (requant, max, lookup), products. */
+const REF = /\b(?:x\[\d+\]|w\d+\[\d+\]|[rml]\d+\.out|t\d+)(?![\w.[])/g;
 const DEF = /^\s*(?:component (\w+) =|signal (t\d+) <==)/;
 
 export interface Blocked {

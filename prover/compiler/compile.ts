@@ -100,7 +100,7 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
   if (inp.dtype !== "int8") throw new ProverError(`input ${inp.name}: must be int8, is ${inp.dtype}`);
   const dims = inp.dims.map((d) => (typeof d === "number" ? d : 1));
   const n = dims.reduce((a, b) => a * b, 1);
-  const ctx = new Lowering();
+  const ctx = new Lowering(opts.templateName);
   const decl: string[] = [`signal input x[${n}];`];
   const publicSignals: string[] = [];
   const values = new Map<string, SymTensor>();
@@ -199,6 +199,7 @@ export function compileToCircom(graph: Graph, opts: CompileOptions): CompiledCir
     "",
     'include "zkinfer.circom";',
     "",
+    ...ctx.templates,
     ...templates,
     `template ${opts.templateName}() {`,
     ...decl.map((d) => `    ${d}`),

@@ -22,8 +22,32 @@ export interface NodeCost {
 export class Lowering {
   readonly lines: string[] = [];
   readonly costs: NodeCost[] = [];
+  /** Templates the circuit needs besides the library's (e.g. one per lookup table), in order. */
+  readonly templates: string[] = [];
+  private readonly templateNames = new Map<string, string>();
   private counter = 0;
   private current: NodeCost | undefined;
+
+  /** The circuit's template name, so that generated templates of two circuits never clash. */
+  private readonly prefix: string;
+
+  constructor(prefix = "") {
+    this.prefix = prefix;
+  }
+
+  /**
+   * The name of a generated template, defined once per key; `make(name)` gives its source.
+   * Example: `ctx.defineTemplate(key, "Lut", (n) => templateSource(n))` -> "G0Lut0" the first time.
+   */
+  defineTemplate(key: string, kind: string, make: (name: string) => string): string {
+    let name = this.templateNames.get(key);
+    if (name === undefined) {
+      name = `${this.prefix}${kind}${this.templateNames.size}`;
+      this.templateNames.set(key, name);
+      this.templates.push(make(name));
+    }
+    return name;
+  }
 
   /** Starts accounting constraints against one node. */
   beginNode(node: string, opType: string): void {

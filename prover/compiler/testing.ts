@@ -45,6 +45,8 @@ export interface Batch {
   probe(xs: number[][]): Promise<{ single: ProbeReport; rank: RankReport }>;
   /** The whole circuit's constraints, signal names and witness at xs, for wrong-witness tests. */
   inspect(xs: number[][]): Promise<{ r1cs: R1cs; sym: Map<string, number>; w: bigint[] }>;
+  /** The whole circuit, for tests that change witness values by hand (wrong hints). */
+  circuit(): { r1cs: R1cs; sym: Map<string, number>; witness(xs: number[][]): Promise<bigint[]> };
 }
 
 /** The generated templates of one graph, without the file header and `component main`. */
@@ -145,6 +147,11 @@ export async function compileBatch(graphs: Graph[], dir: string, opts: { weights
       if (!wasm) throw new Error("no graph of the batch compiled: nothing to inspect");
       sym ??= readSym(symPath);
       return { r1cs: r1cs ?? readR1cs(r1csPath), sym, w: await witnessOf(xs) };
+    },
+    circuit() {
+      if (!wasm) throw new Error("no graph of the batch compiled: no circuit");
+      sym ??= readSym(symPath);
+      return { r1cs: r1cs ?? readR1cs(r1csPath), sym, witness: witnessOf };
     },
     async run(k, x) {
       if (results[k] instanceof ProverError) throw new Error(`graph ${k} was refused: ${(results[k] as ProverError).message}`);
