@@ -20,7 +20,7 @@ export interface Manifest {
   /** Hashed-weights models: the Poseidon commitment (decimal) of this model's weights, see prover/commitment.ts. */
   weightsCommitment?: string;
   publicSignals: string[];
-  circuit: { hash: string; constraints: number; template: string };
+  circuit: { hash: string; constraints: number; template: string; sourceHash?: string };
   proofSystem: string;
   [k: string]: unknown;
 }

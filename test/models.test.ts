@@ -19,6 +19,7 @@ import { decodePublicSignals, proveGroth16, verifyGroth16 } from "../prover/prov
 import { setupGroth16 } from "../prover/setup.ts";
 import { inputCommitment } from "../prover/commitment.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { buildHash } from "../prover/compiler/build.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { datasetOf, testSamples } from "../models/lib/datasets.ts";
 import { argmax } from "../models/lib/mlp.ts";
@@ -41,6 +42,8 @@ describe.each(models.map((m) => [m.manifest.name, m] as const))("%s", (_name, m)
   it("the committed circuit is what the compiler makes from the committed integer ONNX", () => {
     const { source } = compileToCircom(graph, { templateName: m.manifest.circuit.template, visibility: m.manifest.visibility as never });
     expect(readFileSync(m.circuitPath, "utf8")).toBe(source);
+    // The manifest's sourceHash covers the circuit and the circuit library it includes.
+    expect(m.manifest.circuit.sourceHash).toBe(buildHash(source));
   });
 
   it(`onnxruntime, the evaluator and the circuit witness agree on ${BIT_EXACT_SAMPLES} test inputs`, async () => {
