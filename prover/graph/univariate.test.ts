@@ -109,7 +109,7 @@ describe("BatchNormalization on the graph input", () => {
     return b.build([vi("input", [1, N])], [vi("output", [1, next === "Gemm" ? 3 : N])]);
   };
 
-  it.each([{}, { transB: 1 }, { transB: 1, alpha: 0.5, beta: 2 }])("folds forward into the Gemm after it (%o)", (attrs) => {
+  it.each<Record<string, number>>([{}, { transB: 1 }, { transB: 1, alpha: 0.5, beta: 2 }])("folds forward into the Gemm after it (%o)", (attrs) => {
     const g = bnGemm(attrs);
     const { graph, notes } = simplifyFloatGraph(g);
     expect(graph.nodes.map((n) => n.opType)).toEqual(["Gemm"]);
