@@ -13,6 +13,9 @@ import { writeOnnx } from "../onnx/proto.ts";
 import { onnxSession } from "../onnx/runtime.ts";
 import { evaluateOutput } from "../evaluate.ts";
 import { activationLayer } from "./activation.ts";
+import { quantizeModel } from "./index.ts";
+import { Rng } from "../../models/lib/rng.ts";
+import { initMlp, mlpToOnnx } from "../../models/lib/mlp.ts";
 
 const K = 4, S_IN = 3, S_OUT = 7;
 const ACC: number[] = [];
@@ -69,5 +72,15 @@ describe("activation requant + table", () => {
     const differ = ACC.filter((_, i) => o[i] !== roundHalfUp[i]);
     expect(differ.length).toBeGreaterThan(0);
     expect(differ.every((acc) => acc < -(2 ** (K - 1)))).toBe(true);
+  });
+
+  it("refuses an activation that does not follow a linear layer, naming the node", () => {
+    const rng = new Rng(3);
+    const g = mlpToOnnx(initMlp([4, 3, 2], rng), "x");
+    const relu = g.nodes.findIndex((n) => n.opType === "Relu");
+    g.nodes.splice(relu + 1, 0, { name: "late", opType: "Tanh", inputs: [g.nodes[relu].outputs[0]], outputs: ["late.out"], attrs: {} });
+    g.nodes[relu + 2] = { ...g.nodes[relu + 2], inputs: ["late.out", ...g.nodes[relu + 2].inputs.slice(1)] };
+    const calib = Array.from({ length: 10 }, () => Array.from({ length: 4 }, () => rng.next()));
+    expect(() => quantizeModel(g, calib)).toThrow(/node late \(#\d+, Univariate\): an activation is supported only right after a Conv, Gemm or MatMul/);
   });
 });
