@@ -19,7 +19,7 @@ import { jacobianRank } from "../prover/soundness-rank.ts";
 import { datasetOf, testSamples } from "../models/lib/datasets.ts";
 import { readFileSync } from "node:fs";
 
-const SMALL_MODELS = ["digits-mlp", "fmnist-dense-196-25-10"];
+const SMALL_MODELS = ["digits-mlp", "fmnist-dense-196-25-10", "tabular-breast-cancer"];
 
 describe.each(SMALL_MODELS)("%s", (name) => {
   it("no output or intermediate wire is free at the witness of two test images; circuits with one constraint dropped are caught", async () => {

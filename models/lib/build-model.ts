@@ -13,7 +13,7 @@ import { compileModelFile } from "../../prover/compiler/model.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
 import { setupGroth16 } from "../../prover/setup.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
-import { argmax } from "./mlp.ts";
+import { predictedLabel } from "./datasets.ts";
 
 export interface BuildModelOptions {
   name: string;
@@ -40,8 +40,8 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
   const inputName = o.float.inputs[0].name;
   let floatOk = 0, intOk = 0;
   for (const s of o.test) {
-    if (argmax(evaluateFloatOutput(o.float, { [inputName]: Float64Array.from(s.x) }).data) === s.label) floatOk++;
-    if (argmax(await runOnnx(intBytes, quantizeInput(s.x, report.inputShift), graph.inputs[0].dims as number[])) === s.label) intOk++;
+    if (predictedLabel(evaluateFloatOutput(o.float, { [inputName]: Float64Array.from(s.x) }).data, 0) === s.label) floatOk++;
+    if (predictedLabel(await runOnnx(intBytes, quantizeInput(s.x, report.inputShift), graph.inputs[0].dims as number[]), report.outputShift) === s.label) intOk++;
   }
   const accuracy = { float: floatOk / o.test.length, integer: intOk / o.test.length, testSamples: o.test.length };
   o.log(`float accuracy ${(100 * accuracy.float).toFixed(2)} %, integer ${(100 * accuracy.integer).toFixed(2)} %`);

@@ -147,7 +147,8 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
       dtype: graph.outputs[0].dtype,
       shift: Number(graph.metadata["zkinfer.output_shift"] ?? 0),
       // An ArgMax output (int64) is an index along its axis, not a scaled value.
-      meaning: graph.outputs[0].dtype === "int64" ? "index of the maximum (ArgMax)" : "logits; value = q / 2^shift",
+      // The quantizer names an activation output (e.g. a Sigmoid's probability) in the metadata.
+      meaning: graph.outputs[0].dtype === "int64" ? "index of the maximum (ArgMax)" : graph.metadata["zkinfer.output_meaning"] ?? "logits; value = q / 2^shift",
     },
     visibility: compiled.visibility,
     publicSignals: compiled.publicSignals,

@@ -14,6 +14,7 @@ import { Add, Div, Dropout, Identity, Mul, Pow, PRelu, Relu, Sub } from "./kerne
 import { BatchNormalization, LogSoftmax, Softmax } from "./kernels-normalize.ts";
 import { Flatten, Reshape, Shape, Squeeze, Transpose, Unsqueeze } from "./kernels-reshape.ts";
 import { Cast, Concat, Constant, Gather, Slice } from "./kernels-const.ts";
+import { UnivariateKernel, UNIVARIATE_FUNCTIONS } from "./univariate.ts";
 
 export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
   [
@@ -24,6 +25,7 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
     GlobalAveragePool, GlobalMaxPool, ConvTranspose, Resize,
     Sigmoid, Tanh, Erf, LeakyRelu, Elu, Softplus, HardSigmoid, HardSwish, Clip,
     Selu, Celu, Softsign, Mish, Exp, Log, Sqrt, Reciprocal, Abs, Neg, Sign, Pow, PRelu,
+    UnivariateKernel,
   ].map((op) => [op.opType, op]),
 );
 
@@ -38,7 +40,7 @@ export const REMOVED_OPS: readonly string[] = ["Identity", "Dropout", "BatchNorm
 
 /** The "supported: ..." tail of every unsupported-op refusal. */
 export function supportedOpsText(): string {
-  return `supported: ${CANONICAL_OPS.join(", ")}; removed or folded: ${REMOVED_OPS.join(", ")}; ` +
+  return `supported: ${CANONICAL_OPS.join(", ")}; activations (one lookup table each): ${UNIVARIATE_FUNCTIONS.join(", ")}; removed or folded: ${REMOVED_OPS.join(", ")}; ` +
     `folded when constant: ${FOLDED_OPS.join(", ")}`;
 }
 

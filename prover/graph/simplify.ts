@@ -1,8 +1,9 @@
 /**
  * simplifyFloatGraph: a float ONNX graph as PyTorch or Keras export it, turned into the
  * canonical chain the quantizer reads (Conv, Gemm, MatMul, Add, Relu, MaxPool, AveragePool,
- * Flatten, Reshape). Passes, in order: constant folding with shape inference, Identity/Dropout
- * removal, BatchNormalization folding, final Softmax dropping, dead-node pruning; then every
+ * Flatten, Reshape, and Univariate: one activation with its float function). Passes, in order: activation fusion (GELU/SiLU
+ * patterns, Sigmoid, Tanh, ...: univariate.ts), constant folding with shape inference, Identity/Dropout
+ * removal, BatchNormalization folding (one on the input forward), final Softmax dropping, dead-node pruning; then every
  * op left is checked to be canonical, Reshape targets are made explicit and Gemm alpha/beta
  * folded into the constants.
  */
@@ -15,6 +16,8 @@ import { foldBatchNorms } from "./fold-batchnorm.ts";
 import { dropFinalSoftmax } from "./softmax.ts";
 import { foldGemmScales } from "./gemm-scales.ts";
 import { Work } from "./work.ts";
+import { fuseActivations, UNIVARIATE } from "./univariate.ts";
+import { foldInputBatchNorms } from "./fold-input-batchnorm.ts";
 
 /** Removes nodes nothing reads (back to front, so whole dead chains go), then unread initializers. */
 function prune(w: Work): void {
@@ -50,13 +53,16 @@ function explicitReshapes(w: Work): void {
  */
 export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[] } {
   const w = new Work(graph);
+  // Before constant folding: GELU's Div by sqrt 2 is on a run-time value.
+  fuseActivations(w);
   foldConstants(w);
   removePassThrough(w);
+  foldInputBatchNorms(w);
   foldBatchNorms(w);
   dropFinalSoftmax(w);
   prune(w);
   for (const n of w.nodes) {
-    if (!CANONICAL_OPS.includes(n.opType)) w.refuse(n, `unsupported op; ${supportedOpsText()}`);
+    if (!CANONICAL_OPS.includes(n.opType) && n.opType !== UNIVARIATE) w.refuse(n, `unsupported op; ${supportedOpsText()}`);
   }
   explicitReshapes(w);
   foldGemmScales(w);

@@ -9,6 +9,7 @@
  *           uint8 (hi 255: ReLU outputs are never negative, so uint8 buys one more bit)
  *   AvgPool sum of the window (ConvInteger with a ones kernel, one group per channel),
  *           + area/2, Div area (power of two), Cast: the rounded mean               int8 / uint8
+ *   Univariate f (Sigmoid, Tanh, GELU, ...): signed requant to int8 + 256-entry table (activation.ts)
  *   MaxPool on int8; Flatten/Reshape unchanged; the last linear layer's int32 is the output.
  * Rounding of the Relu rescale: half of 2^k is folded into the bias before the Relu, since
  * relu(z + h) / 2^k == round-half-up(relu(z) / 2^k) for h = 2^(k-1) and floor division.
@@ -17,6 +18,7 @@ import { ProverError } from "../errors.ts";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
 import { maxAbs, quantizeWeights, shiftFor } from "./scales.ts";
 import { linearLayer, type FloatValues } from "./linear.ts";
+import { activationLayer } from "./activation.ts";
 
 export type FloatEvaluator = (graph: Graph, inputs: Record<string, Float32Array | Float64Array>) => FloatValues;
 
@@ -39,6 +41,8 @@ export interface LayerReport {
   weightShift?: number;
   accShift?: number;
   outShift?: number;
+  /** An activation's int8 index scale (its table's input). */
+  inShift?: number;
   rescale?: number;
   maxAccumulator?: number;
 }
@@ -135,6 +139,14 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
         report.push({ node: node.name, opType: "Relu", outShift: sOut, rescale: k });
         break;
       }
+      case "Univariate": {
+        const x = need(node, i, 0);
+        if (x.kind !== "acc") throw new ProverError(`${where}: an activation is supported only right after a Conv, Gemm or MatMul`);
+        const a = activationLayer(node, where, x, out, rangeOf(node.inputs[0]), rangeOf(out), inits, nodes);
+        q.set(out, { name: out, shift: a.outShift, kind: "act", dims: x.dims });
+        report.push({ node: node.name, opType: `Univariate ${node.attrs.fn}`, inShift: a.inShift, outShift: a.outShift, rescale: a.rescale });
+        break;
+      }
       case "AveragePool": {
         const x = need(node, i, 0, "act");
         const [kH, kW] = (node.attrs.kernel_shape as number[]) ?? [];
@@ -175,12 +187,14 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
         break;
       }
       default:
-        throw new ProverError(`${where}: unsupported op for quantization; supported: AveragePool, Conv, Flatten, Gemm, MatMul (+ Add bias), MaxPool, Relu, Reshape`);
+        throw new ProverError(`${where}: unsupported op for quantization; supported: AveragePool, Conv, Flatten, Gemm, MatMul (+ Add bias), MaxPool, Relu, Reshape, Univariate (lookup table)`);
     }
   });
   const outName = float.outputs[0].name;
   const last = q.get(outName);
   if (!last) throw new ProverError(`output ${outName} is never computed`);
+  const lastNode = float.nodes.find((n) => n.outputs[0] === outName);
+  const meaning: Record<string, string> = lastNode?.opType === "Univariate" ? { "zkinfer.output_meaning": `${lastNode.attrs.fn} output (a lookup table); value = q / 2^shift` } : {};
   const graph: Graph = {
     name: opts.name ?? `${float.name}-int8`,
     opset: 17,
@@ -188,7 +202,7 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
     initializers: inits,
     inputs: [{ name: inName, dtype: "int8", dims: inDims }],
     outputs: [{ name: outName, dtype: last.kind === "acc" ? "int32" : last.unsigned ? "uint8" : "int8", dims: float.outputs[0].dims }],
-    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType },
+    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType, ...meaning },
   };
   return { graph, report: { inputShift: sx, outputShift: last.shift, layers: report } };
 }
