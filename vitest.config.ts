@@ -1,7 +1,11 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 // snarkjs starts its own worker threads and must not run inside vitest's thread pool:
 // forks give each test file its own process.
+// vitest's default for `vitest run` is cores - 1 workers, i.e. one on a 2-core CI machine,
+// where much of a file's time is one thread (circom, witness wasm, solc) or waiting (chain,
+// servers, CLI child processes): two files at a time keep both cores busy.
 export default defineConfig({
   test: {
     pool: "forks",
@@ -10,5 +14,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: true,
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
   },
 });

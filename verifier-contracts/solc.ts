@@ -4,10 +4,18 @@
  *
  * Why not Hardhat's compile task: it downloads a native compiler at run time, and the machines
  * this runs on only reach the npm registry. solc-js is slower than native solc but needs nothing
- * beyond node_modules. Nothing is cached on disk (yet): a verifier compiles in well under a second.
+ * beyond node_modules. It is slow for the zkinfer contracts (several seconds, in every process
+ * that deploys them: tests, servers, CLI runs), so a successful output is kept on disk under
+ * build/solc, keyed by the sha256 of the compiler version and the whole JSON input: the same
+ * input to the same compiler gives the same output, so a hit is what solc would return.
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { VerifierContractsError } from "./errors.ts";
+
+const CACHE_DIR = fileURLToPath(new URL("../build/solc/", import.meta.url));
 
 export interface CompileOptions {
   /** Optimizer `runs` (default 200). The optimizer is always on: verifiers are called often. */
@@ -49,6 +57,33 @@ function loadSolc(): SolcModule {
   return solcModule;
 }
 
+/** solc's output for `input` (standard JSON), from the disk cache when this compiler made it before. */
+function compileJson(input: string): string {
+  // The package version names the bundled soljson, without loading its 9 MB.
+  const version = (createRequire(import.meta.url)("solc/package.json") as { version: string }).version;
+  const file = `${CACHE_DIR}${createHash("sha256").update(`solc-js ${version}\0${input}`).digest("hex")}.json`;
+  try {
+    const cached = readFileSync(file, "utf8");
+    JSON.parse(cached);
+    return cached;
+  } catch {
+    // Not cached, or unreadable: compile.
+  }
+  const output = loadSolc().compile(input);
+  if (!(JSON.parse(output) as SolcOutput).errors?.some((e) => e.severity === "error")) {
+    try {
+      // Written under a temporary name and renamed: a reader never sees half a file.
+      mkdirSync(CACHE_DIR, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, output);
+      renameSync(tmp, file);
+    } catch {
+      // A cache that cannot be written only costs the next process a compile.
+    }
+  }
+  return output;
+}
+
 /** The solc-js version string, e.g. "0.8.30+commit.73712a01.Emscripten.clang". */
 export function solcVersion(): string {
   return loadSolc().version();
@@ -80,7 +115,7 @@ export function compileSolidity(
     },
   };
   // No import callback: sources must be self-contained (snarkjs verifiers are).
-  const output = JSON.parse(loadSolc().compile(JSON.stringify(input))) as SolcOutput;
+  const output = JSON.parse(compileJson(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === "error");
   if (errors.length > 0) {
     const files = Object.keys(sources).join(", ");

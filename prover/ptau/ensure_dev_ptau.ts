@@ -1,12 +1,14 @@
 // ensureDevPtau: a per-power cache of INSECURE development ptau files, so tests and dev
-// servers generate each one once. The name carries the power and a hash of the seed;
-// generateDevPtau writes to a temporary name and renames, so a crash never leaves a
-// half-written file under the cached name.
+// servers generate each one once (processes asking at the same time take turns: ../file-lock.ts).
+// The name carries the power and a hash of the seed; generateDevPtau writes to a
+// temporary name and renames, so a crash never leaves a half-written file under the
+// cached name.
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { PtauError } from "./errors.ts";
 import { generateDevPtau } from "./generate_dev_ptau.ts";
-import type { PtauLogger } from "./options.ts";
+import { withFileLock } from "../file-lock.ts";
+import { resolveDevPtauOptions, type PtauLogger } from "./options.ts";
 import { readPtauHeader } from "./read_header.ts";
 import { DEV_PTAU_SEED, seedTag } from "./secrets.ts";
 
@@ -30,8 +32,13 @@ export function ensureDevPtau(power: number, cacheDir: string, logger?: PtauLogg
         logger?.info(`DEVELOPMENT ONLY: using cached insecure dev ptau ${file}`);
         return file;
       }
-      await generateDevPtau({ power, outPath: file, logger });
-      return file;
+      // Bad options are refused before the lock, which would create the cache directory.
+      resolveDevPtauOptions({ power, outPath: file, logger });
+      // Other processes wanting the same file wait for this one instead of generating it too.
+      return withFileLock(`${file}.lock`, async () => {
+        if (!(await usable(file, power))) await generateDevPtau({ power, outPath: file, logger });
+        return file;
+      });
     })().finally(() => inFlight.delete(file));
     inFlight.set(file, p);
   }
