@@ -69,8 +69,10 @@ export const Resize: FloatOp = {
     const coord = strAttr(node, "coordinate_transformation_mode", "half_pixel");
     const round = rounder(strAttr(node, "nearest_mode", "round_prefer_floor"), ctx);
     // Per axis, the input index each output index reads.
+    // onnxruntime copies the input when the output has its shape, whatever the scales.
+    const same = dims.every((d, a) => d === x.dims[a]);
     const maps = dims.map((len, a) => Array.from({ length: len }, (_, o) =>
-      Math.min(x.dims[a] - 1, Math.max(0, round(sourceCoord(coord, o, scales[a], x.dims[a], len, ctx))))));
+      same ? o : Math.min(x.dims[a] - 1, Math.max(0, round(sourceCoord(coord, o, scales[a], x.dims[a], len, ctx))))));
     const inStrides = x.dims.map((_, i) => size(x.dims.slice(i + 1)));
     const out = new Float64Array(size(dims));
     for (let o = 0; o < out.length; o++) {

@@ -77,8 +77,11 @@ function geometry(node: Node, inDims: number[], scalesIn: number[] | undefined, 
 
 function plan(node: Node, inDims: number[], g: Geometry, coord: Coord, nearest: (v: number, down: boolean) => number) {
   if (g.dims.some((d) => d <= 0)) fail(node, `output dims [${g.dims}] would be empty`);
+  // onnxruntime copies the input when the output has its shape, whatever the scales (1.1 on a
+  // length of 2 still gives 2) and the mode; otherwise an axis at scale 1 maps one to one.
+  const same = g.dims.every((d, a) => d === inDims[a]);
   const maps = inDims.map((li, a) => Array.from({ length: g.dims[a] }, (_, o) => {
-    if (g.scales[a] === 1) return o; // onnxruntime maps one-to-one at scale 1, whatever the mode
+    if (same || g.scales[a] === 1) return o;
     const v = nearest(coord(o, g.scales[a], g.dims[a], li), g.scales[a] < 1);
     return Math.min(li - 1, Math.max(0, v));
   }));

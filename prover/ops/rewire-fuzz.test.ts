@@ -53,6 +53,14 @@ describe("rewiring evaluator == onnxruntime on random attributes", () => {
     }), RUNS);
   }, 120_000);
 
+  it("Resize nearest: the cases fast-check found (an output of the input's shape is a copy; otherwise every axis maps by its scale)", async () => {
+    const attrs = { coordinate_transformation_mode: "half_pixel", nearest_mode: "floor" };
+    await agree(g([1, 1, 1, 2], n("Resize", ["x", "", "s"], "y", attrs), { s: f32([1, 1, 1, 1.1]) }));
+    await agree(g([1, 1, 3, 3], n("Resize", ["x", "", "s"], "y", attrs), { s: f32([1, 1, 1.1, 1.2]) }));
+    const prefer = { coordinate_transformation_mode: "half_pixel", nearest_mode: "round_prefer_floor" };
+    await agree(g([1, 1, 4, 1], n("Resize", ["x", "", "s"], "y", prefer), { s: f32([1, 1, 1.2, 2]) }));
+  });
+
   it("Pad", async () => {
     const mode = fc.constantFrom("constant", "reflect", "edge", "wrap");
     await fc.assert(fc.asyncProperty(dimsArb(2).map((d) => d.map((v) => v + 1)), mode, fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: -128, max: 127 }), async (dims, md, pads, v) => {
