@@ -21,7 +21,11 @@ export interface BuildModelOptions {
   dir: string;
   float: Graph;
   calibration: ArrayLike<number>[];
-  test: { x: ArrayLike<number>; label: number }[];
+  test: { x: ArrayLike<number>; label: number; target?: ArrayLike<number> }[];
+  /** How the test split is scored: the label's accuracy (default) or, for an image-to-image model, the mean squared error against `target`. */
+  metric?: "accuracy" | "mse";
+  /** Per-channel weight scales (see QuantizeOptions.perChannel). */
+  perChannel?: boolean;
   inputShift?: number;
   recipe: Record<string, unknown>;
   /** Skip the Groth16 setup (large circuits: run `zkinfer setup` when needed). */
@@ -29,22 +33,37 @@ export interface BuildModelOptions {
   log: (msg: string) => void;
 }
 
+/** Mean over elements of (output / 2^shift - target)^2. */
+export function squaredError(out: ArrayLike<number>, target: ArrayLike<number>, shift: number): number {
+  let e = 0;
+  for (let j = 0; j < target.length; j++) e += (Number(out[j]) / 2 ** shift - Number(target[j])) ** 2;
+  return e / target.length;
+}
+
 export async function buildModel(o: BuildModelOptions): Promise<void> {
   mkdirSync(o.dir, { recursive: true });
   writeFileSync(join(o.dir, "model.float.onnx"), writeOnnx(o.float));
-  const { graph, report, notes } = quantizeModel(o.float, o.calibration, { inputShift: o.inputShift, name: o.name });
+  const { graph, report, notes } = quantizeModel(o.float, o.calibration, { inputShift: o.inputShift, name: o.name, perChannel: o.perChannel });
   const intBytes = writeOnnx(graph);
   const intPath = join(o.dir, "model.int8.onnx");
   writeFileSync(intPath, intBytes);
 
   const inputName = o.float.inputs[0].name;
-  let floatOk = 0, intOk = 0;
+  const inDims = graph.inputs[0].dims as number[];
+  let floatScore = 0, intScore = 0;
   for (const s of o.test) {
-    if (predictedLabel(evaluateFloatOutput(o.float, { [inputName]: Float64Array.from(s.x) }).data, 0) === s.label) floatOk++;
-    if (predictedLabel(await runOnnx(intBytes, quantizeInput(s.x, report.inputShift), graph.inputs[0].dims as number[]), report.outputShift) === s.label) intOk++;
+    const f = evaluateFloatOutput(o.float, { [inputName]: Float64Array.from(s.x) }).data;
+    const q = await runOnnx(intBytes, quantizeInput(s.x, report.inputShift), inDims);
+    if (o.metric === "mse") {
+      floatScore += squaredError(Array.from(f), s.target!, 0);
+      intScore += squaredError(q, s.target!, report.outputShift);
+    } else {
+      if (predictedLabel(f, 0) === s.label) floatScore++;
+      if (predictedLabel(q, report.outputShift) === s.label) intScore++;
+    }
   }
-  const accuracy = { float: floatOk / o.test.length, integer: intOk / o.test.length, testSamples: o.test.length };
-  o.log(`float accuracy ${(100 * accuracy.float).toFixed(2)} %, integer ${(100 * accuracy.integer).toFixed(2)} %`);
+  const accuracy = { ...(o.metric === "mse" ? { metric: "mse" } : {}), float: floatScore / o.test.length, integer: intScore / o.test.length, testSamples: o.test.length };
+  o.log(`float ${o.metric ?? "accuracy"} ${accuracy.float.toFixed(5)}, integer ${accuracy.integer.toFixed(5)}`);
 
   const built = await compileModelFile({
     name: o.name,

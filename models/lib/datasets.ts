@@ -7,19 +7,24 @@ import { loadDigits, splitDigits, digitsFloatInput } from "./digits.ts";
 import { loadFashionTest, floatInput14, floatInput28 } from "./fashion-mnist.ts";
 import { breastCancerSplits } from "./breast-cancer.ts";
 import { argmax } from "./mlp.ts";
+import { zooTestSplit } from "./zoo-digits.ts";
 
-export type DatasetName = "digits" | "fashion-mnist-14" | "fashion-mnist-28" | "breast-cancer";
+/** `zoo:<model>`: the test split a zoo export committed (models/zoo/<model>/test-split.json.gz). */
+export type DatasetName = "digits" | "fashion-mnist-14" | "fashion-mnist-28" | "breast-cancer" | `zoo:${string}`;
 const NAMES: readonly string[] = ["digits", "fashion-mnist-14", "fashion-mnist-28", "breast-cancer"];
 
 export interface LabelledInput {
   /** The float input, flat, in the model input's layout. */
   x: Float32Array;
+  /** The class (or 0/1 for a risk score); -1 for an image-to-image model. */
   label: number;
+  /** The target tensor of an image-to-image model (scored by mean squared error). */
+  target?: Float32Array;
 }
 
 export function datasetOf(manifest: Manifest): DatasetName {
   const d = (manifest.recipe as { dataset?: string } | undefined)?.dataset;
-  if (!d || !NAMES.includes(d)) {
+  if (!d || !(NAMES.includes(d) || /^zoo:[a-z0-9-]+$/.test(d))) {
     throw new Error(`model ${manifest.name}: manifest recipe.dataset is ${JSON.stringify(d)}, not one of ${NAMES.join(", ")}`);
   }
   return d as DatasetName;
@@ -31,6 +36,7 @@ export function testSamples(name: DatasetName, limit = Infinity): LabelledInput[
     return splitDigits(loadDigits()).test.slice(0, limit).map((s) => ({ x: digitsFloatInput(s), label: s.label }));
   }
   if (name === "breast-cancer") return breastCancerSplits().test.slice(0, limit);
+  if (name.startsWith("zoo:")) return zooTestSplit(name.slice(4)).test.slice(0, limit);
   const set = loadFashionTest();
   const f = name === "fashion-mnist-14" ? floatInput14 : floatInput28;
   return Array.from({ length: Math.min(limit, set.n) }, (_, i) => ({ x: f(set, i), label: set.labels[i] }));

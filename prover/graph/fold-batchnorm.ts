@@ -2,15 +2,18 @@
  * Folding inference-mode BatchNormalization into the layer before it. With
  * s = gamma / sqrt(var + eps) per output channel: W' = W * s, b' = (b - mean) * s + beta.
  * Only a BatchNormalization that alone reads a Conv, Gemm or MatMul(+Add) output with constant
- * weights can be folded; any other is refused, since the canonical graph has no such op.
+ * weights can be folded; any other (after a pool, a residual Add, a Concat, ...) is kept as a
+ * per-channel affine x * mul[c] + add[c]: a Mul and an Add by constants, which the quantizer
+ * turns into free integer operations.
  */
 import type { Node, Tensor } from "../onnx/graph.ts";
+import { ProverError } from "../errors.ts";
 import { batchNormCoefficients } from "./kernels-normalize.ts";
 import { broadcastDims, broadcastStrides, fromTensor, size, toTensor } from "./value.ts";
 import type { Work } from "./work.ts";
 import { scaleChannels, type Channels } from "./scale-channels.ts";
 
-const RULE = "a BatchNormalization is supported only directly after a Conv, Gemm or MatMul(+Add) with constant weights whose output it alone reads";
+const RULE = "a BatchNormalization needs constant scale, B, mean and var and inference mode";
 
 /** Bias b (any shape broadcasting to [n]) mapped to b*mul + add per channel, as a new initializer. */
 function foldBias(w: Work, base: string, b: Tensor | undefined, scale: number, c: Channels): string {
@@ -48,36 +51,64 @@ export function foldBatchNorms(w: Work): void {
     const params = bn.inputs.slice(1, 5).map((n) => w.inits.get(n));
     if (params.length < 4 || params.some((t) => !t)) refuse("scale, B, mean and var must be constants");
     const x = bn.inputs[0];
-    const layer = w.producer(x);
-    if (!layer) refuse(`its input ${x} is a graph input`);
-    if (w.consumers(x).length !== 1 || w.isOutput(x)) refuse(`its input ${x} is also read elsewhere`);
     const dims = w.dims.get(x)!;
     const ctx = { opset: w.opset, where: w.where(bn) };
     const c = batchNormCoefficients(bn, [undefined, ...params.map((t) => fromTensor(t!))], dims[1], ctx);
-    let target = layer;
-    const constant = (n: Node, k: number) => w.inits.has(n.inputs[k]) || refuse(`the weights of ${w.where(n)} are not constant`);
-    if (layer.opType === "Conv") {
-      constant(layer, 1);
-      foldWeight(w, layer, 1, 0, c);
-      layer.inputs[2] = foldBias(w, `${layer.name}_B`, layer.inputs[2] ? w.inits.get(layer.inputs[2]) : undefined, 1, c);
-    } else if (layer.opType === "Gemm") {
-      constant(layer, 1);
-      if (layer.inputs[2] && !w.inits.has(layer.inputs[2])) refuse(`the bias of ${w.where(layer)} is not constant`);
-      const alpha = Number(layer.attrs.alpha ?? 1), beta = Number(layer.attrs.beta ?? 1);
-      foldWeight(w, layer, 1, layer.attrs.transB === 1 ? 0 : 1, c, alpha);
-      layer.inputs[2] = foldBias(w, `${layer.name}_C`, layer.inputs[2] ? w.inits.get(layer.inputs[2]) : undefined, beta, c);
-      // alpha and beta are now inside B and C.
-      delete layer.attrs.alpha;
-      delete layer.attrs.beta;
-    } else if (layer.opType === "MatMul" || layer.opType === "Add") {
-      target = foldDense(w, layer, dims, c, refuse);
-    } else {
-      refuse(`its input ${x} comes from ${w.where(layer)}`);
+    let target: Node;
+    try {
+      target = foldInto(w, bn, x, dims, c);
+    } catch (e) {
+      if (!(e instanceof ProverError)) throw e;
+      keepAffine(w, bn, x, dims, c);
+      continue;
     }
     w.remove(bn);
     w.rename(x, bn.outputs[0]);
     w.notes.push(`BatchNormalization ${bn.name} folded into ${w.where(target)}`);
   }
+}
+
+/** Folds `bn` into the layer that makes x; throws a ProverError (before changing anything) when it cannot. */
+function foldInto(w: Work, bn: Node, x: string, dims: number[], c: Channels): Node {
+  const refuse: (reason: string) => never = (reason) => w.refuse(bn, `cannot be folded: ${reason}`);
+  const layer = w.producer(x);
+  if (!layer) refuse(`its input ${x} is a graph input`);
+  if (w.consumers(x).length !== 1 || w.isOutput(x)) refuse(`its input ${x} is also read elsewhere`);
+  let target = layer;
+  const constant = (n: Node, k: number) => w.inits.has(n.inputs[k]) || refuse(`the weights of ${w.where(n)} are not constant`);
+  if (layer.opType === "Conv") {
+    constant(layer, 1);
+    foldWeight(w, layer, 1, 0, c);
+    layer.inputs[2] = foldBias(w, `${layer.name}_B`, layer.inputs[2] ? w.inits.get(layer.inputs[2]) : undefined, 1, c);
+  } else if (layer.opType === "Gemm") {
+    constant(layer, 1);
+    if (layer.inputs[2] && !w.inits.has(layer.inputs[2])) refuse(`the bias of ${w.where(layer)} is not constant`);
+    const alpha = Number(layer.attrs.alpha ?? 1), beta = Number(layer.attrs.beta ?? 1);
+    foldWeight(w, layer, 1, layer.attrs.transB === 1 ? 0 : 1, c, alpha);
+    layer.inputs[2] = foldBias(w, `${layer.name}_C`, layer.inputs[2] ? w.inits.get(layer.inputs[2]) : undefined, beta, c);
+    // alpha and beta are now inside B and C.
+    delete layer.attrs.alpha;
+    delete layer.attrs.beta;
+  } else if (layer.opType === "MatMul" || layer.opType === "Add") {
+    target = foldDense(w, layer, dims, c, refuse);
+  } else {
+    refuse(`its input ${x} comes from ${w.where(layer)}`);
+  }
+  return target;
+}
+
+/** bn as x * mul + add with per-channel constants of dims [C, 1, ...] (broadcasting over [N, C, ...]). */
+function keepAffine(w: Work, bn: Node, x: string, dims: number[], c: Channels): void {
+  const cdims = [dims[1], ...dims.slice(2).map(() => 1)];
+  const mul = w.fresh(`${bn.name}_mul`), add = w.fresh(`${bn.name}_add`), mid = w.fresh(`${bn.outputs[0]}_scaled`);
+  w.inits.set(mul, toTensor({ dims: cdims, data: c.mul, kind: "float" }));
+  w.inits.set(add, toTensor({ dims: cdims, data: c.add, kind: "float" }));
+  const at = w.nodes.indexOf(bn);
+  const m: Node = { name: w.fresh(`${bn.name}_scale`), opType: "Mul", inputs: [x, mul], outputs: [mid], attrs: {} };
+  const a: Node = { name: w.fresh(`${bn.name}_shift`), opType: "Add", inputs: [mid, add], outputs: [bn.outputs[0]], attrs: {} };
+  w.nodes.splice(at, 1, w.adopt(m, bn), w.adopt(a, bn));
+  w.dims.set(mid, dims);
+  w.notes.push(`BatchNormalization ${bn.name} kept as a per-channel affine (Mul, Add): nothing before it to fold into`);
 }
 
 /**

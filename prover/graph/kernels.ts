@@ -30,10 +30,15 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
 );
 
 /** The ops a simplified graph consists of. */
-export const CANONICAL_OPS: readonly string[] = ["Conv", "Gemm", "MatMul", "Add", "Relu", "MaxPool", "AveragePool", "Flatten", "Reshape"];
+export const CANONICAL_OPS: readonly string[] = [
+  "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu",
+  "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ArgMax",
+  "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Split", "Concat", "Pad", "Resize", "Upsample",
+  "DepthToSpace", "SpaceToDepth", "Expand", "Tile", "Gather",
+];
 
 /** Ops accepted only when all their inputs are known at compile time: they are folded away. */
-export const FOLDED_OPS: readonly string[] = ["Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Transpose", "Sub", "Mul", "Div"];
+export const FOLDED_OPS: readonly string[] = ["Constant", "Shape", "Cast"];
 
 /** Ops removed (Identity, Dropout), folded into the layer before (BatchNormalization) or dropped at the end (Softmax). */
 export const REMOVED_OPS: readonly string[] = ["Identity", "Dropout", "BatchNormalization", "Softmax", "LogSoftmax"];

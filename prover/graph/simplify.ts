@@ -66,8 +66,8 @@ export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[
   }
   explicitReshapes(w);
   foldGemmScales(w);
-  // Unread optional outputs (MaxPool's Indices) go, so every canonical node has one output.
-  for (const n of w.nodes) n.outputs = [n.outputs[0]];
+  // Unread optional outputs (MaxPool's Indices) go, so every canonical node but Split has one output.
+  for (const n of w.nodes) if (n.opType !== "Split") n.outputs = [n.outputs[0]];
   prune(w);
   return { graph: w.toGraph(), notes: w.notes };
 }

@@ -13,6 +13,7 @@ import { writeOnnx } from "../onnx/proto.ts";
 import { onnxSession } from "../onnx/runtime.ts";
 import { evaluateOutput } from "../evaluate.ts";
 import { activationLayer } from "./activation.ts";
+import { QuantizeContext } from "./context.ts";
 import { quantizeModel } from "./index.ts";
 import { Rng } from "../../models/lib/rng.ts";
 import { initMlp, mlpToOnnx } from "../../models/lib/mlp.ts";
@@ -44,7 +45,14 @@ describe("activation requant + table", () => {
     const g = graph((inits, nodes) => {
       const node: Node = { name: "tanh", opType: "Univariate", inputs: ["acc"], outputs: ["y"], attrs: { fn: "Tanh" } };
       // inRange 12 → s_in 3 (12·8 < 128); the accumulator's scale 2^7 → k = 4; outRange 1 → s_out 7.
-      const a = activationLayer(node, "tanh", { name: "acc", shift: S_IN + K, bias: "bq" }, "y", 12, 1, inits, nodes);
+      // A float graph in which only the activation reads "acc": the rounding goes into the bias.
+      const float: Graph = { name: "f", opset: 17, nodes: [node], initializers: new Map(), metadata: {}, inputs: [], outputs: [] };
+      const ranges = new Map([["acc", { dims: [1], data: [12] }], ["y", { dims: [1], data: [1] }]]);
+      const ctx = new QuantizeContext(float, [ranges], 1, "int8");
+      ctx.inits.set("bq", inits.get("bq")!);
+      const a = activationLayer(ctx, node, "tanh", { name: "acc", float: "acc", shift: S_IN + K, kind: "acc", bias: "bq", bound: 2 ** 20, dims: [1, ACC.length] }, "y");
+      for (const [n, t] of ctx.inits) inits.set(n, t);
+      nodes.push(...ctx.nodes);
       expect(a).toEqual({ inShift: S_IN, outShift: S_OUT, rescale: K });
       return "y";
     });
@@ -74,13 +82,21 @@ describe("activation requant + table", () => {
     expect(differ.every((acc) => acc < -(2 ** (K - 1)))).toBe(true);
   });
 
-  it("refuses an activation that does not follow a linear layer, naming the node", () => {
+  it("takes an activation on an int8 value (after a Relu): the integer graph agrees with onnxruntime", async () => {
     const rng = new Rng(3);
     const g = mlpToOnnx(initMlp([4, 3, 2], rng), "x");
     const relu = g.nodes.findIndex((n) => n.opType === "Relu");
     g.nodes.splice(relu + 1, 0, { name: "late", opType: "Tanh", inputs: [g.nodes[relu].outputs[0]], outputs: ["late.out"], attrs: {} });
     g.nodes[relu + 2] = { ...g.nodes[relu + 2], inputs: ["late.out", ...g.nodes[relu + 2].inputs.slice(1)] };
     const calib = Array.from({ length: 10 }, () => Array.from({ length: 4 }, () => rng.next()));
-    expect(() => quantizeModel(g, calib)).toThrow(/node late \(#\d+, Univariate\): an activation is supported only right after a Conv, Gemm or MatMul/);
+    const { graph: q, report } = quantizeModel(g, calib);
+    expect(q.nodes.some((n) => n.name === "late.lookup")).toBe(true);
+    const s = await onnxSession(writeOnnx(q));
+    for (const x of calib) {
+      const xi = Int8Array.from(x, (v) => Math.max(-128, Math.min(127, Math.round(v * 2 ** report.inputShift))));
+      const r = await s.run({ [q.inputs[0].name]: new ort.Tensor("int8", xi, [1, 4]) });
+      const ev = evaluateOutput(q, { [q.inputs[0].name]: { dtype: "int8", dims: [1, 4], data: Array.from(xi) } }).data;
+      expect(Array.from(r[s.outputNames[0]].data as Int32Array, Number)).toEqual(Array.from(ev, Number));
+    }
   });
 });

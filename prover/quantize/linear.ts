@@ -6,7 +6,9 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
-import { maxAbs, quantizeWeights, shiftFor } from "./scales.ts";
+import { maxAbs, shiftFor } from "./scales.ts";
+import { window2d } from "../graph/window.ts";
+import { actBound, INT32_LIMIT, type QuantizeContext } from "./context.ts";
 
 export type FloatValues = Map<string, { dims: number[]; data: ArrayLike<number> }>;
 
@@ -16,7 +18,10 @@ export interface LinearLayer {
   /** The int8 weight initializer and the int32 bias initializer. */
   weight: string;
   bias: string;
+  /** The shift of the coarsest channel (all channels, without per-channel scales). */
   weightShift: number;
+  /** Each output channel's weight shift, with per-channel scales. */
+  weightShifts?: number[];
   accShift: number;
   maxAccumulator: number;
 }
@@ -57,12 +62,35 @@ function denseParams(graph: Graph, node: Node, i: number) {
   return { w, b, nIn, nOut, output, wDims: [nIn, nOut] };
 }
 
-export function linearLayer(graph: Graph, node: Node, i: number, x: { name: string; shift: number; unsigned?: boolean }, inits: Map<string, Tensor>, nodes: Node[]): LinearLayer {
+/**
+ * Weight shifts per output channel: channel o's weights at 2^sw[o], its accumulator multiplied
+ * by 2^(T - sw[o]) to reach the common 2^T (free in R1CS), T as fine as the int32 bound allows.
+ * Without per-channel scales every channel takes the coarsest shift.
+ */
+function channelShifts(w: Float64Array, fanOut: number, perOut: (o: number) => number[], xBound: number, b: Float64Array, sIn: number, perChannel: boolean): { sw: number[]; T: number } {
+  const own = Array.from({ length: fanOut }, (_, o) => shiftFor(maxAbs(perOut(o).map((k) => w[k])), 127));
+  const coarsest = Math.min(...own);
+  if (!perChannel) return { sw: own.map(() => coarsest), T: coarsest };
+  const bound = (T: number) => {
+    let m = 0;
+    for (let o = 0; o < fanOut; o++) {
+      const s = Math.min(own[o], T);
+      const taps = perOut(o).reduce((a, k) => a + Math.abs(Math.round(w[k] * 2 ** s)), 0);
+      m = Math.max(m, taps * xBound * 2 ** (T - s) + Math.abs(b[o]) * 2 ** (sIn + T));
+    }
+    return m;
+  };
+  let T = Math.max(...own);
+  while (T > coarsest && bound(T) >= INT32_LIMIT) T--;
+  return { sw: own.map((s) => Math.min(s, T)), T };
+}
+
+export function linearLayer(graph: Graph, node: Node, i: number, x: { name: string; shift: number; unsigned?: boolean; dims?: number[] }, ctx: QuantizeContext, perChannel = false, wOverride?: Tensor): LinearLayer {
   const where = `node ${node.name} (#${i}, ${node.opType})`;
   const p = node.name;
   let w: Float64Array, b: Float64Array, output: string, wDims: number[], fanOut: number, perOut: (o: number) => number[];
   if (node.opType === "Conv") {
-    const wt = floatInit(graph, node, i, 1);
+    const wt = wOverride ?? floatInit(graph, node, i, 1);
     w = Float64Array.from(wt.data as Float32Array);
     wDims = wt.dims;
     fanOut = wDims[0];
@@ -76,27 +104,39 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
     fanOut = d.nOut;
     perOut = (o) => Array.from({ length: d.nIn }, (_, a) => a * d.nOut + o);
   }
-  const sw = shiftFor(maxAbs(w), 127);
-  const accShift = x.shift + sw;
-  const wq = quantizeWeights(w, sw);
+  const xb = actBound(x);
+  const { sw, T } = channelShifts(w, fanOut, perOut, xb, b, x.shift, perChannel);
+  const accShift = x.shift + T;
+  const wq = new Int8Array(w.length);
+  for (let o = 0; o < fanOut; o++) for (const k of perOut(o)) wq[k] = Math.max(-127, Math.min(127, Math.round(w[k] * 2 ** sw[o])));
   const bq = Int32Array.from(b, (v) => Math.round(v * 2 ** accShift));
   let maxAccumulator = 0;
   for (let o = 0; o < fanOut; o++) {
-    const s = perOut(o).reduce((acc, k) => acc + Math.abs(wq[k]) * (x.unsigned ? 255 : 128), Math.abs(bq[o]));
+    const s = perOut(o).reduce((acc, k) => acc + Math.abs(wq[k]) * xb, 0) * 2 ** (T - sw[o]) + Math.abs(bq[o]);
     maxAccumulator = Math.max(maxAccumulator, s);
   }
   // 2^30 leaves room for the rounding constant the Relu after it folds into the bias.
-  if (maxAccumulator >= 2 ** 30) throw new ProverError(`${where}: int32 accumulator may overflow (bound ${maxAccumulator}); lower the input scale`);
-  inits.set(`${p}.wq`, { dtype: "int8", dims: wDims, data: wq });
+  if (maxAccumulator >= INT32_LIMIT) throw new ProverError(`${where}: int32 accumulator may overflow (bound ${maxAccumulator}); lower the input scale`);
+  const chanDims = node.opType === "Conv" ? [1, fanOut, 1, 1] : [fanOut];
+  ctx.inits.set(`${p}.wq`, { dtype: "int8", dims: wDims, data: wq });
   const biasName = `${p}.bq`;
-  inits.set(biasName, { dtype: "int32", dims: node.opType === "Conv" ? [1, fanOut, 1, 1] : [fanOut], data: bq });
+  ctx.inits.set(biasName, { dtype: "int32", dims: chanDims, data: bq });
+  const multiplied = sw.some((s) => s !== T);
+  const acc = multiplied ? `${p}.acc0` : `${p}.acc`;
   if (node.opType === "Conv") {
     const attrs: Node["attrs"] = {};
     for (const k of ["kernel_shape", "strides", "pads", "dilations", "group"]) if (node.attrs[k] !== undefined) attrs[k] = node.attrs[k];
-    nodes.push({ name: `${p}.conv`, opType: "ConvInteger", inputs: [x.name, `${p}.wq`], outputs: [`${p}.acc`], attrs });
+    // auto_pad (Keras/TF exports) is made explicit pads: where SAME puts the odd pad is fixed here.
+    if (node.attrs.auto_pad !== undefined && node.attrs.auto_pad !== "NOTSET") {
+      if (!x.dims) throw new ProverError(`${where}: internal: input dims unknown for auto_pad`);
+      const win = window2d(node, x.dims, wDims.slice(2), { opset: 17, where });
+      attrs.pads = [...win.begin, ...win.end];
+    }
+    ctx.emit("ConvInteger", [x.name, `${p}.wq`], acc, attrs, `${p}.conv`);
   } else {
-    nodes.push({ name: `${p}.matmul`, opType: "MatMulInteger", inputs: [x.name, `${p}.wq`], outputs: [`${p}.acc`], attrs: {} });
+    ctx.emit("MatMulInteger", [x.name, `${p}.wq`], acc, {}, `${p}.matmul`);
   }
-  nodes.push({ name: `${p}.bias`, opType: "Add", inputs: [`${p}.acc`, biasName], outputs: [output], attrs: {} });
-  return { output, weight: `${p}.wq`, bias: biasName, weightShift: sw, accShift, maxAccumulator };
+  if (multiplied) ctx.emit("Mul", [acc, ctx.i32(`${p}.mult`, sw.map((s) => 2 ** (T - s)), chanDims)], `${p}.acc`, {}, `${p}.align`);
+  ctx.emit("Add", [`${p}.acc`, biasName], output, {}, `${p}.bias`);
+  return { output, weight: `${p}.wq`, bias: biasName, weightShift: Math.min(...sw), weightShifts: perChannel ? sw : undefined, accShift, maxAccumulator };
 }

@@ -1,24 +1,35 @@
 /**
- * Float → integer quantizer for canonical graphs (prover/graph's simplifyFloatGraph output:
- * Conv, Gemm, MatMul(+Add), Relu, MaxPool, AveragePool, Flatten, Reshape in a chain).
- * Power-of-two scales everywhere, so every rescale is a Div by 2^k — one bit decomposition in
- * the circuit — rather than a multiplication:
+ * Float → integer quantizer for canonical graphs (prover/graph's simplifyFloatGraph output): any
+ * DAG of the ops below, with a single input and output. Power-of-two scales everywhere, tracked
+ * per value (context.ts), so every rescale is a Div by 2^k — one bit decomposition in the
+ * circuit — and every alignment of two branches is a free multiplication by 2^d:
  *   input   q = clamp(round(x * 2^sx), -128, 127)                               int8
  *   linear  acc = MatMulInteger / ConvInteger (q, W_q) + b_q at scale 2^(s_in + s_w)  int32
+ *           (ConvTranspose: the same on a zero-stuffed, padded input; conv-transpose.ts)
  *   Relu    Relu → Div 2^k → Clip [0, hi] → Cast, k = s_in + s_w - s_out       int8 (hi 127) or
  *           uint8 (hi 255: ReLU outputs are never negative, so uint8 buys one more bit)
- *   AvgPool sum of the window (ConvInteger with a ones kernel, one group per channel),
- *           + area/2, Div area (power of two), Cast: the rounded mean               int8 / uint8
  *   Univariate f (Sigmoid, Tanh, GELU, ...): signed requant to int8 + 256-entry table (activation.ts)
- *   MaxPool on int8; Flatten/Reshape unchanged; the last linear layer's int32 is the output.
- * Rounding of the Relu rescale: half of 2^k is folded into the bias before the Relu, since
- * relu(z + h) / 2^k == round-half-up(relu(z) / 2^k) for h = 2^(k-1) and floor division.
+ *   Add/Sub/Max/Min/Concat of run-time values: aligned to one scale (merge.ts)
+ *   Mul/Div/Add/Sub by constants, run-time Mul, Neg (merge.ts)
+ *   pools and reductions: MaxPool, ReduceMax, ArgMax on int8; means as a rounded division (pools.ts)
+ *   rewiring (Reshape, Transpose, Slice, Concat of like values, Pad, Resize, ...): unchanged values (rewire.ts)
+ * An int32 value that a linear layer, a pool or a table needs as int8 is requantized once
+ * (context.ts toAct). Rounding of a rescale: half of 2^k is added before it (into the bias of
+ * the layer before when nothing else reads that layer's output), since relu(z + h) / 2^k ==
+ * round-half-up(relu(z) / 2^k) for h = 2^(k-1) and floor division.
  */
 import { ProverError } from "../errors.ts";
-import type { Graph, Node, Tensor } from "../onnx/graph.ts";
-import { maxAbs, quantizeWeights, shiftFor } from "./scales.ts";
+import type { Graph, Node } from "../onnx/graph.ts";
+import { quantizeWeights, shiftFor } from "./scales.ts";
 import { linearLayer, type FloatValues } from "./linear.ts";
 import { activationLayer } from "./activation.ts";
+import { QuantizeContext, type LayerReport, type QTensor } from "./context.ts";
+import { MERGE_OPS, quantizeMerge } from "./merge.ts";
+import { POOL_OPS, quantizePool } from "./pools.ts";
+import { REWIRE_OPS, quantizeRewire } from "./rewire.ts";
+import { convTransposeLayer } from "./conv-transpose.ts";
+
+export type { LayerReport, QTensor } from "./context.ts";
 
 export type FloatEvaluator = (graph: Graph, inputs: Record<string, Float32Array | Float64Array>) => FloatValues;
 
@@ -32,19 +43,12 @@ export interface QuantizeOptions {
   activationCoverage?: number;
   /** Type of the activations after each Relu (default int8). */
   activationType?: "int8" | "uint8";
+  /**
+   * Weight scales per output channel (a power of two each, realigned by a free Mul): more
+   * accuracy where channels' weights differ in size (depthwise convolutions). Default off.
+   */
+  perChannel?: boolean;
   name?: string;
-}
-
-export interface LayerReport {
-  node: string;
-  opType: string;
-  weightShift?: number;
-  accShift?: number;
-  outShift?: number;
-  /** An activation's int8 index scale (its table's input). */
-  inShift?: number;
-  rescale?: number;
-  maxAccumulator?: number;
 }
 
 export interface QuantizeReport {
@@ -53,16 +57,31 @@ export interface QuantizeReport {
   layers: LayerReport[];
 }
 
-/** What the integer graph holds for one float tensor. */
-export interface QTensor {
-  name: string;
-  shift: number;
-  kind: "act" | "acc";
-  /** An activation of type uint8 (after a Relu with activationType uint8). */
-  unsigned?: boolean;
-  /** For an int32 accumulator: the bias initializer the Relu's rounding is folded into. */
-  bias?: string;
-  dims: number[];
+export const QUANTIZED_OPS: readonly string[] = ["Conv", "ConvTranspose", "Gemm", "MatMul", "Relu", "Univariate", ...MERGE_OPS, ...POOL_OPS, ...REWIRE_OPS].sort();
+
+function quantizeRelu(ctx: QuantizeContext, node: Node, x: QTensor): void {
+  const out = node.outputs[0];
+  if (x.kind === "act") {
+    ctx.emit("Relu", [x.name], out, {}, node.name);
+    ctx.q.set(out, { ...x, name: out, float: out, nonneg: true, bias: undefined });
+    return;
+  }
+  const hi = ctx.actType === "uint8" ? 255 : 127;
+  const sOut = Math.min(shiftFor(ctx.rangeOf(out), hi + 1), x.shift);
+  // A Div by 1 would be dropped by onnxruntime, which then cannot fuse the int32 Relu → Clip.
+  if (x.shift === sOut) x = ctx.toAcc(x, x.shift + 1, `node ${node.name}`);
+  const k = x.shift - sOut;
+  const p = node.name;
+  const xin = k > 0 ? ctx.addConstant(x, 2 ** (k - 1), x.float, `node ${p}`) : x.name;
+  ctx.i32(`${p}.div`, 2 ** k);
+  ctx.i32(`${p}.lo`, 0);
+  ctx.i32(`${p}.hi`, hi);
+  ctx.emit("Relu", [xin], `${p}.r`, {}, `${p}.relu`);
+  ctx.emit("Div", [`${p}.r`, `${p}.div`], `${p}.q`, {}, `${p}.rescale`);
+  ctx.emit("Clip", [`${p}.q`, `${p}.lo`, `${p}.hi`], `${p}.c`, {}, `${p}.clip`);
+  ctx.emit("Cast", [`${p}.c`], out, { to: ctx.actType === "uint8" ? 2 : 3 }, `${p}.cast`);
+  ctx.q.set(out, { name: out, float: out, shift: sOut, kind: "act", dims: x.dims, unsigned: ctx.actType === "uint8", nonneg: true, bound: hi });
+  ctx.report.push({ node: node.name, opType: "Relu", outShift: sOut, rescale: k });
 }
 
 export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], evaluate: FloatEvaluator, opts: QuantizeOptions = {}): { graph: Graph; report: QuantizeReport } {
@@ -71,140 +90,56 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
   const inName = float.inputs[0].name;
   const inDims = float.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
   const acts = calibration.map((x) => evaluate(float, { [inName]: Float64Array.from(x) }));
-  const maxOf = (name: string) => acts.reduce((m, a) => Math.max(m, maxAbs(a.get(name)?.data ?? [])), 0);
-  const coverage = opts.activationCoverage ?? 1;
-  const rangeOf = (name: string) => {
-    if (coverage >= 1) return maxOf(name);
-    const all = acts.flatMap((a) => Array.from(a.get(name)?.data ?? [], Math.abs)).sort((x, y) => x - y);
-    return all[Math.min(all.length - 1, Math.floor(coverage * all.length))];
-  };
-  const sx = opts.inputShift ?? shiftFor(maxOf(inName), 128);
-  const actType = opts.activationType ?? "int8";
-  const actHi = actType === "uint8" ? 255 : 127;
-  const castTo = actType === "uint8" ? 2 : 3;
-
-  const inits = new Map<string, Tensor>();
-  const nodes: Node[] = [];
-  const report: LayerReport[] = [];
-  const q = new Map<string, QTensor>([[inName, { name: inName, shift: sx, kind: "act", dims: inDims }]]);
-  const i32 = (name: string, v: number) => inits.set(name, { dtype: "int32", dims: [], data: Int32Array.from([v]) });
-  const need = (node: Node, i: number, idx: number, kind?: "act") => {
-    const t = q.get(node.inputs[idx]);
-    if (!t) throw new ProverError(`node ${node.name} (#${i}, ${node.opType}): input ${node.inputs[idx]} is not produced by a supported op before it`);
-    if (kind && t.kind !== kind) throw new ProverError(`node ${node.name} (#${i}, ${node.opType}): input must be an int8 activation; put a Relu after the previous linear layer`);
-    return t;
-  };
+  const ctx = new QuantizeContext(float, acts, opts.activationCoverage ?? 1, opts.activationType ?? "int8");
+  const sx = opts.inputShift ?? shiftFor(ctx.rangeOf(inName), 128);
+  ctx.q.set(inName, { name: inName, float: inName, shift: sx, kind: "act", dims: inDims, bound: 128 });
 
   float.nodes.forEach((node, i) => {
     const where = `node ${node.name} (#${i}, ${node.opType})`;
     const out = node.outputs[0];
-    const fdims = acts[0].get(out)?.dims ?? [];
+    if (ctx.q.has(out)) return; // the Add a MatMul's bias came from
     switch (node.opType) {
-      case "Gemm": case "MatMul": case "Conv": {
-        const x = need(node, i, 0, "act");
-        // A MatMul's bias is the Add right after it: fold it in and skip that Add.
-        const layer = linearLayer(float, node, i, x, inits, nodes);
-        q.set(layer.output, { name: layer.output, shift: layer.accShift, kind: "acc", bias: layer.bias, dims: acts[0].get(layer.output)?.dims ?? fdims });
-        report.push({ node: node.name, opType: node.opType, weightShift: layer.weightShift, accShift: layer.accShift, maxAccumulator: layer.maxAccumulator });
-        break;
+      case "Gemm": case "MatMul": case "Conv": case "ConvTranspose": {
+        const x = ctx.toAct(ctx.get(node, where), where);
+        const layer = node.opType === "ConvTranspose"
+          ? convTransposeLayer(ctx, node, i, where, x, opts.perChannel ?? false)
+          : linearLayer(float, node, i, { ...x, dims: x.dims }, ctx, opts.perChannel ?? false);
+        ctx.q.set(layer.output, { name: layer.output, float: layer.output, shift: layer.accShift, kind: "acc", bias: layer.bias, dims: ctx.dimsOf(layer.output), bound: layer.maxAccumulator });
+        ctx.report.push({ node: node.name, opType: node.opType, weightShift: layer.weightShift, weightShifts: layer.weightShifts, accShift: layer.accShift, maxAccumulator: layer.maxAccumulator });
+        return;
       }
-      case "Add": {
-        if (!q.has(out)) throw new ProverError(`${where}: Add is supported only as the bias right after a MatMul`);
-        break;
-      }
-      case "Relu": {
-        const x = need(node, i, 0);
-        if (x.kind === "act") {
-          nodes.push({ name: node.name, opType: "Relu", inputs: [x.name], outputs: [out], attrs: {} });
-          q.set(out, { ...x, name: out });
-          break;
-        }
-        const sOut = Math.min(shiftFor(rangeOf(out), actHi + 1), x.shift);
-        const k = x.shift - sOut;
-        if (k > 0 && x.bias) {
-          const b = inits.get(x.bias)!;
-          b.data = Int32Array.from(b.data as Int32Array, (v) => v + 2 ** (k - 1));
-        }
-        i32(`${node.name}.div`, 2 ** k);
-        i32(`${node.name}.lo`, 0);
-        i32(`${node.name}.hi`, actHi);
-        const p = node.name;
-        nodes.push(
-          { name: `${p}.relu`, opType: "Relu", inputs: [x.name], outputs: [`${p}.r`], attrs: {} },
-          { name: `${p}.rescale`, opType: "Div", inputs: [`${p}.r`, `${p}.div`], outputs: [`${p}.q`], attrs: {} },
-          { name: `${p}.clip`, opType: "Clip", inputs: [`${p}.q`, `${p}.lo`, `${p}.hi`], outputs: [`${p}.c`], attrs: {} },
-          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.c`], outputs: [out], attrs: { to: castTo } },
-        );
-        q.set(out, { name: out, shift: sOut, kind: "act", dims: x.dims, unsigned: actType === "uint8" });
-        report.push({ node: node.name, opType: "Relu", outShift: sOut, rescale: k });
-        break;
-      }
+      case "Relu":
+        return quantizeRelu(ctx, node, ctx.get(node, where));
       case "Univariate": {
-        const x = need(node, i, 0);
-        if (x.kind !== "acc") throw new ProverError(`${where}: an activation is supported only right after a Conv, Gemm or MatMul`);
-        const a = activationLayer(node, where, x, out, rangeOf(node.inputs[0]), rangeOf(out), inits, nodes);
-        q.set(out, { name: out, shift: a.outShift, kind: "act", dims: x.dims });
-        report.push({ node: node.name, opType: `Univariate ${node.attrs.fn}`, inShift: a.inShift, outShift: a.outShift, rescale: a.rescale });
-        break;
+        const a = activationLayer(ctx, node, where, ctx.get(node, where), out);
+        ctx.q.set(out, { name: out, float: out, shift: a.outShift, kind: "act", dims: ctx.dimsOf(out), bound: 128 });
+        ctx.report.push({ node: node.name, opType: `Univariate ${node.attrs.fn}`, inShift: a.inShift, outShift: a.outShift, rescale: a.rescale });
+        return;
       }
-      case "AveragePool": {
-        const x = need(node, i, 0, "act");
-        const [kH, kW] = (node.attrs.kernel_shape as number[]) ?? [];
-        const area = kH * kW;
-        if (!Number.isInteger(Math.log2(area))) throw new ProverError(`${where}: kernel area ${area} must be a power of two`);
-        if (((node.attrs.pads as number[] | undefined) ?? []).some((v) => v !== 0)) throw new ProverError(`${where}: padded average pooling is not supported`);
-        const C = x.dims[1];
-        const p = node.name;
-        inits.set(`${p}.ones`, { dtype: "int8", dims: [C, 1, kH, kW], data: new Int8Array(C * area).fill(1) });
-        i32(`${p}.half`, area / 2);
-        i32(`${p}.area`, area);
-        nodes.push(
-          { name: `${p}.sum`, opType: "ConvInteger", inputs: [x.name, `${p}.ones`], outputs: [`${p}.s`], attrs: { group: C, kernel_shape: [kH, kW], strides: (node.attrs.strides as number[]) ?? [kH, kW] } },
-          { name: `${p}.round`, opType: "Add", inputs: [`${p}.s`, `${p}.half`], outputs: [`${p}.sr`], attrs: {} },
-          { name: `${p}.mean`, opType: "Div", inputs: [`${p}.sr`, `${p}.area`], outputs: [`${p}.m`], attrs: {} },
-          { name: `${p}.cast`, opType: "Cast", inputs: [`${p}.m`], outputs: [out], attrs: { to: x.unsigned ? 2 : 3 } },
-        );
-        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims, unsigned: x.unsigned });
-        break;
-      }
-      case "MaxPool": {
-        const x = need(node, i, 0, "act");
-        nodes.push({ ...node, inputs: [x.name], outputs: [out] });
-        q.set(out, { name: out, shift: x.shift, kind: "act", dims: fdims, unsigned: x.unsigned });
-        break;
-      }
-      case "Flatten": case "Reshape": {
-        const x = need(node, i, 0);
-        const inputs = [x.name];
-        if (node.opType === "Reshape") {
-          const shape = float.initializers.get(node.inputs[1]);
-          if (!shape) throw new ProverError(`${where}: the shape must be a constant`);
-          inits.set(node.inputs[1], shape);
-          inputs.push(node.inputs[1]);
-        }
-        nodes.push({ ...node, inputs, outputs: [out] });
-        q.set(out, { ...x, name: out, dims: fdims });
-        break;
-      }
-      default:
-        throw new ProverError(`${where}: unsupported op for quantization; supported: AveragePool, Conv, Flatten, Gemm, MatMul (+ Add bias), MaxPool, Relu, Reshape, Univariate (lookup table)`);
     }
+    if (MERGE_OPS.includes(node.opType)) return quantizeMerge(ctx, node, where);
+    if (POOL_OPS.includes(node.opType)) return quantizePool(ctx, node, where);
+    if (REWIRE_OPS.includes(node.opType)) return quantizeRewire(ctx, node, where);
+    throw new ProverError(`${where}: unsupported op for quantization; supported: ${QUANTIZED_OPS.join(", ")}`);
   });
   const outName = float.outputs[0].name;
-  const last = q.get(outName);
+  const last = ctx.q.get(outName);
   if (!last) throw new ProverError(`output ${outName} is never computed`);
+  // The graph output must be the float output's name: rename through an Identity-free copy if needed.
   const lastNode = float.nodes.find((n) => n.outputs[0] === outName);
   const meaning: Record<string, string> = lastNode?.opType === "Univariate" ? { "zkinfer.output_meaning": `${lastNode.attrs.fn} output (a lookup table); value = q / 2^shift` } : {};
+  if (last.name !== outName) throw new ProverError(`internal: output ${outName} is held as ${last.name}`);
+  const dtype = last.kind === "index" ? "int64" : last.kind === "acc" ? "int32" : last.unsigned ? "uint8" : "int8";
   const graph: Graph = {
     name: opts.name ?? `${float.name}-int8`,
     opset: 17,
-    nodes,
-    initializers: inits,
+    nodes: ctx.nodes,
+    initializers: ctx.inits,
     inputs: [{ name: inName, dtype: "int8", dims: inDims }],
-    outputs: [{ name: outName, dtype: last.kind === "acc" ? "int32" : last.unsigned ? "uint8" : "int8", dims: float.outputs[0].dims }],
-    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": actType, ...meaning },
+    outputs: [{ name: outName, dtype, dims: float.outputs[0].dims }],
+    metadata: { "zkinfer.input_shift": String(sx), "zkinfer.output_shift": String(last.shift), "zkinfer.activation_type": ctx.actType, ...meaning },
   };
-  return { graph, report: { inputShift: sx, outputShift: last.shift, layers: report } };
+  return { graph, report: { inputShift: sx, outputShift: last.shift, layers: ctx.report } };
 }
 
 export { quantizeWeights };
