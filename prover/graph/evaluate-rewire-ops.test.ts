@@ -148,4 +148,18 @@ describe("rewiring kernels match onnxruntime, and their shape inference run()", 
       await expectNodeMatchesOrt("Unsqueeze", [x, ...extra], attrs, 1, opset);
     });
   });
+
+  it("on fixed cases random runs may miss", async () => {
+    const x = fed([1, 2, 5, 4], 7);
+    // Reflect mirrors about the edge element (not symmetric); negative pads crop first.
+    await expectNodeMatchesOrt("Pad", [x, ints([0, 0, 3, 2, 0, 0, 1, -1])], { mode: "reflect" });
+    await expectNodeMatchesOrt("Pad", [x, ints([0, 0, -2, 1, 0, 0, 1, -2])], { mode: "edge" });
+    // Opset 10 Resize rounds up on a shrinking axis: 0.6 on 5 reads 0, 2, 4 (not 0, 1, 3).
+    await expectNodeMatchesOrt("Resize", [x, floats([1, 1, 0.6, 0.7])], { mode: "nearest" }, 1, 10);
+    // floor(2 * 1.1) = 2: onnxruntime copies the input although o / 1.1 would read 0, 0.
+    await expectNodeMatchesOrt("Upsample", [fed([1, 1, 2, 2], 3)], { mode: "nearest", scales: [1, 1, 1.1, 3] }, 1, 7);
+    // num_outputs 3 on 5: parts of ceil(5 / 3) = 2, the last 1.
+    await expectNodeMatchesOrt("Split", [x], { axis: 2, num_outputs: 3 }, 3, 18);
+    await expectNodeMatchesOrt("DepthToSpace", [fed([1, 8, 2, 3], 5)], { blocksize: 2, mode: "CRD" });
+  });
 });
