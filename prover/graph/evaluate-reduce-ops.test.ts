@@ -4,10 +4,11 @@
  * on random shapes and attributes, with shape inference checked against run().
  */
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
-import type { AttrValue } from "../onnx/graph.ts";
-import { expectNodeMatchesOrt, type NodeInput } from "./testing.ts";
+import type { AttrValue, Graph } from "../onnx/graph.ts";
+import { evaluateFloat } from "./evaluate.ts";
+import { expectNodeMatchesOrt, runOrt, vi, type NodeInput } from "./testing.ts";
 
 const RUNS = { numRuns: Number(process.env.ZK_FC_RUNS ?? 10) };
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
@@ -84,5 +85,19 @@ describe("element-wise and reducing kernels match onnxruntime, and their shape i
     }
     await expectNodeMatchesOrt("ReduceMean", [x([2, 3], [1, 2, 3, 4, 5, 6]), ints([])], { noop_with_empty_axes: 1 }, 1, 18);
     await expectNodeMatchesOrt("ReduceSum", [x([2, 3], [1, 2, 3, 4, 5, 6])], { keepdims: 0 }, 1, 13);
+  });
+
+  it("on NaN as onnxruntime treats it: Max/Min propagate it, ReduceMax/ReduceMin only when it comes first, ArgMax keeps a leading NaN", async () => {
+    const a = { dims: [2, 3], data: [NaN, 1, 2, 1, NaN, 5] }, b = { dims: [2, 3], data: [1, NaN, 2, 1, 3, NaN] };
+    const cases: [string, Record<string, typeof a>, Record<string, AttrValue>][] = [
+      ["Max", { a, b }, {}], ["Min", { a, b }, {}], ["ReduceMax", { a }, { axes: [1] }], ["ReduceMin", { a }, { axes: [1] }], ["ArgMax", { a }, { axis: 1 }], ["ArgMin", { a }, { axis: 1 }],
+    ];
+    for (const [op, feeds, attrs] of cases) {
+      const g: Graph = { name: "nan", opset: 13, metadata: {}, initializers: new Map(), inputs: Object.keys(feeds).map((k) => vi(k, [2, 3])), outputs: [], nodes: [{ name: "n", opType: op, inputs: Object.keys(feeds), outputs: ["y"], attrs }] };
+      const ours = evaluateFloat(g, feeds).get("y")!;
+      g.outputs = [vi("y", ours.dims, ours.kind === "int" ? "int64" : "float32")];
+      // toEqual counts NaN equal to NaN.
+      expect(Array.from(ours.data), op).toEqual(Array.from((await runOrt(g, feeds)).get("y")!.data));
+    }
   });
 });

@@ -35,7 +35,8 @@ function reduction(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext):
   return { axes, dims };
 }
 
-function reduce(opType: string, init: number, f: (acc: number, v: number) => number, mean = false): FloatOp {
+/** Each output starts from the first element of its group, then folds the rest in with `f`. */
+function reduce(opType: string, f: (acc: number, v: number) => number, mean = false): FloatOp {
   return {
     opType,
     shape(node, ins, ctx) {
@@ -53,11 +54,13 @@ function reduce(opType: string, init: number, f: (acc: number, v: number) => num
         strides[a] = s;
         s *= x.dims[a];
       }
-      const out = new Float64Array(size(dims)).fill(init);
+      const out = new Float64Array(size(dims));
+      const started = new Uint8Array(out.length);
       const idx = new Array<number>(x.dims.length).fill(0);
       let o = 0;
       for (let i = 0; i < x.data.length; i++) {
-        out[o] = f(out[o], x.data[i]);
+        out[o] = started[o] ? f(out[o], x.data[i]) : x.data[i];
+        started[o] = 1;
         for (let a = x.dims.length - 1; a >= 0; a--) {
           o += strides[a];
           if (++idx[a] < x.dims[a]) break;
@@ -74,10 +77,11 @@ function reduce(opType: string, init: number, f: (acc: number, v: number) => num
   };
 }
 
-export const ReduceMax = reduce("ReduceMax", -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a));
-export const ReduceMin = reduce("ReduceMin", Infinity, (a, v) => (v < a || Number.isNaN(v) ? v : a));
-export const ReduceSum = reduce("ReduceSum", 0, (a, v) => a + v);
-export const ReduceMean = reduce("ReduceMean", 0, (a, v) => a + v, true);
+// As in onnxruntime, a NaN wins ReduceMax/ReduceMin only as the first element of its group.
+export const ReduceMax = reduce("ReduceMax", (a, v) => (v > a ? v : a));
+export const ReduceMin = reduce("ReduceMin", (a, v) => (v < a ? v : a));
+export const ReduceSum = reduce("ReduceSum", (a, v) => a + v);
+export const ReduceMean = reduce("ReduceMean", (a, v) => a + v, true);
 
 function argDims(node: Node, x: ValueShape, ctx: OpContext): { axis: number; dims: number[] } {
   const axis = normAxis(intAttr(node, "axis", 0), x.dims.length, ctx);
