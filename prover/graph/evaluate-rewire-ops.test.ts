@@ -156,7 +156,9 @@ describe("rewiring kernels match onnxruntime, and their shape inference run()", 
     await expectNodeMatchesOrt("Pad", [x, ints([0, 0, -2, 1, 0, 0, 1, -2])], { mode: "edge" });
     // Opset 10 Resize rounds up on a shrinking axis: 0.6 on 5 reads 0, 2, 4 (not 0, 1, 3).
     await expectNodeMatchesOrt("Resize", [x, floats([1, 1, 0.6, 0.7])], { mode: "nearest" }, 1, 10);
-    // floor(2 * 1.1) = 2: onnxruntime copies the input although o / 1.1 would read 0, 0.
+    // floor(2 * 1.1) = 2: when the whole output has the input's shape onnxruntime copies the
+    // input (o / 1.1 would read rows 0, 0); when another axis grows, rows 0, 0 it is.
+    await expectNodeMatchesOrt("Upsample", [fed([1, 1, 2, 2], 3)], { mode: "nearest", scales: [1, 1, 1.1, 1] }, 1, 7);
     await expectNodeMatchesOrt("Upsample", [fed([1, 1, 2, 2], 3)], { mode: "nearest", scales: [1, 1, 1.1, 3] }, 1, 7);
     // num_outputs 3 on 5: parts of ceil(5 / 3) = 2, the last 1.
     await expectNodeMatchesOrt("Split", [x], { axis: 2, num_outputs: 3 }, 3, 18);

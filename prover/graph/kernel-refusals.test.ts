@@ -71,6 +71,8 @@ describe("the new kernels refuse, naming the node and what is wrong", () => {
     expect(refusal("DepthToSpace", { blocksize: 3 })).toMatch(/^node n \(#0, DepthToSpace\): 4 channels are not a multiple of blocksize² = 9$/);
     expect(refusal("Split", { axis: 1 }, [], 11, 3)).toMatch(/^node n \(#0, Split\): axis 1 of length 4 does not split evenly into 3 outputs$/);
     expect(refusal("Split", { axis: 1 }, [["s", i64([2], [1, 2])]], 13, 2)).toMatch(/^node n \(#0, Split\): split \[1,2\] does not add up to the length 4 of axis 1$/);
+    expect(refusal("Split", { axis: 1 }, [], 18, 2)).toBe("node n (#0, Split): at opset 18, either the split input or the num_outputs attribute is required");
+    expect(refusal("Split", { axis: 1, num_outputs: 3 }, [], 18, 3)).toMatch(/^node n \(#0, Split\): axis 1 of length 4 cannot be split into 3 parts of 2, the last one non-empty$/);
     expect(refusal("Tile", {}, [["r", i64([2], [2, 2])]])).toMatch(/^node n \(#0, Tile\): repeats \[2,2\] must hold one value per axis/);
   });
 

@@ -1,8 +1,8 @@
 /**
  * Float Split: one output per part along an axis. The part lengths come from the split
  * attribute (before opset 13) or the constant split input (13 on); without them, from
- * num_outputs (opset 18: parts of ceil(n / num_outputs), the last smaller) or an even split
- * over the node's outputs.
+ * num_outputs (opset 18, which requires one of the two: parts of ceil(n / num_outputs), the
+ * last smaller) or, before 18, an even split over the node's outputs.
  */
 import type { Node } from "../onnx/graph.ts";
 import { constInts, fail, first, intAttr, intsAttr, normAxis, size, type FloatOp, type FloatValue, type OpContext, type ValueShape } from "./value.ts";
@@ -29,9 +29,11 @@ function parts(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): { a
     if (k !== count) fail(ctx, `num_outputs ${k} differs from the node's ${count} outputs`);
     const part = Math.ceil(n / k);
     lens = Array.from({ length: k }, (_, i) => (i < k - 1 ? part : n - part * (k - 1)));
-    if (lens[k - 1] < 0) fail(ctx, `axis ${axis} of length ${n} cannot be split into ${k} parts of ${part}`);
+    // onnxruntime refuses an empty last part too (4 into 3: 2, 2, 0).
+    if (lens[k - 1] <= 0) fail(ctx, `axis ${axis} of length ${n} cannot be split into ${k} parts of ${part}, the last one non-empty`);
   }
   if (!lens) {
+    if (ctx.opset >= 18) fail(ctx, `at opset ${ctx.opset}, either the split input or the num_outputs attribute is required`);
     if (n % count !== 0) fail(ctx, `axis ${axis} of length ${n} does not split evenly into ${count} outputs`);
     lens = new Array<number>(count).fill(n / count);
   }
