@@ -1,6 +1,7 @@
 /**
  * Constant folding of a node with several outputs (Split), shape inference through it on
- * run-time values, and the clear refusals of the new kernels' unsupported or invalid forms.
+ * run-time values, the pads chain PyTorch exports for F.pad folded into one Pad, and the clear
+ * refusals of the new kernels' unsupported or invalid forms.
  */
 import { describe, expect, it } from "vitest";
 import { ProverError } from "../errors.ts";
@@ -8,7 +9,7 @@ import type { AttrValue, Graph, Tensor } from "../onnx/graph.ts";
 import { evaluateFloat } from "./evaluate.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { KERNELS } from "./kernels.ts";
-import { f32, GraphBuilder, i64, vi } from "./testing.ts";
+import { expectClose, f32, GraphBuilder, i64, runOrt, vi } from "./testing.ts";
 import { fromTensor, type ValueShape } from "./value.ts";
 import { Work } from "./work.ts";
 
@@ -34,6 +35,34 @@ describe("foldConstants with a node of several outputs", () => {
     foldConstants(w);
     expect(["a", "b", "c"].map((n) => w.dims.get(n))).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 1]]);
     expect(w.outputs.map((o) => o.dims)).toEqual([[1, 2, 3], [1, 2, 3]]);
+  });
+});
+
+describe("PyTorch's F.pad at opset 11: the pads are computed by a chain of shape ops", () => {
+  /** The chain torch builds for pads [1, 2] on the last axis of a rank-4 input (ConstantOfShape, flip by Slice, Transpose). */
+  function torchPad(mode: string): Graph {
+    const b = new GraphBuilder();
+    const ext = b.node("Sub", "ext", [b.node("Mul", "rank2", [b.init("rank", i64([], [4])), b.init("two", i64([], [2]))]), b.init("padLen", i64([], [2]))]);
+    const zeros = b.node("ConstantOfShape", "zeros", [b.node("Unsqueeze", "ext1", [ext], 1, { axes: [0] })], 1, { value: i64([1], [0]) });
+    const all = b.node("Concat", "all", [b.node("Cast", "castPad", [b.init("pad", i64([2], [1, 2]))], 1, { to: 7 }), zeros], 1, { axis: 0 });
+    const pairs = b.node("Reshape", "pairs", [all, b.init("m12", i64([2], [-1, 2]))]);
+    const flip = b.node("Slice", "flip", [pairs, b.init("s", i64([1], [-1])), b.init("e", i64([1], [-(2 ** 53)])), b.init("a", i64([1], [0])), b.init("st", i64([1], [-1]))]);
+    const flat = b.node("Reshape", "flat", [b.node("Transpose", "tr", [flip], 1, { perm: [1, 0] }), b.init("m1", i64([1], [-1]))]);
+    const y = b.node("Pad", "pad", ["x", b.node("Cast", "castAll", [flat], 1, { to: 7 }), b.init("v", f32([], [0.5]))], 1, { mode });
+    return b.build([vi("x", ["batch", 2, 3, 4])], [vi(y, [1, 2, 3, 7])], 11);
+  }
+
+  it("folds to one Pad with constant pads that evaluates as onnxruntime does", async () => {
+    for (const mode of ["constant", "reflect", "edge"]) {
+      const g = torchPad(mode);
+      const x = { dims: [1, 2, 3, 4], data: Array.from({ length: 24 }, (_, i) => i * 0.25 - 3) };
+      expectClose(evaluateFloat(g, { x }).get(g.outputs[0].name), (await runOrt(g, { x })).get(g.outputs[0].name));
+      const w = new Work(g);
+      foldConstants(w);
+      expect(w.nodes.map((n) => n.opType)).toEqual(["Pad"]);
+      expect(Array.from(w.inits.get(w.nodes[0].inputs[1])!.data as BigInt64Array, Number)).toEqual([0, 0, 0, 1, 0, 0, 0, 2]);
+      expect(w.outputs[0].dims).toEqual([1, 2, 3, 7]);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Constant, Gather, Concat, Cast and Slice: the rest of the shape arithmetic exporters emit
+ * Constant, ConstantOfShape, Gather, Concat, Cast and Slice: the rest of the shape arithmetic exporters emit
  * (PyTorch's `x.view(x.size(0), -1)` is Shape → Gather → Unsqueeze → Concat → Reshape).
  * Gather, Concat and Slice also select from run-time tensors: their shape inference then needs
  * only the input dims and the constant indices, bounds or axes.
@@ -21,6 +21,19 @@ export const Constant: FloatOp = {
     if (Array.isArray(a.value_floats)) return list(a.value_floats, "float");
     if (Array.isArray(a.value_ints)) return list(a.value_ints, "int");
     fail(ctx, "only value, value_float(s) and value_int(s) constants are supported");
+  },
+};
+
+/** A tensor of the constant dims in input 0, filled with the one value of the `value` attribute (float 0 by default). */
+export const ConstantOfShape: FloatOp = {
+  opType: "ConstantOfShape",
+  run(node, ins, ctx): FloatValue[] {
+    const dims = constInts(ins[0], "shape (input 0)", ctx);
+    if (dims.some((d) => !Number.isInteger(d) || d < 0)) fail(ctx, `shape [${dims}] must hold non-negative dims`);
+    const v = node.attrs.value;
+    if (v !== undefined && (typeof v !== "object" || Array.isArray(v) || v.data.length !== 1)) fail(ctx, "the value attribute must be a tensor of one element");
+    const fill = v === undefined ? { data: Float64Array.of(0), kind: "float" as Kind } : fromTensor(v);
+    return [{ dims, data: new Float64Array(size(dims)).fill(fill.data[0]), kind: fill.kind }];
   },
 };
 

@@ -19,7 +19,7 @@ import { Gemm, MatMul } from "./kernels-dense.ts";
 import { Add, Div, Dropout, Identity, Mul, Pow, PRelu, Relu, Sub } from "./kernels-elementwise.ts";
 import { BatchNormalization, LogSoftmax, Softmax } from "./kernels-normalize.ts";
 import { Flatten, Reshape, Shape, Squeeze, Transpose, Unsqueeze } from "./kernels-reshape.ts";
-import { Cast, Concat, Constant, Gather, Slice } from "./kernels-const.ts";
+import { Cast, Concat, Constant, ConstantOfShape, Gather, Slice } from "./kernels-const.ts";
 import { UnivariateKernel, UNIVARIATE_FUNCTIONS } from "./univariate.ts";
 
 export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
@@ -35,6 +35,8 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
     // Rewiring, run-time x run-time and reductions.
     Split, Pad, DepthToSpace, SpaceToDepth, Expand, Tile, Upsample, Max, Min, Sum, Mean,
     ReduceMax, ReduceMin, ReduceMean, ReduceSum, ArgMax, ArgMin,
+    // Folded: exporters build Pad's pads with it.
+    ConstantOfShape,
   ].map((op) => [op.opType, op]),
 );
 
