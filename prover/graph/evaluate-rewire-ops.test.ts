@@ -51,19 +51,21 @@ describe("rewiring kernels match onnxruntime, and their shape inference run()", 
     });
   });
 
-  it("Pad: constant/reflect/edge, pads as attribute (opset 10) or input, constant_value, axes (18), negative pads", async () => {
+  it("Pad: constant/reflect/edge/wrap, pads as attribute (opset 10) or input, constant_value, axes (18), negative pads", async () => {
     const arb = fc.record({
-      mode: fc.constantFrom("constant", "reflect", "edge"), form: fc.constantFrom("attr", "input", "value", "axes"),
+      mode: fc.constantFrom("constant", "reflect", "edge", "wrap"), form: fc.constantFrom("attr", "input", "value", "axes"),
       dims: dimsArb(1, 4, 1, 4), pads: fc.array(fc.integer({ min: -1, max: 2 }), { minLength: 8, maxLength: 8 }), axesPick: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), seed,
     }).filter((r) => r.dims.every((d, a) => {
       const b = r.pads[a], e = r.pads[a + 4], len = d - Math.max(0, -b) - Math.max(0, -e);
       if (len < 0 || (r.mode !== "constant" && len === 0)) return false;
+      if (r.mode === "wrap" && b > len) return false;
       return r.mode !== "reflect" || (Math.max(b, 0) < len && Math.max(e, 0) < len);
     }));
     await check(arb, async (r) => {
       const rank = r.dims.length;
       const pads = [...r.pads.slice(0, rank), ...r.pads.slice(4, 4 + rank)];
       const x = fed(r.dims, r.seed);
+      if (r.mode === "wrap") return expectNodeMatchesOrt("Pad", [x, ints(pads)], { mode: r.mode }, 1, 19);
       if (r.form === "attr") return expectNodeMatchesOrt("Pad", [x], { mode: r.mode, pads, value: 1.5 }, 1, 10);
       if (r.form === "input") return expectNodeMatchesOrt("Pad", [x, ints(pads)], { mode: r.mode }, 1, 13);
       if (r.form === "value") return expectNodeMatchesOrt("Pad", [x, ints(pads), floats([-2.5], [])], { mode: r.mode }, 1, 13);
@@ -154,6 +156,7 @@ describe("rewiring kernels match onnxruntime, and their shape inference run()", 
     // Reflect mirrors about the edge element (not symmetric); negative pads crop first.
     await expectNodeMatchesOrt("Pad", [x, ints([0, 0, 3, 2, 0, 0, 1, -1])], { mode: "reflect" });
     await expectNodeMatchesOrt("Pad", [x, ints([0, 0, -2, 1, 0, 0, 1, -2])], { mode: "edge" });
+    await expectNodeMatchesOrt("Pad", [x, ints([0, 0, 3, -1, 0, 0, 4, 2])], { mode: "wrap" }, 1, 19);
     // Opset 10 Resize rounds up on a shrinking axis: 0.6 on 5 reads 0, 2, 4 (not 0, 1, 3).
     await expectNodeMatchesOrt("Resize", [x, floats([1, 1, 0.6, 0.7])], { mode: "nearest" }, 1, 10);
     // floor(2 * 1.1) = 2: when the whole output has the input's shape onnxruntime copies the

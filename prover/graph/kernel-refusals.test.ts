@@ -94,8 +94,10 @@ describe("the new kernels refuse, naming the node and what is wrong", () => {
   });
 
   it("unsupported modes and invalid sizes", () => {
-    expect(refusal("Pad", { mode: "wrap" }, [["p", i64([8], [0, 0, 1, 1, 0, 0, 1, 1])]], 19)).toBe("node n (#0, Pad): mode wrap is not supported (constant, reflect, edge)");
+    expect(refusal("Pad", { mode: "wrap" }, [["p", i64([8], [0, 0, 1, 1, 0, 0, 1, 1])]], 18)).toBe("node n (#0, Pad): mode wrap needs opset 19 (graph opset 18)");
+    expect(refusal("Pad", { mode: "mirror" }, [["p", i64([8], [0, 0, 1, 1, 0, 0, 1, 1])]])).toBe("node n (#0, Pad): mode mirror is not supported (constant, reflect, edge, wrap)");
     expect(refusal("Pad", { mode: "reflect" }, [["p", i64([8], [0, 0, 2, 0, 0, 0, 0, 0])]])).toMatch(/^node n \(#0, Pad\): reflect pads 2, 0 must be less than the 2 elements of axis 2$/);
+    expect(refusal("Pad", { mode: "wrap" }, [["p", i64([8], [0, 0, 3, 0, 0, 0, 0, 0])]], 19)).toBe("node n (#0, Pad): wrap begin pad 3 must not exceed the 2 elements of axis 2");
     expect(refusal("Upsample", { mode: "linear", scales: [1, 1, 2, 2] }, [], 7)).toMatch(/^node n \(#0, Upsample\): mode linear is not supported/);
     expect(refusal("DepthToSpace", { blocksize: 3 })).toMatch(/^node n \(#0, DepthToSpace\): 4 channels are not a multiple of blocksize² = 9$/);
     expect(refusal("Split", { axis: 1 }, [], 11, 3)).toMatch(/^node n \(#0, Split\): axis 1 of length 4 does not split evenly into 3 outputs$/);

@@ -1,5 +1,5 @@
 /**
- * Float Pad in modes constant, reflect and edge. Pads (and the constant value) are attributes
+ * Float Pad in modes constant, reflect, edge and wrap (opset 19). Pads (and the constant value) are attributes
  * before opset 11 and constant inputs from 11 on; opset 18 adds the axes input. A negative pad
  * crops, and reflect/edge then read the cropped tensor, as onnxruntime does.
  */
@@ -7,7 +7,7 @@ import type { Node } from "../onnx/graph.ts";
 import { remap } from "./remap.ts";
 import { constInts, fail, first, floatAttr, intsAttr, normAxis, strAttr, type FloatOp, type OpContext, type ValueShape } from "./value.ts";
 
-const MODES = ["constant", "reflect", "edge"];
+const MODES = ["constant", "reflect", "edge", "wrap"];
 
 interface PadPlan {
   maps: number[][];
@@ -43,6 +43,7 @@ function plan(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): PadP
   const x = first(ins, ctx);
   const mode = strAttr(node, "mode", "constant");
   if (!MODES.includes(mode)) fail(ctx, `mode ${mode} is not supported (${MODES.join(", ")})`);
+  if (mode === "wrap" && ctx.opset < 19) fail(ctx, `mode wrap needs opset 19 (graph opset ${ctx.opset})`);
   const [begin, end] = padsOf(node, ins, x.dims.length, ctx);
   let value = 0;
   if (ctx.opset < 11) value = floatAttr(node, "value", 0);
@@ -58,12 +59,15 @@ function plan(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): PadP
     const pb = Math.max(0, begin[a]), pe = Math.max(0, end[a]);
     if (len < 0) fail(ctx, `pads ${begin[a]}, ${end[a]} crop more than the ${d} elements of axis ${a}`);
     if (mode !== "constant" && (pb || pe) && len === 0) fail(ctx, `${mode} padding of axis ${a} needs input elements, but it has none`);
+    // onnxruntime fills a wrap begin pad longer than the axis with zeros, not the wrapped values.
+    if (mode === "wrap" && pb > len) fail(ctx, `wrap begin pad ${pb} must not exceed the ${len} elements of axis ${a}`);
     if (mode === "reflect" && (pb >= len || pe >= len)) fail(ctx, `reflect pads ${pb}, ${pe} must be less than the ${len} elements of axis ${a}`);
     return Array.from({ length: pb + len + pe }, (_, o) => {
       const j = o - pb;
       if (j >= 0 && j < len) return lo + j;
       if (mode === "constant") return -1;
       if (mode === "edge") return lo + Math.min(len - 1, Math.max(0, j));
+      if (mode === "wrap") return lo + (((j % len) + len) % len);
       return lo + (j < 0 ? -j : 2 * (len - 1) - j);
     });
   });
