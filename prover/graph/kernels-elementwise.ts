@@ -7,41 +7,47 @@
 import type { Node } from "../onnx/graph.ts";
 import { broadcastDims, broadcastStrides, fail, first, size, type FloatOp, type FloatValue, type OpContext, type ValueShape } from "./value.ts";
 
-function binaryShape(_node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): ValueShape[] {
+function binaryShape(_node: Node | undefined, ins: (ValueShape | undefined)[], ctx: OpContext): ValueShape[] {
   const a = first(ins, ctx), b = ins[1];
   if (!b) fail(ctx, "input 1 is missing");
   return [{ dims: broadcastDims(a.dims, b.dims, ctx), kind: a.kind }];
+}
+
+/** a op b element by element, numpy-broadcast; `int` when both are integer tensors (Div truncates). */
+export function broadcastApply(a: FloatValue, b: FloatValue, f: (x: number, y: number, int: boolean) => number, ctx: OpContext): FloatValue {
+  const [{ dims, kind }] = binaryShape(undefined, [a, b], ctx);
+  const out = new Float64Array(size(dims));
+  const int = kind === "int";
+  if (a.data.length === out.length && b.data.length === out.length) {
+    for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], b.data[i], int);
+  } else if (a.data.length === out.length && b.data.length === 1) {
+    const y = b.data[0];
+    for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], y, int);
+  } else {
+    // General broadcast: walk the output index by an odometer over dims.
+    const sa = broadcastStrides(a.dims, dims), sb = broadcastStrides(b.dims, dims);
+    const idx = new Array<number>(dims.length).fill(0);
+    let ia = 0, ib = 0;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = f(a.data[ia], b.data[ib], int);
+      for (let d = dims.length - 1; d >= 0; d--) {
+        idx[d]++; ia += sa[d]; ib += sb[d];
+        if (idx[d] < dims[d]) break;
+        ia -= sa[d] * dims[d]; ib -= sb[d] * dims[d]; idx[d] = 0;
+      }
+    }
+  }
+  return { dims, data: out, kind };
 }
 
 function binary(opType: string, f: (x: number, y: number, int: boolean) => number): FloatOp {
   return {
     opType,
     shape: binaryShape,
-    run(node, ins, ctx) {
-      const a = ins[0]!, b = ins[1]!;
-      const [{ dims, kind }] = binaryShape(node, ins, ctx);
-      const out = new Float64Array(size(dims));
-      const int = kind === "int";
-      if (a.data.length === out.length && b.data.length === out.length) {
-        for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], b.data[i], int);
-      } else if (a.data.length === out.length && b.data.length === 1) {
-        const y = b.data[0];
-        for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], y, int);
-      } else {
-        // General broadcast: walk the output index by an odometer over dims.
-        const sa = broadcastStrides(a.dims, dims), sb = broadcastStrides(b.dims, dims);
-        const idx = new Array<number>(dims.length).fill(0);
-        let ia = 0, ib = 0;
-        for (let i = 0; i < out.length; i++) {
-          out[i] = f(a.data[ia], b.data[ib], int);
-          for (let d = dims.length - 1; d >= 0; d--) {
-            idx[d]++; ia += sa[d]; ib += sb[d];
-            if (idx[d] < dims[d]) break;
-            ia -= sa[d] * dims[d]; ib -= sb[d] * dims[d]; idx[d] = 0;
-          }
-        }
-      }
-      return [{ dims, data: out, kind }];
+    run(_node, ins, ctx) {
+      const a = first(ins, ctx), b = ins[1];
+      if (!b) fail(ctx, "input 1 is missing");
+      return [broadcastApply(a, b, f, ctx)];
     },
   };
 }

@@ -3,10 +3,13 @@
  * export), opset 11 on: output dims from the constant `sizes`, or floor(in * scales); each
  * output coordinate maps back to an input coordinate by coordinate_transformation_mode and is
  * rounded by nearest_mode, clamped to the input. Linear and cubic modes are refused, and so is
- * tf_half_pixel_for_nearest, which onnxruntime no longer runs.
+ * tf_half_pixel_for_nearest, which onnxruntime no longer runs. Upsample (opsets 7-9, scales as
+ * an attribute then an input) and Resize of opset 10 are the same nearest lookup with the
+ * coordinate o / scale, truncated (rounded up when the axis shrinks): their only form.
  */
 import type { Node } from "../onnx/graph.ts";
-import { constInts, fail, first, size, strAttr, type FloatOp, type OpContext, type ValueShape } from "./value.ts";
+import { remap } from "./remap.ts";
+import { constInts, fail, first, strAttr, type FloatOp, type FloatValue, type OpContext, type ValueShape } from "./value.ts";
 
 /** Coordinates are computed in float32, as onnxruntime does. */
 const f = Math.fround;
@@ -16,9 +19,31 @@ interface Plan {
   scales: number[];
 }
 
+/** Dims and scales of Upsample (7-9) and Resize (10): floor(in * scale), scales given per axis. */
+function legacyPlan(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): Plan {
+  const x = first(ins, ctx);
+  const mode = strAttr(node, "mode", "nearest");
+  if (mode !== "nearest") fail(ctx, `mode ${mode} is not supported (only nearest)`);
+  const upsample = node.opType === "Upsample";
+  if (upsample && (ctx.opset < 7 || ctx.opset > 9)) fail(ctx, `Upsample of opset ${ctx.opset} is not supported (opsets 7 to 9; Resize replaces it)`);
+  let raw: number[] | undefined;
+  if (upsample && ctx.opset < 9) {
+    const a = node.attrs.scales;
+    raw = Array.isArray(a) ? a : undefined;
+    if (!raw) fail(ctx, `the scales attribute is required at opset ${ctx.opset}`);
+  } else {
+    if (!ins[1]?.data) fail(ctx, "scales (input 1) must be a constant");
+    raw = Array.from(ins[1].data);
+  }
+  const scales = raw.map(f);
+  if (scales.length !== x.dims.length || scales.some((v) => !(v > 0))) fail(ctx, `scales [${scales}] must be ${x.dims.length} positive values`);
+  if (upsample && scales.some((v) => v < 1)) fail(ctx, `scales [${scales}] must be at least 1 (Upsample only enlarges)`);
+  return { dims: x.dims.map((d, i) => Math.floor(d * scales[i])), scales };
+}
+
 function plan(node: Node, ins: (ValueShape | undefined)[], ctx: OpContext): Plan {
   const x = first(ins, ctx);
-  if (ctx.opset < 11) fail(ctx, `Resize before opset 11 is not supported (graph opset ${ctx.opset})`);
+  if (node.opType === "Upsample" || ctx.opset < 11) return legacyPlan(node, ins, ctx);
   const mode = strAttr(node, "mode", "nearest");
   if (mode !== "nearest") fail(ctx, `mode ${mode} is not supported (only nearest)`);
   if (node.attrs.axes !== undefined) fail(ctx, "the axes attribute is not supported");
@@ -60,29 +85,30 @@ function rounder(mode: string, ctx: OpContext): (v: number) => number {
   }
 }
 
-export const Resize: FloatOp = {
-  opType: "Resize",
+/** The legacy nearest rule: truncate o / scale, or round it up on a shrinking axis. */
+const legacySource = (o: number, scale: number) => (scale < 1 ? Math.ceil(f(o / scale)) : Math.trunc(f(o / scale)));
+
+function nearest(node: Node, ins: (FloatValue | undefined)[], ctx: OpContext): FloatValue {
+  const x = first(ins, ctx);
+  const { dims, scales } = plan(node, ins, ctx);
+  const legacy = node.opType === "Upsample" || ctx.opset < 11;
+  const coord = strAttr(node, "coordinate_transformation_mode", "half_pixel");
+  const round = legacy ? Math.trunc : rounder(strAttr(node, "nearest_mode", "round_prefer_floor"), ctx);
+  const source = (o: number, a: number, len: number) =>
+    legacy ? legacySource(o, scales[a]) : round(sourceCoord(coord, o, scales[a], x.dims[a], len, ctx));
+  // Per axis, the input index each output index reads.
+  // onnxruntime copies the input when the output has its shape, whatever the scales.
+  const same = dims.every((d, a) => d === x.dims[a]);
+  const maps = dims.map((len, a) => Array.from({ length: len }, (_, o) =>
+    same ? o : Math.min(x.dims[a] - 1, Math.max(0, source(o, a, len)))));
+  return remap(x, maps);
+}
+
+const nearestOp = (opType: string): FloatOp => ({
+  opType,
   shape: (node, ins, ctx) => [{ dims: plan(node, ins, ctx).dims, kind: first(ins, ctx).kind }],
-  run(node, ins, ctx) {
-    const x = first(ins, ctx);
-    const { dims, scales } = plan(node, ins, ctx);
-    const coord = strAttr(node, "coordinate_transformation_mode", "half_pixel");
-    const round = rounder(strAttr(node, "nearest_mode", "round_prefer_floor"), ctx);
-    // Per axis, the input index each output index reads.
-    // onnxruntime copies the input when the output has its shape, whatever the scales.
-    const same = dims.every((d, a) => d === x.dims[a]);
-    const maps = dims.map((len, a) => Array.from({ length: len }, (_, o) =>
-      same ? o : Math.min(x.dims[a] - 1, Math.max(0, round(sourceCoord(coord, o, scales[a], x.dims[a], len, ctx))))));
-    const inStrides = x.dims.map((_, i) => size(x.dims.slice(i + 1)));
-    const out = new Float64Array(size(dims));
-    for (let o = 0; o < out.length; o++) {
-      let rem = o, src = 0;
-      for (let a = dims.length - 1; a >= 0; a--) {
-        src += maps[a][rem % dims[a]] * inStrides[a];
-        rem = Math.floor(rem / dims[a]);
-      }
-      out[o] = x.data[src];
-    }
-    return [{ dims, data: out, kind: x.kind }];
-  },
-};
+  run: (node, ins, ctx) => [nearest(node, ins, ctx)],
+});
+
+export const Resize = nearestOp("Resize");
+export const Upsample = nearestOp("Upsample");

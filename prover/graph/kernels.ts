@@ -7,13 +7,19 @@ import type { FloatOp } from "./value.ts";
 import { Conv } from "./kernels-conv.ts";
 import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./kernels-pool.ts";
 import { ConvTranspose } from "./kernels-conv-transpose.ts";
-import { Resize } from "./kernels-resize.ts";
+import { Resize, Upsample } from "./kernels-resize.ts";
+import { Pad } from "./kernels-pad.ts";
+import { Split } from "./kernels-split.ts";
+import { DepthToSpace, SpaceToDepth } from "./kernels-space.ts";
+import { Expand, Tile } from "./kernels-tile.ts";
+import { Max, Mean, Min, Sum } from "./kernels-variadic.ts";
+import { ArgMax, ArgMin, ReduceMax, ReduceMean, ReduceMin, ReduceSum } from "./kernels-reduce.ts";
 import { Abs, Celu, Clip, Elu, Erf, Exp, HardSigmoid, HardSwish, LeakyRelu, Log, Mish, Neg, Reciprocal, Selu, Sigmoid, Sign, Softplus, Softsign, Sqrt, Tanh } from "./kernels-activation.ts";
 import { Gemm, MatMul } from "./kernels-dense.ts";
 import { Add, Div, Dropout, Identity, Mul, Pow, PRelu, Relu, Sub } from "./kernels-elementwise.ts";
 import { BatchNormalization, LogSoftmax, Softmax } from "./kernels-normalize.ts";
 import { Flatten, Reshape, Shape, Squeeze, Transpose, Unsqueeze } from "./kernels-reshape.ts";
-import { Cast, Concat, Constant, Gather, Slice } from "./kernels-const.ts";
+import { Cast, Concat, Constant, ConstantOfShape, Gather, Slice } from "./kernels-const.ts";
 import { UnivariateKernel, UNIVARIATE_FUNCTIONS } from "./univariate.ts";
 
 export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
@@ -26,6 +32,11 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
     Sigmoid, Tanh, Erf, LeakyRelu, Elu, Softplus, HardSigmoid, HardSwish, Clip,
     Selu, Celu, Softsign, Mish, Exp, Log, Sqrt, Reciprocal, Abs, Neg, Sign, Pow, PRelu,
     UnivariateKernel,
+    // Rewiring, run-time x run-time and reductions.
+    Split, Pad, DepthToSpace, SpaceToDepth, Expand, Tile, Upsample, Max, Min, Sum, Mean,
+    ReduceMax, ReduceMin, ReduceMean, ReduceSum, ArgMax, ArgMin,
+    // Folded: exporters build Pad's pads with it.
+    ConstantOfShape,
   ].map((op) => [op.opType, op]),
 );
 

@@ -6,7 +6,9 @@ import ort from "onnxruntime-node";
 import { expect } from "vitest";
 import { tensor, type AttrValue, type DType, type Graph, type Node, type Tensor, type ValueInfo } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
-import type { FloatValue } from "./value.ts";
+import { evaluateFloat } from "./evaluate.ts";
+import { KERNELS } from "./kernels.ts";
+import { fromTensor, type FloatValue } from "./value.ts";
 
 export const vi = (name: string, dims: (number | string)[], dtype: DType = "float32"): ValueInfo => ({ name, dtype, dims });
 export const f32 = (dims: number[], data: ArrayLike<number>): Tensor => tensor("float32", dims, Float32Array.from(data));
@@ -71,4 +73,43 @@ export function argmax(v: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
   return best;
+}
+
+/** An input of a one-node test graph: fed at run time, or a constant (an initializer). */
+export interface NodeInput {
+  dims: number[];
+  data: number[];
+  constant?: "float32" | "int64";
+}
+
+/**
+ * Runs one node on its inputs (undefined: an omitted optional input) in evaluateFloat and in
+ * onnxruntime and expects the same outputs; also expects the kernel's shape inference, given
+ * only the constant inputs' values, to predict every output's dims and kind.
+ */
+export async function expectNodeMatchesOrt(opType: string, ins: (NodeInput | undefined)[], attrs: Record<string, AttrValue> = {}, outputs = 1, opset = 13): Promise<FloatValue[]> {
+  const names = ins.map((v, i) => (v ? `in${i}` : ""));
+  const inits = new Map<string, Tensor>();
+  const fed: Record<string, { dims: number[]; data: number[] }> = {};
+  const inputs: ValueInfo[] = [];
+  ins.forEach((v, i) => {
+    if (!v) return;
+    const data = v.data.map(Math.fround);
+    if (v.constant === "int64") inits.set(names[i], i64(v.dims, v.data));
+    else if (v.constant) inits.set(names[i], f32(v.dims, data));
+    else {
+      fed[names[i]] = { dims: v.dims, data };
+      inputs.push(vi(names[i], v.dims));
+    }
+  });
+  const outNames = Array.from({ length: outputs }, (_, k) => `out${k}`);
+  const g: Graph = { name: "op", opset, metadata: {}, initializers: inits, inputs, outputs: [], nodes: [{ name: "op", opType, inputs: names, outputs: outNames, attrs }] };
+  const values = evaluateFloat(g, fed);
+  const ours = outNames.map((n) => values.get(n)!);
+  g.outputs = ours.map((v, k) => vi(outNames[k], v.dims.map((_, d) => `d${d}`), v.kind === "int" ? "int64" : "float32"));
+  const theirs = await runOrt(g, fed);
+  ours.forEach((v, k) => expectClose(v, theirs.get(outNames[k])));
+  const shapes = KERNELS.get(opType)!.shape!(g.nodes[0], names.map((n) => (n === "" ? undefined : inits.has(n) ? fromTensor(inits.get(n)!) : { dims: fed[n].dims, kind: "float" })), { opset, where: "op" });
+  expect(shapes.map((s) => [s.dims, s.kind]), "shape inference").toEqual(ours.map((v) => [v.dims, v.kind]));
+  return ours;
 }
