@@ -1,5 +1,5 @@
 """
-ResNet-style CNN on 8x8 digits: a Conv-BatchNorm-ReLU stem, two residual blocks (Conv-BN-ReLU,
+ResNet-style CNN on 8x8 digits: a strided Conv-BatchNorm-ReLU stem (8x8 -> 4x4), two residual blocks (Conv-BN-ReLU,
 Conv-BN, Add of the block input, ReLU; the second block halves the resolution with a strided
 conv and a 1x1 strided projection on the skip), GlobalAveragePool and a Linear classifier.
 In eval mode torch.onnx.export folds each BatchNorm into the Conv before it, so the ONNX holds
@@ -36,11 +36,11 @@ class Block(nn.Module):
 class ResNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.stem = cbr(1, 12)
-        self.block1 = Block(12, 12, 1)
-        self.block2 = Block(12, 16, 2)
+        self.stem = cbr(1, 8, stride=2)
+        self.block1 = Block(8, 8, 1)
+        self.block2 = Block(8, 12, 2)
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(16, 10)
+        self.fc = nn.Linear(12, 10)
 
     def forward(self, x):
         x = self.block2(self.block1(self.stem(x)))
@@ -50,4 +50,4 @@ class ResNet(nn.Module):
 if __name__ == "__main__":
     common.seed_everything(1)
     common.digits_classifier(os.path.dirname(os.path.abspath(__file__)), ResNet(), seed=1, epochs=40,
-                             recipe="stem Conv3x3(1->12)-BN-ReLU; block Conv-BN-ReLU, Conv-BN, +x, ReLU (12ch, 8x8); block stride 2 (16ch, 4x4) with 1x1 projection skip; GlobalAveragePool; Linear(16->10)")
+                             recipe="stem Conv3x3 stride 2 (1->8)-BN-ReLU; block Conv-BN-ReLU, Conv-BN, +x, ReLU (8ch, 4x4); block stride 2 (12ch, 2x2) with 1x1 projection skip; GlobalAveragePool; Linear(12->10)")
