@@ -2,6 +2,8 @@
  * Every model in models/: constraints (total and per op), circuit compile, Groth16 setup on
  * the development ptau, witness and proof times (medians), float vs integer accuracy.
  * Run: npx tsx bench/models.ts [--runs 3] [--only name,name]  → bench/results/models.{json,md}
+ *      npx tsx bench/models.ts --zoo [--runs 5]                → bench/results/zoo.{json,md}: the models
+ *      quantized from models/zoo's PyTorch exports, with their parameter counts.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,14 +24,19 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const RUNS = Number(arg("--runs") ?? 3);
+const zoo = process.argv.includes("--zoo");
+const RUNS = Number(arg("--runs") ?? (zoo ? 5 : 3));
 const only = arg("--only")?.split(",");
-const names = readdirSync(MODELS_DIR).filter((d) => existsSync(path.join(MODELS_DIR, d, "manifest.json")) && (!only || only.includes(d))).sort();
+const floatOf = (d: string) => String((openModelDir(d).manifest.recipe as { float?: string } | undefined)?.float ?? "");
+const names = readdirSync(MODELS_DIR)
+  .filter((d) => existsSync(path.join(MODELS_DIR, d, "manifest.json")) && (!only || only.includes(d)) && (!zoo || floatOf(d).startsWith("models/zoo/")))
+  .sort();
 const scratch = path.join(REPO_ROOT, "build", `bench-models-${process.pid}`);
 const round = (x: number) => Math.round(x * 10) / 10;
 interface Row {
   model: string; constraints: number; perOp: Record<string, number>; ptauPower: number; compileS: number; setupS: number;
   witnessMs: number; proveMs: number; runs: number; floatAccuracy: number; integerAccuracy: number; testSamples: number;
+  parameters: number; metric: string;
 }
 const rows: Row[] = [];
 
@@ -51,7 +58,9 @@ for (const name of names) {
     prove.push(ms);
     if (!(await verifyGroth16(vkey, p.publicSignals, p.proof))) throw new Error(`${name}: a benchmark proof did not verify`);
   }
-  const acc = m.manifest.accuracy as { float: number; integer: number; testSamples: number };
+  const acc = m.manifest.accuracy as { float: number; integer: number; testSamples: number; metric?: string };
+  const float = readOnnx(readFileSync(path.join(m.dir, m.manifest.files.float)));
+  const parameters = [...float.initializers.values()].filter((t) => t.dtype === "float32").reduce((a, t) => a + t.data.length, 0);
   const perOp: Record<string, number> = {};
   for (const c of (m.manifest.circuit as unknown as { perNode: { opType: string; constraints: number }[] }).perNode) perOp[c.opType] = (perOp[c.opType] ?? 0) + c.constraints;
   rows.push({
@@ -67,6 +76,8 @@ for (const name of names) {
     floatAccuracy: acc.float,
     integerAccuracy: acc.integer,
     testSamples: acc.testSamples,
+    parameters,
+    metric: acc.metric ?? "accuracy",
   });
 }
 rmSync(scratch, { recursive: true, force: true });
@@ -75,24 +86,31 @@ await terminateSnarkjsCurves();
 const machine = describeMachine();
 const out = path.join(REPO_ROOT, "bench", "results");
 mkdirSync(out, { recursive: true });
-writeFileSync(path.join(out, "models.json"), JSON.stringify({ machine, rows }, null, 2) + "\n");
-const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-writeFileSync(path.join(out, "models.md"), `# Models benchmark
+const base = zoo ? "zoo" : "models";
+writeFileSync(path.join(out, `${base}.json`), JSON.stringify({ machine, rows }, null, 2) + "\n");
+const score = (r: Row, x: number) => (r.metric === "mse" ? `MSE ${x.toFixed(4)}` : `${(100 * x).toFixed(2)} %`);
+const ops = [...new Set(rows.flatMap((r) => Object.keys(r.perOp)))];
+const header = zoo
+  ? `# Model zoo benchmark
+
+The models quantized from the PyTorch exports in models/zoo (models/zoo/README.md): parameters,
+constraints (total and by op), compile, Groth16 setup and proving, float vs integer accuracy on the
+test split (onnxruntime on the integer ONNX; mean squared error for the denoiser).`
+  : "# Models benchmark";
+writeFileSync(path.join(out, `${base}.md`), `${header}
 
 Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ${machine.date}; 1-min load average at start ${machine.loadAverage}.
-Command: \`npx tsx bench/models.ts --runs ${RUNS}\`. Groth16 on the development powers of tau (INSECURE); prove includes the witness; medians of ${RUNS}.
+Command: \`npx tsx bench/models.ts ${zoo ? "--zoo " : ""}--runs ${RUNS}\`. Groth16 on the development powers of tau (INSECURE); prove includes the witness; medians of ${RUNS}.
 Setup includes generating the dev ptau when it is not cached yet.
 
-| model | constraints | ptau | compile (s) | setup (s) | witness (ms) | prove (ms) | float acc. | integer acc. | test images |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.model} | ${r.constraints} | 2^${r.ptauPower} | ${r.compileS} | ${r.setupS} | ${r.witnessMs} | ${r.proveMs} | ${pct(r.floatAccuracy)} | ${pct(r.integerAccuracy)} | ${r.testSamples} |`).join("\n")}
+| model | ${zoo ? "params | " : ""}constraints | ptau | compile (s) | setup (s) | witness (ms) | prove (ms) | float | integer | test inputs |
+|---|${zoo ? "---:|" : ""}---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.model} | ${zoo ? `${r.parameters} | ` : ""}${r.constraints} | 2^${r.ptauPower} | ${r.compileS} | ${r.setupS} | ${r.witnessMs} | ${r.proveMs} | ${score(r, r.floatAccuracy)} | ${score(r, r.integerAccuracy)} | ${r.testSamples} |`).join("\n")}
 
-Constraints by op (summed over the model's nodes; linear layers with fixed weights cost none):
+Constraints by op (summed over the model's nodes; linear layers with fixed weights and rewiring cost none):
 
-| model | ${[...new Set(rows.flatMap((r) => Object.keys(r.perOp)))].join(" | ")} |
-|---|${[...new Set(rows.flatMap((r) => Object.keys(r.perOp)))].map(() => "---:").join("|")}|
-${rows.map((r) => `| ${r.model} | ${[...new Set(rows.flatMap((x) => Object.keys(x.perOp)))].map((k) => r.perOp[k] ?? 0).join(" | ")} |`).join("\n")}
-
-For comparison, circomlib-ml's circuit for the 784x56x10 MLP has 73,416 non-linear constraints (ZKML-Benchmark).
-`);
-process.stdout.write(readFileSync(path.join(out, "models.md"), "utf8"));
+| model | ${ops.join(" | ")} |
+|---|${ops.map(() => "---:").join("|")}|
+${rows.map((r) => `| ${r.model} | ${ops.map((k) => r.perOp[k] ?? 0).join(" | ")} |`).join("\n")}
+${zoo ? "" : "\nFor comparison, circomlib-ml's circuit for the 784x56x10 MLP has 73,416 non-linear constraints (ZKML-Benchmark).\n"}`);
+process.stdout.write(readFileSync(path.join(out, `${base}.md`), "utf8"));

@@ -1,6 +1,6 @@
 """
 A tiny U-Net denoiser on 8x8 digits: the input is a digit with seeded Gaussian noise (sigma
-0.3, clipped to [0, 1]), the target the clean digit. Encoder Conv3x3+ReLU (8x8, 3ch), MaxPool
+0.3, clipped to [0, 1]), the target the clean digit. Encoder Conv3x3+ReLU (8x8, 2ch), MaxPool
 to 4x4, Conv3x3+ReLU (6ch); decoder Upsample nearest x2 (exported as Resize) and, in parallel,
 a ConvTranspose 2x2 stride 2 of the same bottleneck; both Concat'ed with the encoder's 8x8
 features (the skip), Conv3x3+ReLU, Conv1x1, Sigmoid: a clean image in [0, 1]. Metric: MSE.
@@ -23,12 +23,12 @@ NOISE = 0.3
 class UNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.enc1 = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU())
+        self.enc1 = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU())
         self.down = nn.MaxPool2d(2)
-        self.enc2 = nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU())
+        self.enc2 = nn.Sequential(nn.Conv2d(2, 6, 3, padding=1), nn.ReLU())
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
         self.up_t = nn.ConvTranspose2d(6, 3, 2, stride=2)
-        self.dec = nn.Sequential(nn.Conv2d(6 + 3 + 3, 3, 3, padding=1), nn.ReLU(), nn.Conv2d(3, 1, 1), nn.Sigmoid())
+        self.dec = nn.Sequential(nn.Conv2d(6 + 3 + 2, 2, 3, padding=1), nn.ReLU(), nn.Conv2d(2, 1, 1), nn.Sigmoid())
 
     def forward(self, x):
         e1 = self.enc1(x)
@@ -52,7 +52,7 @@ if __name__ == "__main__":
     common.write_test_split(folder, noisy[te], out, clean[te])
     common.write_card(folder, {
         "model": "unet-digits",
-        "recipe": "Conv3x3(1->3)+ReLU [skip]; MaxPool 2; Conv3x3(3->6)+ReLU; Upsample nearest x2 || ConvTranspose2x2 s2 (6->3); Concat(6+3+3); Conv3x3(12->3)+ReLU; Conv1x1(3->1); Sigmoid",
+        "recipe": "Conv3x3(1->2)+ReLU [skip]; MaxPool 2; Conv3x3(2->6)+ReLU; Upsample nearest x2 || ConvTranspose2x2 s2 (6->3); Concat(6+3+2); Conv3x3(11->2)+ReLU; Conv1x1(2->1); Sigmoid",
         "data": {**common.DIGITS_DATA, "samples": int(len(clean)), "task": f"denoising: input = clip(digit + N(0, {NOISE}^2), 0, 1) with numpy RandomState({seed}), target = clean digit"},
         "split": {"method": f"numpy RandomState({seed}).permutation, first 20% test", "train": int(len(tr)), "test": int(len(te))},
         "training": {"optimizer": "Adam lr 0.003, cosine schedule", "batch": 32, "epochs": 40, "seed": seed, "loss": "MSE", "finalTrainLoss": round(loss, 6)},
