@@ -1,16 +1,22 @@
 /**
- * Integer Div: truncates toward zero, as onnxruntime does. In a circuit only division by a
- * constant power of two of a non-negative value is supported (the quantizer's rescale).
+ * Integer Div: truncates toward zero, as onnxruntime does. In a circuit the divisor must be a
+ * constant scalar and the dividend >= 0 (where truncation is floor): a power of two costs one
+ * bit decomposition (the quantizer's rescale, requant.ts), any other constant a hinted
+ * quotient and remainder with range checks (div-const.ts). A negative divisor negates the
+ * quotient, which is free.
  */
 import { ProverError } from "../errors.ts";
 import type { OpModule } from "./types.ts";
 import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
 import { lowerSpec } from "./requant.ts";
+import { lowerDivConst } from "../compiler/div-const.ts";
+import { scaleLin } from "../compiler/linexpr.ts";
+import type { SymTensor } from "../compiler/lowering.ts";
 
 export const Div: OpModule = {
   opType: "Div",
-  cost: "n·(B+2) (by a constant 2^k, B = bits of the input bounds)",
+  cost: "n·(B+2) by a constant ±2^k (B = bits of the input bounds); n·(Q+2R) by another constant d (Q = bits of the quotient's range, R = bits of |d|-1)",
   evaluate(node, inputs) {
     const a = input(node, inputs, 0), b = input(node, inputs, 1);
     const dims = broadcastDims(a.dims, b.dims, node);
@@ -29,10 +35,17 @@ export const Div: OpModule = {
     const d = scalarOf(node, divisor, "divisor");
     // A one-element divisor of higher rank would broadcast the output to another shape.
     if (divisor.dims.length > x.dims.length) throw new ProverError(`${nodeRef(node)}: divisor of dims [${divisor.dims}] would broadcast [${x.dims}] to another shape`);
-    const shift = Math.log2(d ?? 0);
-    if (!Number.isInteger(shift) || shift < 0) {
-      throw new ProverError(`${nodeRef(node)}: divisor ${d} must be a power of two`);
+    if (d === null || d === 0) throw new ProverError(`${nodeRef(node)}: integer division by zero`);
+    if (x.kind === "const") return [{ kind: "const", ...Div.evaluate(node, [x, divisor])[0] }];
+    const where = nodeRef(node), abs = Math.abs(d);
+    for (const e of x.elems) {
+      if (e.min < 0n) throw new ProverError(`${where}: division by ${d} of a value that may be negative (bounds [${e.min}, ${e.max}]); only values >= 0 are supported (add an offset, or a Relu, first)`);
     }
-    return [lowerSpec(node, x, { relu: false, shift, lo: null, hi: null }, x.dtype, ctx)];
+    const shift = Math.log2(abs);
+    const q: SymTensor = Number.isInteger(shift)
+      ? lowerSpec(node, x, { relu: false, shift, lo: null, hi: null }, x.dtype, ctx)
+      : { kind: "sym", dtype: x.dtype, dims: x.dims, elems: x.elems.map((e) => lowerDivConst(e, BigInt(abs), ctx, where)) };
+    if (d > 0 || q.kind === "const") return [q];
+    return [{ ...q, elems: q.elems.map((e) => scaleLin(e, -1n)) }];
   },
 };
