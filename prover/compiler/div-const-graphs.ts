@@ -109,3 +109,9 @@ export function meanOf5(xType: "int8" | "uint8", wType: "int8" | "uint8"): Graph
     off: scalar("int32", off), half: scalar("int32", 2), five: scalar("int32", 5), back: scalar("int32", back),
   });
 }
+
+/** Relu(x) (int8 [1, 16]) concatenated with constants, / d: constant elements divide exactly (-128 / -1 wraps to -128). */
+export function concatDiv(d: number): Graph {
+  return graph(`concat/${d}`, [1, 16], ["y", "int8", [1, 20]], [node("r", "Relu", ["x"]), node("c", "Concat", ["r", "k"], { axis: 1 }), node("y", "Div", ["c", "d"])],
+    { k: tensor("int8", [1, 4], [-128, -7, 10, 127]), d: scalar("int8", d) });
+}

@@ -17,14 +17,14 @@ import { evaluateGraph } from "../evaluate.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "./testing.ts";
 import { divConstShape } from "./div-const.ts";
-import { avgPool, depthwise, graph, int32MaxDiv, meanOf5, node, smallDiv, tensor, typedDiv, wideDiv } from "./div-const-graphs.ts";
+import { avgPool, concatDiv, depthwise, graph, int32MaxDiv, meanOf5, node, smallDiv, tensor, typedDiv, wideDiv } from "./div-const-graphs.ts";
 
 const T = ["int8", "uint8"] as const;
 const GRAPHS = [
   smallDiv(3), smallDiv(5), smallDiv(9), smallDiv(49), smallDiv(1000), smallDiv(-7), smallDiv(-4),
   wideDiv(3, 1), wideDiv(49, 2), wideDiv(1000, 3), wideDiv(65535, 4),
   int32MaxDiv(1000), int32MaxDiv(3), int32MaxDiv(2147483647),
-  typedDiv("uint8", 3), typedDiv("int8", 5),
+  typedDiv("uint8", 3), typedDiv("int8", 5), concatDiv(3), concatDiv(-1),
   avgPool("int8", "int8"), avgPool("int8", "int8", 2, 5), avgPool("uint8", "int8", 3),
   ...T.flatMap((x) => T.map((w) => meanOf5(x, w))), ...T.flatMap((x) => T.map((w, i) => depthwise(x, w, 10 + i))),
 ];
@@ -50,6 +50,7 @@ describe("Div by any positive constant, and the sums the quantizer divides", () 
     expect(compiled(at("div-4")).source).toMatch(/ReluRescale\(/);
     expect(compiled(at("div-4")).source).not.toMatch(/DivConst/);
     expect(compiled(at("div1000")).source, "(x + 628) / 1000 is always 0").not.toMatch(/DivConst/);
+    expect(compiled(at("concat/3")).source.match(/DivConst\(/g), "only the 16 run-time elements").toHaveLength(16);
   });
 
   it("onnxruntime == evaluator == witness on extreme, every-remainder and random inputs; every constraint holds", async () => {
@@ -67,6 +68,7 @@ describe("Div by any positive constant, and the sums the quantizer divides", () 
     expect((await b.run(at("int32max/2147483647"), new Array(8).fill(127))).witness).toEqual(new Array(8).fill(1));
     expect((await b.run(at("int32max/3"), new Array(8).fill(127))).witness).toEqual(new Array(8).fill(715827882));
     expect((await b.run(at("int32max/1000"), new Array(8).fill(127))).witness).toEqual(new Array(8).fill(2147483));
+    expect((await b.run(at("concat/-1"), new Array(16).fill(5))).witness.slice(15)).toEqual([-5, -128, 7, -10, -127]);
   }, 240_000);
 
   it("costs Q + 2R per element (Q: bits of the quotient's range, R: bits of d - 1); the estimates are the circuit's", async () => {
@@ -85,7 +87,8 @@ describe("Div by any positive constant, and the sums the quantizer divides", () 
     // linear in the (public) inputs alone: --O2 cannot substitute those away
     const { r1cs } = b.circuit();
     const estimated = b.results.reduce((a, c) => a + (c instanceof ProverError ? 0 : c.estimatedConstraints), 0);
-    const linearOutputs = GRAPHS.filter((g) => g.name.startsWith("depthwise")).length * 36 + 16; // div1000's outputs are the constant 0
+    // (div1000's 16 outputs are the constant 0, and 4 of each concat graph's are constants)
+    const linearOutputs = GRAPHS.filter((g) => g.name.startsWith("depthwise")).length * 36 + 16 + 2 * 4;
     expect(r1cs.nConstraints).toBe(estimated + linearOutputs);
   });
 

@@ -9,10 +9,9 @@ import { ProverError } from "../errors.ts";
 import type { OpModule } from "./types.ts";
 import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
-import { lowerSpec } from "./requant.ts";
+import { lowerRequant } from "../compiler/requant.ts";
 import { lowerDivConst } from "../compiler/div-const.ts";
-import { scaleLin } from "../compiler/linexpr.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import { constLin, scaleLin } from "../compiler/linexpr.ts";
 
 export const Div: OpModule = {
   opType: "Div",
@@ -37,15 +36,15 @@ export const Div: OpModule = {
     if (divisor.dims.length > x.dims.length) throw new ProverError(`${nodeRef(node)}: divisor of dims [${divisor.dims}] would broadcast [${x.dims}] to another shape`);
     if (d === null || d === 0) throw new ProverError(`${nodeRef(node)}: integer division by zero`);
     if (x.kind === "const") return [{ kind: "const", ...Div.evaluate(node, [x, divisor])[0] }];
-    const where = nodeRef(node), abs = Math.abs(d);
-    for (const e of x.elems) {
+    const where = nodeRef(node), abs = Math.abs(d), shift = Math.log2(abs), wrap = wrapTo(x.dtype);
+    const spec = { relu: false, shift, lo: null, hi: null };
+    const elems = x.elems.map((e) => {
+      // A constant element (from a Concat or Pad with constants) is divided here, exactly as onnxruntime does.
+      if (e.terms.size === 0) return constLin(BigInt(wrap(Number(e.c / BigInt(d)))));
       if (e.min < 0n) throw new ProverError(`${where}: division by ${d} of a value that may be negative (bounds [${e.min}, ${e.max}]); only values >= 0 are supported (add an offset, or a Relu, first)`);
-    }
-    const shift = Math.log2(abs);
-    const q: SymTensor = Number.isInteger(shift)
-      ? lowerSpec(node, x, { relu: false, shift, lo: null, hi: null }, x.dtype, ctx)
-      : { kind: "sym", dtype: x.dtype, dims: x.dims, elems: x.elems.map((e) => lowerDivConst(e, BigInt(abs), ctx, where)) };
-    if (d > 0 || q.kind === "const") return [q];
-    return [{ ...q, elems: q.elems.map((e) => scaleLin(e, -1n)) }];
+      const q = Number.isInteger(shift) ? lowerRequant(e, spec, ctx, where) : lowerDivConst(e, BigInt(abs), ctx, where);
+      return d > 0 ? q : scaleLin(q, -1n);
+    });
+    return [{ kind: "sym", dtype: x.dtype, dims: x.dims, elems }];
   },
 };
