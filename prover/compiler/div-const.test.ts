@@ -1,10 +1,11 @@
 /**
- * Division by any positive constant (DivConst: hinted quotient and remainder, range-checked),
- * and the sums the quantizer divides (depthwise ConvInteger, ones MatMulInteger, int8 and
- * uint8 operands): onnxruntime == evaluator == witness on extreme, every-remainder and random
- * inputs, up to int32's maximum; costs as estimated; no wire free; a prover that changes the
- * hint (q + 1 with r - d, q - 1 with r + d, r = d) is rejected, and for d = 3 no assignment of
- * the bits but the honest one satisfies the constraints for d = 3, 9, 49 (exhaustive).
+ * Division by any constant (DivConst: hinted quotient and remainder, range-checked), and the
+ * sums the quantizer divides (depthwise ConvInteger, ones MatMulInteger, int8 and uint8
+ * operands): onnxruntime == evaluator == witness on extreme, every-remainder and random inputs,
+ * up to int32's maximum; costs as estimated; no wire free; a prover that changes the hint
+ * (q + 1 with r - d, q - 1 with r + d, r = d, another remainder with its quotient solved in the
+ * field) is rejected, and for d = 3, 9, 49 no boolean assignment of a division's bits but the
+ * honest one satisfies the constraints (exhaustive).
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -29,7 +30,7 @@ const GRAPHS = [
   ...T.flatMap((x) => T.map((w) => meanOf5(x, w))), ...T.flatMap((x) => T.map((w, i) => depthwise(x, w, 10 + i))),
 ];
 const at = (name: string) => { const k = GRAPHS.findIndex((g) => g.name === name); if (k < 0) throw new Error(name); return k; };
-/** The input size of the largest graph (avgpool on [1, 2, 5, 5]... [1, 3, 5, 5]). */
+/** The input size of the largest graph (the uint8 avgpool on [1, 3, 5, 5]). */
 const N = 75;
 
 let b: Batch;
