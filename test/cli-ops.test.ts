@@ -16,6 +16,8 @@ describe("zkinfer ops", () => {
     for (const op of ["Transpose", "Slice", "Concat", "Pad", "Resize", "Identity", "Reshape"]) expect(cost[op], op).toBe("0");
     expect(cost.MaxPool).toMatch(/\(B\+2\)/);
     expect(cost.Relu).toMatch(/^n·\(B\+2\)/);
+    // a power of two, and any other constant divisor (hinted quotient and remainder)
+    expect(cost.Div).toMatch(/n·\(B\+2\) by a constant ±2\^k.*n·\(Q\+2R\) by another constant/);
   }, 60_000);
 
   it("--json gives the same list as objects", async () => {

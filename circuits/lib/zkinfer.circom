@@ -59,6 +59,28 @@ template ReluRescaleClip(B, K, H) {
     out <== d.bits[B] * clipped;
 }
 
+// out = floor(in / D) for a constant D >= 2 and 0 <= in < 2^Q * D (from the caller's exact
+// bounds). Quotient and remainder are hints, pinned by in === out * D + r with 0 <= out < 2^Q
+// and 0 <= r < D (r and D - 1 - r both of R bits, D <= 2^R): out * D + r then stays below
+// 2^(Q+R+1), far from wrapping the field, so they are floor division's unique quotient and remainder.
+template DivConst(Q, R, D) {
+    assert(Q >= 1 && R >= 1);
+    assert(D >= 2 && D <= (1 << R));
+    assert(Q + R + 1 <= 252);
+    signal input in;
+    signal output out;
+    signal r;
+    out <-- in \ D;
+    r <-- in % D;
+    in === out * D + r;
+    component qBits = Num2Bits(Q);
+    qBits.in <== out;
+    component rBits = Num2Bits(R);
+    rBits.in <== r;
+    component slack = Num2Bits(R);
+    slack.in <== D - 1 - r;
+}
+
 // Range-checks n signed values of `bits` bits and packs them, offset to be non-negative,
 // k = 248 \ bits per field element: packed[j] = sum_i (in[kj+i] + 2^(bits-1)) * 2^(bits*i).
 // The packing is injective only because of the range checks; 248 bits never wrap the field.

@@ -54,21 +54,26 @@ describe("compileToCircom", () => {
     expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node narrow \(#1, Cast\): input bounds \[-2048, 2032\] do not fit int8/);
   });
 
-  it("refuses a rescale of a possibly negative value (needs a Relu first)", () => {
-    const g = graph([
-      { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
-      { name: "shift", opType: "Div", inputs: ["a", "d"], outputs: ["y"], attrs: {} },
-    ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), d: i32(4) });
-    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/node shift \(#1, Div\): rescale\/clip of a value that may be negative/);
+  it("refuses a division of a possibly negative value (truncation is floor only for values >= 0)", () => {
+    for (const d of [4, 3]) {
+      const g = graph([
+        { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
+        { name: "shift", opType: "Div", inputs: ["a", "d"], outputs: ["y"], attrs: {} },
+      ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), d: i32(d) });
+      expect(() => compileToCircom(g, { templateName: "T" })).toThrow(new RegExp(`node shift \\(#1, Div\\): division by ${d} of a value that may be negative \\(bounds \\[-2048, 2032\\]\\)`));
+    }
   });
 
-  it("refuses a divisor that is not a power of two", () => {
+  it("divides by a constant that is not a power of two with one DivConst of exactly the quotient's width", () => {
     const g = graph([
       { name: "mm", opType: "MatMulInteger", inputs: ["input", "W"], outputs: ["a"], attrs: {} },
       { name: "r", opType: "Relu", inputs: ["a"], outputs: ["b"], attrs: {} },
       { name: "third", opType: "Div", inputs: ["b", "d"], outputs: ["y"], attrs: {} },
     ], { W: w([1, 2, 3, 4, 5, 6, 7, 8]), d: i32(3) });
-    expect(() => compileToCircom(g, { templateName: "T" })).toThrow(/divisor 3 must be a power of two/);
+    const out = compileToCircom(g, { templateName: "T" });
+    // bounds [0, 2032] and [0, 2540]: quotients up to 677 and 846, 10 bits; remainders 2 bits
+    expect(out.source.match(/DivConst\(10, 2, 3\)/g)).toHaveLength(2);
+    expect(out.costs.find((c) => c.node === "third")?.constraints).toBe(2 * (10 + 2 * 2));
   });
 
   it("fuses Relu → Div → Clip → Cast into one decomposition of exactly the needed width", () => {
