@@ -27,7 +27,7 @@ export interface ActivationLayer {
 export function activationLayer(ctx: QuantizeContext, node: Node, where: string, x: QTensor, out: string): ActivationLayer {
   const f = univariateFunction(node);
   // The table's output scale: the finest at which f's calibrated range fits int8.
-  const sOut = shiftFor(ctx.rangeOf(out), 128);
+  const sOut = ctx.capped(out, shiftFor(ctx.rangeOf(out), 128));
   const entry = (v: number) => Math.max(-128, Math.min(127, Math.round(f(v) * 2 ** sOut)));
   const p = node.name;
   if (x.kind === "act") {

@@ -65,6 +65,8 @@ export class QuantizeContext {
   private readonly actCache = new Map<string, QTensor>();
   private readonly accCache = new Map<string, QTensor>();
   private readonly names = new Set<string>();
+  /** Upper bounds on the scale of values that meet others at a Concat/Max/Min (see capShifts). */
+  readonly shiftCap = new Map<string, number>();
   private readonly emitted = new Set<string>();
 
   constructor(
@@ -77,6 +79,11 @@ export class QuantizeContext {
     for (const o of float.outputs) this.readers.set(o.name, (this.readers.get(o.name) ?? 0) + 1);
     for (const n of float.nodes) for (const o of n.outputs) this.names.add(o);
     for (const i of float.inputs) this.names.add(i.name);
+  }
+
+  /** The finest scale a value may take: its own range's, or lower where it meets other values. */
+  capped(name: string, shift: number): number {
+    return Math.min(shift, this.shiftCap.get(name) ?? Infinity);
   }
 
   /** How many nodes (and graph outputs) read a float value. */
@@ -182,7 +189,7 @@ export class QuantizeContext {
   /** The value as an int8/uint8 activation; an accumulator is requantized once (at `shift` if given). */
   toAct(v: QTensor, where: string, shift?: number): QTensor {
     if (v.kind === "act") return v;
-    const sOut = shift ?? Math.min(shiftFor(this.rangeOf(v.float), 128), v.shift);
+    const sOut = shift ?? this.capped(v.float, Math.min(shiftFor(this.rangeOf(v.float), 128), v.shift));
     const key = `${v.name}@${sOut}`;
     const hit = this.actCache.get(key);
     if (hit) return hit;

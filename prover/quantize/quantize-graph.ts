@@ -59,6 +59,39 @@ export interface QuantizeReport {
 
 export const QUANTIZED_OPS: readonly string[] = ["Conv", "ConvTranspose", "Gemm", "MatMul", "Relu", "Univariate", ...MERGE_OPS, ...POOL_OPS, ...REWIRE_OPS].sort();
 
+/** Ops that pass their input's scale through unchanged (rewiring and max-like pools). */
+const SCALE_PRESERVING = new Set([...REWIRE_OPS, "MaxPool", "GlobalMaxPool", "ReduceMax"]);
+
+/**
+ * Values that meet at a Concat, Max or Min meet for free only at one scale. Each such group's
+ * sources (traced back through scale-preserving ops to where a scale is chosen: a ReLU, a table,
+ * a requant, the input) are capped at the coarsest scale any of them needs, so they are made at
+ * that scale to begin with instead of being realigned afterwards (one decomposition per element).
+ */
+function capShifts(ctx: QuantizeContext): void {
+  const producer = new Map<string, Node>();
+  for (const n of ctx.float.nodes) for (const o of n.outputs) producer.set(o, n);
+  const source = (name: string): string => {
+    const p = producer.get(name);
+    return p && SCALE_PRESERVING.has(p.opType) ? source(p.inputs[0]) : name;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const n of ctx.float.nodes) {
+      if (!["Concat", "Max", "Min"].includes(n.opType)) continue;
+      const srcs = n.inputs.filter((i) => i && !ctx.float.initializers.has(i)).map(source);
+      if (srcs.length < 2) continue;
+      const cap = Math.min(...srcs.map((v) => ctx.capped(v, shiftFor(ctx.rangeOf(v), 128))));
+      for (const v of srcs) {
+        if ((ctx.shiftCap.get(v) ?? Infinity) > cap) {
+          ctx.shiftCap.set(v, cap);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
 function quantizeRelu(ctx: QuantizeContext, node: Node, x: QTensor): void {
   const out = node.outputs[0];
   if (x.kind === "act") {
@@ -67,7 +100,7 @@ function quantizeRelu(ctx: QuantizeContext, node: Node, x: QTensor): void {
     return;
   }
   const hi = ctx.actType === "uint8" ? 255 : 127;
-  const sOut = Math.min(shiftFor(ctx.rangeOf(out), hi + 1), x.shift);
+  const sOut = ctx.capped(out, Math.min(shiftFor(ctx.rangeOf(out), hi + 1), x.shift));
   // A Div by 1 would be dropped by onnxruntime, which then cannot fuse the int32 Relu → Clip.
   if (x.shift === sOut) x = ctx.toAcc(x, x.shift + 1, `node ${node.name}`);
   const k = x.shift - sOut;
@@ -91,7 +124,8 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
   const inDims = float.inputs[0].dims.map((d) => (typeof d === "number" ? d : 1));
   const acts = calibration.map((x) => evaluate(float, { [inName]: Float64Array.from(x) }));
   const ctx = new QuantizeContext(float, acts, opts.activationCoverage ?? 1, opts.activationType ?? "int8");
-  const sx = opts.inputShift ?? shiftFor(ctx.rangeOf(inName), 128);
+  capShifts(ctx);
+  const sx = opts.inputShift ?? ctx.capped(inName, shiftFor(ctx.rangeOf(inName), 128));
   ctx.q.set(inName, { name: inName, float: inName, shift: sx, kind: "act", dims: inDims, bound: 128 });
 
   float.nodes.forEach((node, i) => {
