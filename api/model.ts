@@ -49,9 +49,9 @@ export interface ModelProof {
   output: number[];
   proof: Groth16Proof;
   publicSignals: string[];
-  /** The salts of salted commitments (hashed-salted input, hashed output): keep them private. */
-  inputSalt?: bigint;
-  outputSalt?: bigint;
+  /** The salts (decimal) of salted commitments (hashed-salted input, hashed output): keep them private. */
+  inputSalt?: string;
+  outputSalt?: string;
 }
 
 /** Runs the integer model on x (int8 values, the manifest's input shape flattened) and proves the output. */
@@ -73,7 +73,22 @@ export async function proveModel(model: ModelRef, x: ArrayLike<number>, o: { non
   const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
   // The served output must be the proven one; a mismatch is a compiler bug, never handed out.
   if (decoded.output.length && decoded.output.some((v, i) => Number(v) !== output[i])) throw new ProverError(`model ${name}: proof output [${decoded.output}] differs from onnxruntime's [${output}]`);
-  return { model: name, modelId: m.manifest.modelId, output, proof, publicSignals, inputSalt, outputSalt };
+  return { model: name, modelId: m.manifest.modelId, output, proof, publicSignals, inputSalt: inputSalt?.toString(), outputSalt: outputSalt?.toString() };
+}
+
+/** A proof and the fields that may repeat its public signals: a ModelProof, or a file `zkinfer prove` wrote. */
+export interface ProofToVerify {
+  proof: Groth16Proof;
+  publicSignals: string[];
+  model?: string;
+  modelId?: string;
+  output?: number[];
+  input?: number[];
+  inputCommitment?: string;
+  weightsCommitment?: string;
+  outputCommitment?: string;
+  nonce?: string;
+  visibility?: unknown;
 }
 
 export interface Verdict {
@@ -88,8 +103,9 @@ export interface Verdict {
  * then every field the proof object repeats (output, model, modelId, commitments) against the
  * proven public signals: a valid proof with an edited `output` beside it is invalid.
  */
-export async function verifyModel(model: ModelRef, p: { proof: Groth16Proof; publicSignals: string[] } & Record<string, unknown>): Promise<Verdict> {
+export async function verifyModel(model: ModelRef, p: ProofToVerify): Promise<Verdict> {
   const m = open(model);
+  if (typeof p?.proof !== "object" || p.proof === null || !Array.isArray(p.publicSignals)) return { valid: false, reason: 'the object lacks "proof" or "publicSignals"' };
   const vkey = JSON.parse(readFileSync(currentSetup(m).vkeyPath, "utf8"));
   const reason0 = modelCommitmentMismatch(m.manifest, p.publicSignals);
   if (reason0) return { valid: false, reason: reason0 };
@@ -101,6 +117,6 @@ export async function verifyModel(model: ModelRef, p: { proof: Groth16Proof; pub
   }
   if (!(await verifyGroth16(vkey, p.publicSignals, p.proof))) return { valid: false, reason: "the Groth16 proof does not verify against the verifying key" };
   // ModelProof carries the served output as numbers; the check reads the same field name.
-  const reason = proofFileMismatch(m.manifest, p, decoded);
+  const reason = proofFileMismatch(m.manifest, p as unknown as Record<string, unknown>, decoded);
   return reason ? { valid: false, reason, decoded } : { valid: true, decoded };
 }
