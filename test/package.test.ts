@@ -108,6 +108,9 @@ await terminateSnarkjsCurves();
 `);
     writeFileSync(path.join(project, "misuse.ts"), `import { proveModel } from "${PKG.name}";\nawait proveModel("digits-mlp", "not an input");\n`);
     expect(await tsc(["use-api.ts", "misuse.ts"])).toMatch(/^misuse\.ts\(2,\d+\): error TS2345[^\n]*\n?$/);
+    // From plain node (no loader of the project's own): the entry loads the TypeScript itself.
+    const plain = await run(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(PKG.name)}); console.log(typeof m.proveModel, m.defaultPaths().dataDir);`], { cwd: project });
+    expect(plain.stdout.trim()).toBe(`function ${path.join(project, ".zkinfer")}`);
     // tsx is a dependency of the package, so the project has it.
     const { stdout } = await run(path.join(project, "node_modules", ".bin", "tsx"), ["use-api.ts"], { cwd: project });
     const out = JSON.parse(stdout.trim().split("\n").pop()!);
