@@ -3,10 +3,11 @@
  * outside the repository, then used there as a new user would, through `npx zkinfer` (the
  * project's local bin, never the registry) and through the public API with its types. The
  * circuit compiled there must be byte for byte the committed one: the installed package finds
- * its circuit library and circomlib wherever npm put them.
+ * its circuit library and circomlib wherever they are, circomlib linked in from outside the
+ * project as pnpm does.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,10 @@ beforeAll(async () => {
   tarball = tmp.file("pack", (JSON.parse(stdout) as { filename: string }[])[0].filename);
   mkdirSync(project);
   await installOffline(REPO_ROOT, tarball, project);
+  // As pnpm lays it out: circomlib in a store outside the project, linked into node_modules.
+  mkdirSync(tmp.file("store"));
+  renameSync(path.join(project, "node_modules", "circomlib"), tmp.file("store", "circomlib"));
+  symlinkSync(tmp.file("store", "circomlib"), path.join(project, "node_modules", "circomlib"), "dir");
   mkdirSync(path.join(project, "digits-mlp"));
   copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(project, "digits-mlp", "model.int8.onnx"));
   // The development powers of tau is deterministic (fixed seed): a copy of the repo's cached one
@@ -57,7 +62,7 @@ describe(`the package ${PKG.name}`, () => {
     const { stdout } = await run("tar", ["tzf", tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
     for (const f of ["package.json", "bin/zkinfer.js", "api/entry.js", "api/index.ts", "dist/types/api/index.d.ts", "circuits/lib/zkinfer.circom", "prover/cli/main.ts", "server/pool/worker-entry.mjs"]) expect(files).toContain(f);
-    expect(files.filter((f) => /\.test\.ts$|(^|\/)build\/|^models\/|^circuits\/generated\/|^test\/|fixtures\/|^node_modules\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.test\.ts$|(^|\/)build\/|^models\/|^circuits\/generated\/|^test\/|fixtures\/|^node_modules\/|testing\.ts$|random-graphs\.ts$/.test(f))).toEqual([]);
   });
 
   // `zkinfer import <model.float.onnx> --calibration ... --out <dir>` goes first here, once it
