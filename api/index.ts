@@ -11,7 +11,8 @@
  *   await terminateSnarkjsCurves();                   // snarkjs' worker threads keep a process alive
  */
 export { setupModel, proveModel, verifyModel, type ModelRef, type SetupModelOptions, type ModelProof, type ProofToVerify, type Verdict } from "./model.ts";
-export { compileModelFile as compileModel, defaultCircuitPath, type CompileModelOptions, type ModelArtifacts } from "../prover/compiler/model.ts";
+export { compileModelFile as compileModel, type CompileModelOptions, type ModelArtifacts } from "../prover/compiler/model.ts";
+export { defaultCircuitPath } from "../prover/compiler/circuit-path.ts";
 export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions, type QuantizeReport } from "../prover/quantize/index.ts";
 export { readOnnx, writeOnnx } from "../prover/onnx/proto.ts";
 export { runOnnx } from "../prover/onnx/runtime.ts";

@@ -17,7 +17,7 @@ import { compileToCircom, DEFAULT_BIAS_BITS, NONCE_ID_TAG, type Visibility } fro
 import { differentialCheck, type DifferentialOptions } from "./differential.ts";
 import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
 import { toolVersions } from "../versions.ts";
-import { ProverError } from "../errors.ts";
+import { defaultCircuitPath } from "./circuit-path.ts";
 import { committedWeights } from "../inputs.ts";
 import { weightsCommitment } from "../commitment.ts";
 
@@ -87,21 +87,6 @@ export async function ensureCircuitBuild(circuitPath: string, outDir: string, lo
   }
   rmSync(tmp, { recursive: true, force: true });
   return { ...f, sourceHash };
-}
-
-/** The circuit file of a model folder: the one its manifest names, else <modelDir>/<name>.circom. */
-export function defaultCircuitPath(modelDir: string, name: string): string {
-  const manifestPath = path.join(modelDir, "manifest.json");
-  if (existsSync(manifestPath)) {
-    let circuit: unknown;
-    try {
-      circuit = (JSON.parse(readFileSync(manifestPath, "utf8")) as { files?: { circuit?: unknown } }).files?.circuit;
-    } catch (e) {
-      throw new ProverError(`${manifestPath}: not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof circuit === "string" && circuit.endsWith(".circom")) return path.resolve(modelDir, circuit);
-  }
-  return path.join(modelDir, `${name}.circom`);
 }
 
 export async function compileModelFile(o: CompileModelOptions): Promise<ModelArtifacts> {
