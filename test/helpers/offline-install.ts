@@ -1,8 +1,9 @@
 /**
  * Installs a packed zkinfer tarball into a fresh project without the network. `npm install
- * <tarball> --offline` needs each dependency's registry document (packument) in the npm cache to
- * resolve version ranges, and the cache here holds the tarballs but not all of those documents
- * (@grpc/grpc-js's is refused as not cached). So the project gets a package-lock.json: the
+ * <tarball> --offline` resolves the dependencies' version ranges from their full registry
+ * documents (npm 11 logs "packumentCache full:<url> cache-miss"), and the npm cache holds only the
+ * abbreviated ones an install from a lock file fetched, so it fails with ENOTCACHED on the first
+ * dependency (@grpc/grpc-js). So the project gets a package-lock.json: the
  * tarball, plus the repository's own lock entries for the runtime dependencies (exact versions,
  * resolved URLs, integrity), and `npm ci --offline` takes every package from the cache by its
  * integrity. The tree is the one the repository itself runs with, minus its dev dependencies.
