@@ -21,6 +21,7 @@ const project = tmp.file("project");
 const PKG = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string };
 const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
 let tarball = "";
+let typecheck: Promise<string>;
 
 /** `npx --no zkinfer ...` in the project: --no refuses to fetch, so only the local bin can answer. */
 async function zkinfer(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -31,6 +32,36 @@ async function zkinfer(...args: string[]): Promise<{ code: number; stdout: strin
     const err = e as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
   }
+}
+
+/**
+ * A consumer's two files, type-checked with the consumer's tsc settings; started as soon as the
+ * package is installed, so it runs beside the CLI steps. Resolves to tsc's output ("" if clean).
+ */
+function startTypecheck(): Promise<string> {
+  const tsc = (files: string[]) => {
+    writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
+      // A consumer's usual strict settings, and no skipLibCheck: the declarations are checked too.
+      compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules", "@types")], types: ["node"] },
+      files,
+    }));
+    return run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(() => "", (e: { stdout?: string }) => e.stdout ?? "failed");
+  };
+  writeFileSync(path.join(project, "use-api.ts"), `import { readFileSync } from "node:fs";
+import { openModelDir, proveModel, verifyModel, defaultPaths, terminateSnarkjsCurves, ProverError, type ModelProof, type Verdict } from "${PKG.name}";
+
+const model = openModelDir("digits-mlp");
+const cli = JSON.parse(readFileSync("proof.json", "utf8")) as ModelProof;
+const x: number[] = JSON.parse(readFileSync("x.json", "utf8"));
+const proof: ModelProof = await proveModel(model, x);
+const verdict: Verdict = await verifyModel(model, proof);
+const edited: Verdict = await verifyModel(model, { ...cli, output: cli.output.map((v) => v + 1) });
+const bad = await proveModel(model, [...x.slice(1), 300]).catch((e: unknown) => (e instanceof ProverError ? e.message : "not a ProverError"));
+console.log(JSON.stringify({ sameOutput: proof.output.join() === cli.output.join(), valid: verdict.valid, cliValid: (await verifyModel(model, cli)).valid, edited: edited.valid, reason: edited.reason, bad, ptauDir: defaultPaths().ptauDir }));
+await terminateSnarkjsCurves();
+`);
+  writeFileSync(path.join(project, "misuse.ts"), `import { proveModel } from "${PKG.name}";\nawait proveModel("digits-mlp", "not an input");\n`);
+  return tsc(["use-api.ts", "misuse.ts"]);
 }
 
 beforeAll(async () => {
@@ -54,6 +85,7 @@ beforeAll(async () => {
     mkdirSync(path.join(project, ".zkinfer", "ptau"), { recursive: true });
     copyFileSync(path.join(ptau, pot12), path.join(project, ".zkinfer", "ptau", pot12));
   }
+  typecheck = startTypecheck();
 }, 600_000);
 afterAll(() => tmp.remove());
 
@@ -93,29 +125,7 @@ describe(`the package ${PKG.name}`, () => {
   });
 
   it("gives a TypeScript project the public API with its types, which catch misuse", async () => {
-    const tsc = (files: string[]) => {
-      writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-        // A consumer's usual strict settings, and no skipLibCheck: the declarations are checked too.
-        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules", "@types")], types: ["node"] },
-        files,
-      }));
-      return run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(() => "", (e: { stdout?: string }) => e.stdout ?? "failed");
-    };
-    writeFileSync(path.join(project, "use-api.ts"), `import { readFileSync } from "node:fs";
-import { openModelDir, proveModel, verifyModel, defaultPaths, terminateSnarkjsCurves, ProverError, type ModelProof, type Verdict } from "${PKG.name}";
-
-const model = openModelDir("digits-mlp");
-const cli = JSON.parse(readFileSync("proof.json", "utf8")) as ModelProof;
-const x: number[] = JSON.parse(readFileSync("x.json", "utf8"));
-const proof: ModelProof = await proveModel(model, x);
-const verdict: Verdict = await verifyModel(model, proof);
-const edited: Verdict = await verifyModel(model, { ...cli, output: cli.output.map((v) => v + 1) });
-const bad = await proveModel(model, [...x.slice(1), 300]).catch((e: unknown) => (e instanceof ProverError ? e.message : "not a ProverError"));
-console.log(JSON.stringify({ sameOutput: proof.output.join() === cli.output.join(), valid: verdict.valid, cliValid: (await verifyModel(model, cli)).valid, edited: edited.valid, reason: edited.reason, bad, ptauDir: defaultPaths().ptauDir }));
-await terminateSnarkjsCurves();
-`);
-    writeFileSync(path.join(project, "misuse.ts"), `import { proveModel } from "${PKG.name}";\nawait proveModel("digits-mlp", "not an input");\n`);
-    expect(await tsc(["use-api.ts", "misuse.ts"])).toMatch(/^misuse\.ts\(2,\d+\): error TS2345[^\n]*\n?$/);
+    expect(await typecheck).toMatch(/^misuse\.ts\(2,\d+\): error TS2345[^\n]*\n?$/);
     // From plain node (no loader of the project's own): the entry loads the TypeScript itself.
     const plain = await run(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(PKG.name)}); console.log(typeof m.proveModel, m.defaultPaths().dataDir);`], { cwd: project });
     expect(plain.stdout.trim()).toBe(`function ${path.join(project, ".zkinfer")}`);
