@@ -48,16 +48,17 @@ function startTypecheck(): Promise<string> {
     return run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project }).then(() => "", (e: { stdout?: string }) => e.stdout ?? "failed");
   };
   writeFileSync(path.join(project, "use-api.ts"), `import { readFileSync } from "node:fs";
-import { openModelDir, proveModel, verifyModel, defaultPaths, terminateSnarkjsCurves, ProverError, type ModelProof, type Verdict } from "${PKG.name}";
+import { openModelDir, setupModel, proveModel, verifyModel, defaultPaths, terminateSnarkjsCurves, ProverError, type ModelProof, type Verdict } from "${PKG.name}";
 
 const model = openModelDir("digits-mlp");
 const cli = JSON.parse(readFileSync("proof.json", "utf8")) as ModelProof;
 const x: number[] = JSON.parse(readFileSync("x.json", "utf8"));
+const setup = await setupModel(model); // the CLI's setup, found again
 const proof: ModelProof = await proveModel(model, x);
 const verdict: Verdict = await verifyModel(model, proof);
 const edited: Verdict = await verifyModel(model, { ...cli, output: cli.output.map((v) => v + 1) });
 const bad = await proveModel(model, [...x.slice(1), 300]).catch((e: unknown) => (e instanceof ProverError ? e.message : "not a ProverError"));
-console.log(JSON.stringify({ sameOutput: proof.output.join() === cli.output.join(), valid: verdict.valid, cliValid: (await verifyModel(model, cli)).valid, edited: edited.valid, reason: edited.reason, bad, ptauDir: defaultPaths().ptauDir }));
+console.log(JSON.stringify({ setupCached: setup.cached, trusted: setup.trusted, sameOutput: proof.output.join() === cli.output.join(), valid: verdict.valid, cliValid: (await verifyModel(model, cli)).valid, edited: edited.valid, reason: edited.reason, bad, ptauDir: defaultPaths().ptauDir }));
 await terminateSnarkjsCurves();
 `);
   writeFileSync(path.join(project, "misuse.ts"), `import { proveModel } from "${PKG.name}";\nawait proveModel("digits-mlp", "not an input");\n`);
@@ -132,7 +133,7 @@ describe(`the package ${PKG.name}`, () => {
     // tsx is a dependency of the package, so the project has it.
     const { stdout } = await run(path.join(project, "node_modules", ".bin", "tsx"), ["use-api.ts"], { cwd: project });
     const out = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(out).toMatchObject({ sameOutput: true, valid: true, cliValid: true, edited: false, bad: "input[63]: 300 is not an int8 (-128..127)", ptauDir: path.join(project, ".zkinfer", "ptau") });
+    expect(out).toMatchObject({ setupCached: true, trusted: false, sameOutput: true, valid: true, cliValid: true, edited: false, bad: "input[63]: 300 is not an int8 (-128..127)", ptauDir: path.join(project, ".zkinfer", "ptau") });
     expect(out.reason).toMatch(/^output: the file says/);
   });
 });
