@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ProverError } from "./errors.ts";
-import { REPO_ROOT } from "./circom.ts";
+import { EXAMPLE_MODELS_DIR } from "./paths.ts";
 import { ensureCircuitBuild } from "./compiler/model.ts";
 import { requireGeneratedCircuit, requireManifestR1cs } from "./circuit-check.ts";
 
@@ -33,11 +33,15 @@ export interface ModelDir {
   buildDir: string;
 }
 
-export const MODELS_DIR = path.join(REPO_ROOT, "models");
+/** The clone's example models (prover/paths.ts); kept under this name for the repo's tests and benchmarks. */
+export const MODELS_DIR = EXAMPLE_MODELS_DIR;
 
-/** Opens a model folder by path, or by name under models/. */
-export function openModelDir(nameOrPath: string): ModelDir {
-  const dir = existsSync(path.join(nameOrPath, "manifest.json")) ? path.resolve(nameOrPath) : path.join(MODELS_DIR, nameOrPath);
+/**
+ * Opens a model folder by path, or by name under modelsDir (default: the example models of a
+ * clone, which an installed package does not ship).
+ */
+export function openModelDir(nameOrPath: string, modelsDir: string = EXAMPLE_MODELS_DIR): ModelDir {
+  const dir = existsSync(path.join(nameOrPath, "manifest.json")) ? path.resolve(nameOrPath) : path.join(modelsDir, nameOrPath);
   const manifestPath = path.join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new ProverError(`model ${nameOrPath}: no manifest.json in ${dir}`);
   let manifest: Manifest;

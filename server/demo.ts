@@ -11,7 +11,7 @@ import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
 import { setupGroth16 } from "../prover/setup.ts";
 import { proveGroth16, verifyGroth16, decodePublicSignals } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
-import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { startLocalChain } from "../verifier-contracts/local-chain.ts";
 import { exportGroth16Verifier, deployVerifier, groth16Calldata, callVerifyProof, estimateVerifyGas } from "../verifier-contracts/groth16-verifier.ts";
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(model.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
+    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
     log: { info: log },
   });
   const vkey = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));

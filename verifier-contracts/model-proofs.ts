@@ -14,7 +14,7 @@ import { circuitInputs } from "../prover/inputs.ts";
 import { BN254_R } from "../prover/field.ts";
 import { setupGroth16 } from "../prover/setup.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
-import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { exportGroth16Verifier } from "./groth16-verifier.ts";
 
 export interface ModelProofs {
@@ -34,7 +34,7 @@ export async function proveModelInputs(name: string, inputs: ArrayLike<number>[]
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(model.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
+    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
   });
   const proofs: ProofResult[] = [];
   for (const x of inputs) proofs.push(await proveGroth16(setup.zkeyPath, build.wasm, x));
@@ -70,7 +70,7 @@ export async function proveHashedOutputVariant(name: string, inputs: ArrayLike<n
   const onnx = readFileSync(base.onnxPath);
   const visibility = { ...(base.manifest.visibility as Partial<Visibility>), output: "hashed" as const };
   const compiled = compileToCircom(readOnnx(onnx), { templateName: base.manifest.circuit.template, visibility });
-  const dir = path.join(REPO_ROOT, "build", "model-variants", `${name}-output-hashed`);
+  const dir = path.join(defaultPaths().dataDir, "model-variants", `${name}-output-hashed`);
   mkdirSync(dir, { recursive: true });
   const circuitPath = path.join(dir, `${name.replace(/[^A-Za-z0-9_]/g, "_")}_output_hashed.circom`);
   writeFileSync(circuitPath, compiled.source);
@@ -78,7 +78,7 @@ export async function proveHashedOutputVariant(name: string, inputs: ArrayLike<n
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(dir, "setup"),
-    ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
+    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
   });
   const manifest = {
     ...base.manifest,

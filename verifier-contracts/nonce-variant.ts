@@ -19,7 +19,7 @@ import { readOnnx } from "../prover/onnx/proto.ts";
 import { circuitInputs, committedWeights } from "../prover/inputs.ts";
 import { setupGroth16 } from "../prover/setup.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
-import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { exportGroth16Verifier } from "./groth16-verifier.ts";
 import { variantModelId } from "./model-proofs.ts";
 
@@ -66,7 +66,7 @@ export async function nonceVariant(name: string, visibility: Partial<Visibility>
   const graph = readOnnx(readFileSync(base.onnxPath));
   // Hashed weights: the commitment of the model's own weights, as compileModelFile records it.
   const m = compiled.weightInputs.length ? { ...vm, weightsCommitment: String(await weightsCommitment(committedWeights(compiled, graph, DEFAULT_BIAS_BITS))) } : vm;
-  const dir = path.join(REPO_ROOT, "build", "model-variants", `${name}-${variantTag(visibility).replace(/[^a-z0-9]+/g, "-")}`);
+  const dir = path.join(defaultPaths().dataDir, "model-variants", `${name}-${variantTag(visibility).replace(/[^a-z0-9]+/g, "-")}`);
   mkdirSync(dir, { recursive: true });
   const circuitPath = path.join(dir, `${path.basename(dir).replace(/[^A-Za-z0-9_]/g, "_")}.circom`);
   writeFileSync(circuitPath, compiled.source);
@@ -74,7 +74,7 @@ export async function nonceVariant(name: string, visibility: Partial<Visibility>
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(dir, "setup"),
-    ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
+    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
   });
   const manifest = { ...m, circuit: { ...base.manifest.circuit, hash: setup.circuitHash, constraints: setup.constraints }, setup: undefined };
   return {

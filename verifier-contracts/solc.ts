@@ -6,16 +6,18 @@
  * this runs on only reach the npm registry. solc-js is slower than native solc but needs nothing
  * beyond node_modules. It is slow for the zkinfer contracts (several seconds, in every process
  * that deploys them: tests, servers, CLI runs), so a successful output is kept on disk under
- * build/solc, keyed by the sha256 of the compiler version and the whole JSON input: the same
+ * the data directory (build/solc in a clone), keyed by the sha256 of the compiler version and the whole JSON input: the same
  * input to the same compiler gives the same output, so a hit is what solc would return.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { defaultPaths } from "../prover/paths.ts";
 import { VerifierContractsError } from "./errors.ts";
 
-const CACHE_DIR = fileURLToPath(new URL("../build/solc/", import.meta.url));
+// In the data directory (prover/paths.ts): build/solc in a clone, .zkinfer/solc in a project.
+const CACHE_DIR = defaultPaths().solcCacheDir;
 
 export interface CompileOptions {
   /** Optimizer `runs` (default 200). The optimizer is always on: verifiers are called often. */
@@ -61,7 +63,7 @@ function loadSolc(): SolcModule {
 function compileJson(input: string): string {
   // The package version names the bundled soljson, without loading its 9 MB.
   const version = (createRequire(import.meta.url)("solc/package.json") as { version: string }).version;
-  const file = `${CACHE_DIR}${createHash("sha256").update(`solc-js ${version}\0${input}`).digest("hex")}.json`;
+  const file = path.join(CACHE_DIR, `${createHash("sha256").update(`solc-js ${version}\0${input}`).digest("hex")}.json`);
   try {
     const cached = readFileSync(file, "utf8");
     JSON.parse(cached);

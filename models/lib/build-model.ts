@@ -70,6 +70,8 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
     templateName: o.templateName,
     onnxPath: intPath,
     modelDir: o.dir,
+    // The clone's committed layout: generated circuits in circuits/generated.
+    circuitPath: join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`),
     extra: { quantization: report, accuracy, notes, recipe: o.recipe },
     log: o.log,
   });

@@ -4,7 +4,7 @@ import { openModelDir, buildModelCircuit } from "../model-dir.ts";
 import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
 import { hashJson } from "../ceremony/install.ts";
 import { loadSnarkjs } from "../snarkjs.ts";
-import { REPO_ROOT } from "../circom.ts";
+import { defaultPaths } from "../paths.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
 const USAGE = `usage:
@@ -32,7 +32,7 @@ const USAGE = `usage:
 function ptauSource(v: Record<string, string | boolean | undefined>): PtauSource {
   if (v.ptau && v["insecure-dev-ptau"]) throw new UsageError("--ptau and --insecure-dev-ptau exclude each other");
   if (typeof v.ptau === "string") return { kind: "file", path: needFile("--ptau", v.ptau), expectedHash: v["ptau-hash"] as string | undefined };
-  if (v["insecure-dev-ptau"]) return { kind: "dev", cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? path.join(REPO_ROOT, "build", "ptau") };
+  if (v["insecure-dev-ptau"]) return { kind: "dev", cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? defaultPaths().ptauDir };
   throw new UsageError("missing --ptau <ceremony file> (or --insecure-dev-ptau for a development-only ceremony, never trusted)");
 }
 

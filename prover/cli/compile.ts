@@ -1,4 +1,4 @@
-/** `zkinfer compile`: integer ONNX → circuits/generated/<name>.circom, r1cs, wasm, manifest. */
+/** `zkinfer compile`: integer ONNX → <name>.circom, r1cs, wasm, manifest, in the model folder. */
 import path from "node:path";
 import { compileModelFile } from "../compiler/model.ts";
 import { DEFAULT_RANDOM_INPUTS, LARGE_CIRCUIT_CONSTRAINTS, MIN_DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
@@ -11,7 +11,7 @@ export const compile: Command = {
   summary: "compile an integer ONNX model to a circom circuit and a manifest",
   usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed] [--nonce] [--check-inputs <n>] [--check-seed <n>]
 
-  Writes circuits/generated/<name>.circom, compiles it (r1cs, witness wasm) into
+  Writes <model-dir>/<name>.circom, compiles it (r1cs, witness wasm) into
   <model-dir>/build/circuit, checks that the circuit computes what onnxruntime computes on the
   extreme inputs and on seeded random ones, and writes <model-dir>/manifest.json. A graph that
   fails the check is refused and nothing is written.
@@ -23,8 +23,8 @@ export const compile: Command = {
   --output     public (default) | hashed (commitment with a private salt)
   --nonce      add a public input "nonce", the last public signal: a number the prover fixes
                and the proof binds (ProvenOracle feeds read it as the observation's unix time)
-  --circuit    where to write the .circom (default: circuits/generated/<name>.circom; must be
-               inside the project: the circom compiler only sees files below it)
+  --circuit    where to write the .circom (default: the file the folder's manifest.json names,
+               else <model-dir>/<name>.circom)
   --check-inputs  random inputs of the differential check (default ${DEFAULT_RANDOM_INPUTS}, fewer past
                   ${LARGE_CIRCUIT_CONSTRAINTS} constraints, at least ${MIN_DEFAULT_RANDOM_INPUTS}; 0 = the extremes only)
   --check-seed    seed of those inputs (default: derived from the model's bytes)`,

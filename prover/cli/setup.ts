@@ -2,7 +2,7 @@
 import path from "node:path";
 import { openModelDir, buildModelCircuit } from "../model-dir.ts";
 import { setupGroth16, summarize } from "../setup.ts";
-import { REPO_ROOT } from "../circom.ts";
+import { defaultPaths } from "../paths.ts";
 import { needFile, progress, type Command } from "./args.ts";
 
 export const setup: Command = {
@@ -12,7 +12,7 @@ export const setup: Command = {
 
   <model> is a folder with a manifest.json, or a name under models/.
   Without --ptau a DEVELOPMENT ONLY powers of tau with known toxic waste is generated
-  (cached in --dev-ptau-dir, default build/ptau). --ptau takes a Hermez ceremony file
+  (cached in --dev-ptau-dir, default <data dir>/ptau: build/ptau in a clone, see docs/data-dir.md). --ptau takes a Hermez ceremony file
   (powersOfTau28_hez_final_NN.ptau), refused unless its blake2b hash is the published one;
   with --ptau-hash a file of your own is accepted if it matches, but its keys are never trusted.
   Phase 2 gets one contribution from fresh secret randomness (never stored), then a public
@@ -25,7 +25,7 @@ export const setup: Command = {
     const build = await buildModelCircuit(m, progress.info);
     const ptau = v.ptau
       ? { kind: "file" as const, path: needFile("--ptau", v.ptau as string), expectedHash: v["ptau-hash"] as string | undefined }
-      : { kind: "dev" as const, cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? path.join(REPO_ROOT, "build", "ptau") };
+      : { kind: "dev" as const, cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? defaultPaths().ptauDir };
     const s = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(m.buildDir, "setup"), ptau, log: progress });
     if (!s.trusted) progress.info(`the key is untrusted: ${s.ptau.kind === "dev" ? "development powers of tau (INSECURE)" : "not a published ceremony powers of tau"}; for a deployment run zkinfer ceremony (docs/trusted-setup.md)`);
     process.stdout.write(`${JSON.stringify({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, cached: s.cached, insecure: s.ptau.insecure, trusted: s.trusted, setup: summarize(s) })}\n`);

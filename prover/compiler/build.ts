@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { compileCircom, circomVersion, REPO_ROOT, CIRCOM_FLAGS } from "../circom.ts";
+import { compileCircom, circomVersion, CIRCOM_FLAGS } from "../circom.ts";
+import { CIRCUIT_LIB_DIR } from "../paths.ts";
 
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 
 /** What a build depends on: the generated source, the circom library, compiler and flags. */
 export function buildHash(source: string): string {
-  const lib = readFileSync(path.join(REPO_ROOT, "circuits", "lib", "zkinfer.circom"), "utf8");
+  const lib = readFileSync(path.join(CIRCUIT_LIB_DIR, "zkinfer.circom"), "utf8");
   return sha256([source, lib, circomVersion(), CIRCOM_FLAGS.join(" ")].join("\0"));
 }
 
@@ -60,7 +61,7 @@ export async function stageCircuit(source: string, circuitPath: string, outDir: 
   const sourceHash = buildHash(source);
   const created = missingDirs([path.dirname(circuitPath), path.dirname(outDir)]);
   const tag = `${process.pid}-${Date.now()}`;
-  // Beside the final circuit: circom2 only sees files below the project, as for the circuit itself.
+  // Beside the final circuit, so that includes beside it resolve as they will for the circuit in place.
   const stageDir = path.join(path.dirname(circuitPath), `.${name}.staging-${tag}`);
   const stagedCircuit = path.join(stageDir, `${name}.circom`);
   const stagedOut = `${outDir}.staging-${tag}`;
@@ -82,7 +83,7 @@ export async function stageCircuit(source: string, circuitPath: string, outDir: 
     if (reuse) {
       log(`circuit unchanged (${sourceHash.slice(0, 12)}), not recompiled`);
     } else {
-      log(`compiling ${path.relative(REPO_ROOT, circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
+      log(`compiling ${path.relative(process.cwd(), circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
       const t0 = Date.now();
       await compileCircom(stagedCircuit, stagedOut);
       writeFileSync(buildFiles(stagedOut, name).stamp, sourceHash);

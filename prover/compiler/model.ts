@@ -1,5 +1,6 @@
 /**
- * Compiles one model end to end: integer ONNX → circuits/generated/<name>.circom → r1cs and
+ * Compiles one model end to end: integer ONNX → <name>.circom (in the model folder unless its
+ * manifest or the caller names another place) → r1cs and
  * witness wasm under <modelDir>/build → differential check against onnxruntime → manifest.json.
  * The circom compile is skipped when the generated source (and so the circuit) did not change.
  * The circuit and its build are staged and moved into place only once the check passed, so a
@@ -9,13 +10,14 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
-import { compileCircom, circomVersion, REPO_ROOT } from "../circom.ts";
+import { compileCircom, circomVersion } from "../circom.ts";
 import { readR1cs } from "../r1cs.ts";
 import { readSym } from "../sym.ts";
 import { compileToCircom, DEFAULT_BIAS_BITS, NONCE_ID_TAG, type Visibility } from "./compile.ts";
 import { differentialCheck, type DifferentialOptions } from "./differential.ts";
 import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
 import { toolVersions } from "../versions.ts";
+import { defaultCircuitPath } from "./circuit-path.ts";
 import { committedWeights } from "../inputs.ts";
 import { weightsCommitment } from "../commitment.ts";
 
@@ -24,7 +26,10 @@ export interface CompileModelOptions {
   templateName: string;
   onnxPath: string;
   modelDir: string;
-  /** Where the generated .circom goes; default circuits/generated/<name>.circom. */
+  /**
+   * Where the generated .circom goes; default: where the folder's manifest already puts it
+   * (files.circuit), else <modelDir>/<name>.circom, so a new model folder is self-contained.
+   */
   circuitPath?: string;
   visibility?: Partial<Visibility>;
   /** Adds the public input `nonce` (compile.ts NONCE_SIGNAL), e.g. for oracle feeds; default false. */
@@ -67,7 +72,7 @@ export async function ensureCircuitBuild(circuitPath: string, outDir: string, lo
     return { ...f, sourceHash };
   }
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
-  log(`compiling ${path.relative(REPO_ROOT, circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
+  log(`compiling ${path.relative(process.cwd(), circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
   const t0 = Date.now();
   await compileCircom(circuitPath, tmp);
   writeFileSync(files(tmp).stamp, sourceHash);
@@ -89,7 +94,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
   const onnxBytes = readFileSync(o.onnxPath);
   const graph = readOnnx(onnxBytes);
   const compiled = compileToCircom(graph, { templateName: o.templateName, visibility: o.visibility, nonce: o.nonce });
-  const circuitPath = o.circuitPath ?? path.join(REPO_ROOT, "circuits", "generated", `${o.name}.circom`);
+  const circuitPath = o.circuitPath ?? defaultCircuitPath(o.modelDir, o.name);
   const staged = await stageCircuit(compiled.source, circuitPath, path.join(buildDir(o.modelDir), "circuit"), log);
   let r: ReturnType<typeof readR1cs>;
   let check: Record<string, unknown>;

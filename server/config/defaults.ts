@@ -4,8 +4,7 @@
  * cannot drift between the service core and the HTTP/gRPC edges.
  */
 import os from "node:os";
-import path from "node:path";
-import { REPO_ROOT } from "../../prover/circom.ts";
+import { defaultPaths, EXAMPLE_MODELS_DIR } from "../../prover/paths.ts";
 
 export interface ServiceConfig {
   /** HTTP edge (Hono). */
@@ -111,20 +110,23 @@ export type ServiceConfigInput = Partial<Omit<ServiceConfig, "http" | "grpc" | "
  */
 const defaultThreads = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 
+/** The data directory as resolved when the server starts (prover/paths.ts, $ZKINFER_DATA_DIR). */
+const paths = defaultPaths();
+
 export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   http: { host: "127.0.0.1", port: 8080 },
   grpc: { host: "127.0.0.1", port: 50051 },
   bodyLimitBytes: 1024 * 1024,
   apiKeys: [],
   rateLimitPerMinute: 600,
-  dbPath: path.join(REPO_ROOT, "build", "server", "jobs.sqlite"),
-  modelsDir: path.join(REPO_ROOT, "models"),
+  dbPath: paths.jobsDb,
+  modelsDir: EXAMPLE_MODELS_DIR,
   models: "all",
   maxAutoConstraints: 20_000,
   poolThreads: defaultThreads,
   queueLimit: 64,
   executionProviders: ["cpu"],
-  devPtauDir: path.join(REPO_ROOT, "build", "ptau"),
+  devPtauDir: paths.ptauDir,
   shutdownTimeoutMs: 10_000,
   maxAttempts: 3,
   chain: {

@@ -11,6 +11,8 @@
  *   ZKINFER_BODY_LIMIT           bodyLimitBytes
  *   ZKINFER_API_KEYS             apiKeys, comma-separated (empty = auth off)
  *   ZKINFER_RATE_LIMIT           rateLimitPerMinute (per key)
+ *   ZKINFER_DATA_DIR             the data directory: default dbPath and devPtauDir below it
+ *                                (docs/data-dir.md)
  *   ZKINFER_DB                   dbPath
  *   ZKINFER_MODELS_DIR           modelsDir
  *   ZKINFER_MODELS               "all" or comma-separated model folder names
@@ -37,6 +39,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { DATA_DIR_ENV, defaultPaths, resolveDataDir } from "../../prover/paths.ts";
 import { DEFAULT_CONFIG, type ServiceConfig, type ServiceConfigInput } from "./defaults.ts";
 import { ConfigError, validateConfig } from "./validate.ts";
 
@@ -68,6 +71,12 @@ function fromEnv(env: Env): ServiceConfigInput {
   set("bodyLimitBytes", envInt(env, "ZKINFER_BODY_LIMIT", "bodyLimitBytes"));
   set("apiKeys", envList(env, "ZKINFER_API_KEYS"));
   set("rateLimitPerMinute", envInt(env, "ZKINFER_RATE_LIMIT", "rateLimitPerMinute"));
+  // A data directory named in this environment moves the defaults below it (prover/paths.ts).
+  if (env[DATA_DIR_ENV]) {
+    const p = defaultPaths(resolveDataDir({ env }));
+    c.dbPath = p.jobsDb;
+    c.devPtauDir = p.ptauDir;
+  }
   set("dbPath", env.ZKINFER_DB || undefined);
   set("modelsDir", env.ZKINFER_MODELS_DIR || undefined);
   const models = env.ZKINFER_MODELS?.trim();
