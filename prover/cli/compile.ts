@@ -3,8 +3,7 @@ import path from "node:path";
 import { compileModelFile } from "../compiler/model.ts";
 import { DEFAULT_RANDOM_INPUTS, LARGE_CIRCUIT_CONSTRAINTS, MIN_DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
-
-const toTemplate = (name: string) => name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase());
+import { MODEL_NAME, templateNameFor } from "../compiler/circuit-path.ts";
 
 export const compile: Command = {
   name: "compile",
@@ -33,7 +32,7 @@ export const compile: Command = {
     const onnxPath = needFile("<model.int8.onnx>", onnx);
     const modelDir = path.resolve((v["model-dir"] as string | undefined) ?? path.dirname(onnxPath));
     const name = (v.name as string | undefined) ?? path.basename(modelDir);
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name: "${name}" must be lower-case letters, digits and dashes`);
+    if (!MODEL_NAME.test(name)) throw new UsageError(`--name: "${name}" must be lower-case letters, digits and dashes`);
     const circuitPath = v.circuit ? path.resolve(v.circuit as string) : undefined;
     const choice = <T extends string>(opt: string, allowed: readonly T[], dflt: T): T => {
       const val = (v[opt] as string | undefined) ?? dflt;
@@ -52,7 +51,7 @@ export const compile: Command = {
       return Number(val);
     };
     const check = { randomInputs: count("check-inputs"), seed: count("check-seed") };
-    const r = await compileModelFile({ name, templateName: toTemplate(name), onnxPath, modelDir, circuitPath, visibility, nonce: v.nonce === true, check, log: progress.info });
+    const r = await compileModelFile({ name, templateName: templateNameFor(name), onnxPath, modelDir, circuitPath, visibility, nonce: v.nonce === true, check, log: progress.info });
     process.stdout.write(`${JSON.stringify({ manifest: r.manifestPath, circuit: r.circuitPath, constraints: r.constraints, circuitHash: r.circuitHash })}\n`);
     return 0;
   },

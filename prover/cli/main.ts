@@ -4,6 +4,7 @@
  */
 import { parse, UsageError, type Command } from "./args.ts";
 import { compile } from "./compile.ts";
+import { importCommand } from "./import.ts";
 import { setup } from "./setup.ts";
 import { ceremony } from "./ceremony.ts";
 import { prove } from "./prove.ts";
@@ -15,7 +16,7 @@ import { ops } from "./ops.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops];
+const COMMANDS: Command[] = [importCommand, compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 
@@ -25,6 +26,8 @@ commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join("\n")}
 
 A typical run:  zkinfer setup digits-mlp && zkinfer prove digits-mlp --input '[0,0,5,...]' --out p.json && zkinfer verify digits-mlp --proof p.json
+Your own model: zkinfer import net.onnx --calibration train.csv --test test.csv --label-column label --out ./net
+                && zkinfer prove ./net --float --input x.json --out p.json && zkinfer verify ./net --proof p.json
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -30,3 +30,11 @@ export function defaultCircuitPath(modelDir: string, name: string): string {
   }
   return file;
 }
+
+/** A model's name: lower-case letters, digits and dashes (it names files and URLs). */
+export const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** The circom template of a model: its name in CamelCase ("digits-mlp" → "DigitsMlp"). */
+export function templateNameFor(name: string): string {
+  return name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -39,6 +39,8 @@ export interface DifferentialOptions {
   randomInputs?: number;
   /** Seed of the random inputs (default: derived from the model id, so a compile is reproducible). */
   seed?: number;
+  /** Called after each input with (inputs checked, inputs in all): a progress bar's feed. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface CheckInput {
@@ -158,6 +160,7 @@ export async function differentialCheck(s: DifferentialSubject, seed: number, op
       }
       probe = { wires: r.probed, benign: r.benign.length, ms: r.ms };
     }
+    opts.onProgress?.(k + 1, inputs.length);
   }
   const msPerInput = (Date.now() - t0 - (probe?.ms ?? 0)) / inputs.length;
   return { inputs: inputs.length, extremes: extremes.map((e) => e.name), randomInputs: count, seed, msPerInput, ...(probe ? { probe } : {}) };

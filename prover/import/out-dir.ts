@@ -1,0 +1,62 @@
+/**
+ * The output folder of an import, made whole or not at all: everything is written into a
+ * staging folder beside it (same file system, so the last step is one rename), which is removed
+ * when any step fails. An existing folder is replaced only when it is empty or holds an earlier
+ * import of the same float ONNX; any other folder is refused before work starts. Replacing an
+ * earlier import starts from a copy of its build/ (circuit build and setup, keyed by content),
+ * so an import that yields the same circuit recompiles nothing and keeps its keys.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { ProverError } from "../errors.ts";
+
+export interface StagedDir {
+  /** Where to write. */
+  dir: string;
+  /** Moves the staging folder to the output folder (replacing an earlier import of the same model). */
+  commit(): void;
+  /** Removes the staging folder. */
+  discard(): void;
+}
+
+/** Refuses an output folder that holds anything but an earlier import of this source (sha256). */
+export function checkOutDir(outDir: string, sourceSha256: string, option = "--out"): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new ProverError(`${option}: ${outDir} exists and is not a folder`);
+  if (readdirSync(outDir).length === 0) return;
+  const manifest = path.join(outDir, "manifest.json");
+  let previous: { source?: { sha256?: string } } | undefined;
+  try {
+    previous = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")) : undefined;
+  } catch {
+    previous = undefined;
+  }
+  if (previous?.source?.sha256 !== sourceSha256) {
+    throw new ProverError(`${option}: ${outDir} exists and holds ${previous ? "another model (its manifest.json names another source)" : "files that are not an import of this model"}; give a new or empty folder`);
+  }
+}
+
+export function stageOutDir(outDir: string): StagedDir {
+  const target = path.resolve(outDir);
+  mkdirSync(path.dirname(target), { recursive: true });
+  const dir = `${target}.importing-${process.pid}-${Date.now()}`;
+  mkdirSync(dir);
+  const previousBuild = path.join(target, "build");
+  if (existsSync(previousBuild)) cpSync(previousBuild, path.join(dir, "build"), { recursive: true });
+  return {
+    dir,
+    commit() {
+      const old = `${target}.replaced-${process.pid}-${Date.now()}`;
+      const had = existsSync(target);
+      if (had) renameSync(target, old);
+      try {
+        renameSync(dir, target);
+      } catch (e) {
+        if (had) renameSync(old, target);
+        throw e;
+      }
+      if (had) rmSync(old, { recursive: true, force: true });
+    },
+    discard: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
