@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { Progress, type Stream } from "./progress-bar.ts";
+
+const sink = (isTTY: boolean) => {
+  const out: string[] = [];
+  const stream: Stream = { write: (s: string) => out.push(s), isTTY, columns: 80 };
+  return { out, stream };
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("Progress", () => {
+  it("draws a bar with percentage and elapsed time on a TTY once a step passes a second, then one line", async () => {
+    let now = 0;
+    const { out, stream } = sink(true);
+    const s = new Progress(stream, () => now).step("accuracy", 8);
+    s.tick(2);
+    await sleep(250);
+    expect(out).toEqual([]); // under a second: nothing drawn
+    now = 1500;
+    s.tick(4);
+    await sleep(250);
+    expect(out.at(-1)).toMatch(/^\raccuracy \[#{12}\.{12}\] 50% 4\/8 1\.5s +$/);
+    now = 2000;
+    s.done("float 0.96");
+    expect(out.at(-2)).toMatch(/^\r +\r$/); // the bar is wiped before the line
+    expect(out.at(-1)).toBe("accuracy: float 0.96 (2.0s)\n");
+  });
+
+  it("writes only one line per step when not a TTY, and none for a failed step", async () => {
+    let now = 0;
+    const { out, stream } = sink(false);
+    const p = new Progress(stream, () => now);
+    const s = p.step("compile");
+    now = 5000;
+    s.note("compiling ...");
+    await sleep(250);
+    s.done("1618 constraints");
+    p.step("setup").fail();
+    expect(out).toEqual(["compile: 1618 constraints (5.0s)\n"]);
+  });
+});
