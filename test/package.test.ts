@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { installOffline } from "./helpers/offline-install.ts";
+import { breastCancerSplits } from "../models/lib/breast-cancer.ts";
 
 const run = promisify(execFile);
 const tmp = makeTempDir("zkinfer-package-test-");
@@ -98,8 +99,26 @@ describe(`the package ${PKG.name}`, () => {
     expect(files.filter((f) => /\.test\.ts$|(^|\/)build\/|^models\/|^circuits\/generated\/|^test\/|fixtures\/|^node_modules\/|testing\.ts$|random-graphs\.ts$/.test(f))).toEqual([]);
   });
 
-  // `zkinfer import <model.float.onnx> --calibration ... --out <dir>` goes first here, once it
-  // exists: the float ONNX in, the model folder that the steps below take out.
+  it("imports a float ONNX into a model folder of the project, which prove and verify take", async () => {
+    // A user's own float model and data: the zoo's tabular model (1.6k constraints) and its splits as CSV.
+    copyFileSync(path.join(REPO_ROOT, "models", "zoo", "tabular-breast-cancer", "model.float.onnx"), path.join(project, "net.onnx"));
+    const { train, test } = breastCancerSplits();
+    const rows = (xs: { x: Float32Array; label: number }[], label: boolean) => xs.map((s) => `${Array.from(s.x).join(",")}${label ? `,${s.label}` : ""}`).join("\n") + "\n";
+    writeFileSync(path.join(project, "train.csv"), rows(train, false));
+    writeFileSync(path.join(project, "test.csv"), rows(test, true));
+    const i = await zkinfer("import", "net.onnx", "--calibration", "train.csv", "--test", "test.csv", "--label-column", "30", "--out", "my-net", "--check-inputs", "0");
+    expect(i.code, i.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(path.join(project, "my-net", "manifest.json"), "utf8"));
+    expect(m).toMatchObject({ name: "my-net", files: { circuit: "my-net.circom" }, setup: { trusted: false }, accuracy: { testSamples: test.length } });
+    expect(m.accuracy.integer).toBeGreaterThan(0.9);
+    writeFileSync(path.join(project, "row.json"), JSON.stringify(Array.from(test[0].x)));
+    const p = await zkinfer("prove", "./my-net", "--float", "--input", "row.json", "--out", "net-proof.json");
+    expect(p.code, p.stderr).toBe(0);
+    const v = await zkinfer("verify", "./my-net", "--proof", "net-proof.json");
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe("valid");
+  });
+
   it("runs compile, setup, prove and verify through npx in a project that installed it", async () => {
     const c = await zkinfer("compile", "digits-mlp/model.int8.onnx", "--check-inputs", "0");
     expect(c.code, c.stderr).toBe(0);

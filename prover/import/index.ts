@@ -31,7 +31,8 @@ import { modelCard, refuseIntegerModel } from "./card.ts";
 
 export { readSamples, type Samples } from "./samples.ts";
 export { readNpy, writeNpy } from "./npy.ts";
-export { preprocess, type Preprocessing } from "./preprocess.ts";
+export { preprocess } from "./preprocess.ts";
+export type { Preprocessing };
 
 /** One step's progress (the CLI draws it as a bar). */
 export interface StepProgress {
