@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Progress, type Stream } from "./progress-bar.ts";
 
-const sink = (isTTY: boolean) => {
+const sink = (isTTY: boolean, columns = 80) => {
   const out: string[] = [];
-  const stream: Stream = { write: (s: string) => out.push(s), isTTY, columns: 80 };
+  const stream: Stream = { write: (s: string) => out.push(s), isTTY, columns };
   return { out, stream };
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,6 +24,17 @@ describe("Progress", () => {
     s.done("float 0.96");
     expect(out.at(-2)).toMatch(/^\r +\r$/); // the bar is wiped before the line
     expect(out.at(-1)).toBe("accuracy: float 0.96 (2.0s)\n");
+  });
+
+  it("draws on a terminal that reports no width (0 columns, as under `script`)", async () => {
+    let now = 0;
+    const { out, stream } = sink(true, 0);
+    const s = new Progress(stream, () => now).step("compile");
+    now = 2000;
+    await sleep(250);
+    s.fail();
+    expect(out[0]).toMatch(/^\rcompile 2\.0s +$/);
+    expect(out[0].length).toBe(80);
   });
 
   it("writes only one line per step when not a TTY, and none for a failed step", async () => {

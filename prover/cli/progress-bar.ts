@@ -42,14 +42,15 @@ export class Progress implements ImportProgress {
     const elapsed = () => `${((this.now() - t0) / 1000).toFixed(1)}s`;
     const line = () => {
       if (!total) return `${name} ${elapsed()}${note ? ` ${note}` : ""}`;
-      const f = Math.min(1, done / total);
+      const f = Math.max(0, Math.min(1, done / total));
       const fill = Math.round(f * WIDTH);
       return `${name} [${"#".repeat(fill)}${".".repeat(WIDTH - fill)}] ${Math.floor(f * 100)}% ${done}/${total} ${elapsed()}${note ? ` ${note}` : ""}`;
     };
+    // A terminal of unknown width (0 under `script`, undefined for a stream) counts as 80 columns.
+    const cols = () => Math.max(20, this.out.columns || 80) - 1;
     const draw = () => {
       if (!tty || this.now() - t0 < SHOW_AFTER_MS) return;
-      const cols = (this.out.columns ?? 100) - 1;
-      this.out.write(`\r${line().slice(0, cols).padEnd(cols)}`);
+      this.out.write(`\r${line().slice(0, cols()).padEnd(cols())}`);
       drawn = true;
     };
     // Redraws also while the step waits on a promise; a step that blocks the thread (circom)
@@ -58,7 +59,7 @@ export class Progress implements ImportProgress {
     timer?.unref();
     const clear = () => {
       if (timer) clearInterval(timer);
-      if (drawn) this.out.write(`\r${" ".repeat((this.out.columns ?? 100) - 1)}\r`);
+      if (drawn) this.out.write(`\r${" ".repeat(cols())}\r`);
     };
     return {
       tick(n?: number, t?: number) {

@@ -129,7 +129,12 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
     const dir = staged.dir;
     copyFileSync(o.floatPath, path.join(dir, "model.float.onnx"));
     writeFileSync(path.join(dir, "model.int8.onnx"), intBytes);
-    const built = await compileSteps(progress, o, name, dir);
+    // Messages name the folder the user asked for, not the staging folder.
+    const shown: ImportProgress = { step: (n, t) => {
+      const s = progress.step(n, t);
+      return { tick: (d, t2) => s.tick(d, t2), done: (m) => s.done(m), fail: () => s.fail(), note: (m) => s.note(m.replaceAll(path.basename(dir), path.basename(outDir))) };
+    } };
+    const built = await compileSteps(shown, o, name, dir);
     const setup = o.ptau === false ? undefined : await step(progress, "setup", (s) =>
       setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(dir, "build", "setup"), ptau: o.ptau || { kind: "dev", cacheDir: defaultPaths().ptauDir }, log: { info: (m) => s.note(m) } }),
       (r) => `${r.cached ? "reused" : "made"}; ${r.trusted ? "trusted" : r.ptau.insecure ? "UNTRUSTED: development powers of tau (INSECURE)" : "UNTRUSTED: not a published ceremony powers of tau"}`);
