@@ -6,7 +6,7 @@
  * input is refused naming the file and row, and a failed import leaves --out as it was.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
@@ -134,6 +134,11 @@ describe("zkinfer import", () => {
     const badLabel = write("bad-label.csv", csv([test[0].x, test[1].x], [1, 2]));
     await expect(run({ test: badLabel, labelColumn: "diagnosis" })).rejects.toThrow(`${badLabel}: row 2 (line 3): label 2 does not fit the model's output of 1 value (expected 0 or 1`);
     await expect(run({ outDir: path.join(REPO_ROOT, "models", "digits-mlp") })).rejects.toThrow(/digits-mlp exists and holds another model/);
+    // Re-importing replaces the folder: never when it also holds files of the user's.
+    writeFileSync(path.join(out, "train.csv"), "kept");
+    await expect(run({ outDir: out })).rejects.toThrow(`${out} holds an earlier import of this model and also train.csv, which replacing it would delete`);
+    expect(readFileSync(path.join(out, "train.csv"), "utf8")).toBe("kept");
+    rmSync(path.join(out, "train.csv"));
     const notOnnx = write("not-a-model.onnx", "hello");
     await expect(run({ floatPath: notOnnx })).rejects.toThrow(`${notOnnx}: not an ONNX model`);
 

@@ -2,7 +2,7 @@
  * The output folder of an import, made whole or not at all: everything is written into a
  * staging folder beside it (same file system, so the last step is one rename), which is removed
  * when any step fails. An existing folder is replaced only when it is empty or holds an earlier
- * import of the same float ONNX; any other folder is refused before work starts. Replacing an
+ * import of the same float ONNX and nothing else; any other folder is refused before work starts. Replacing an
  * earlier import starts from a copy of its build/ (circuit build and setup, keyed by content),
  * so an import that yields the same circuit recompiles nothing and keeps its keys.
  */
@@ -25,7 +25,7 @@ export function checkOutDir(outDir: string, sourceSha256: string, option = "--ou
   if (!statSync(outDir).isDirectory()) throw new ProverError(`${option}: ${outDir} exists and is not a folder`);
   if (readdirSync(outDir).length === 0) return;
   const manifest = path.join(outDir, "manifest.json");
-  let previous: { source?: { sha256?: string } } | undefined;
+  let previous: { source?: { sha256?: string }; files?: { circuit?: unknown } } | undefined;
   try {
     previous = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")) : undefined;
   } catch {
@@ -34,6 +34,10 @@ export function checkOutDir(outDir: string, sourceSha256: string, option = "--ou
   if (previous?.source?.sha256 !== sourceSha256) {
     throw new ProverError(`${option}: ${outDir} exists and holds ${previous ? "another model (its manifest.json names another source)" : "files that are not an import of this model"}; give a new or empty folder`);
   }
+  // Replacing the folder must not take anything else with it (the user's data, notes).
+  const ours = new Set(["manifest.json", "model.float.onnx", "model.int8.onnx", "build", String(previous.files?.circuit)]);
+  const others = readdirSync(outDir).filter((f) => !ours.has(f));
+  if (others.length) throw new ProverError(`${option}: ${outDir} holds an earlier import of this model and also ${others.slice(0, 5).join(", ")}${others.length > 5 ? ", ..." : ""}, which replacing it would delete; move them out, or give a new folder`);
 }
 
 export function stageOutDir(outDir: string): StagedDir {
