@@ -5,6 +5,7 @@
  * from that folder. The accuracy the manifest states is recomputed here with onnxruntime; bad
  * input is refused naming the file and row, and a failed import leaves --out as it was.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -159,6 +160,19 @@ describe("zkinfer import", () => {
     expect(r.stderr).toMatch(/^differential check: /m);
     expect(r.stderr).toMatch(/bad\.ptau: truncated ptau file/);
     expect(snapshot(out)).toEqual(before);
+    expect(leftovers()).toEqual([]);
+
+    // Ctrl-C while a new folder is being made: the staging folder goes with the process.
+    const stopped = tmp.file("my-models", "stopped");
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), "import", FLOAT, "--calibration", calCsv, "--out", stopped], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!leftovers().some((f) => f.startsWith("stopped.importing-"))) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGINT");
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toContain(`SIGINT: stopped; nothing was written to ${stopped}`);
+    expect(existsSync(stopped)).toBe(false);
     expect(leftovers()).toEqual([]);
 
     // A new folder, failing once the model files are staged (a progress reporter that throws, as a closed stderr would).

@@ -18,7 +18,7 @@ const digit = splitDigits(loadDigits()).test[7];
 
 describe("zkinfer CLI", () => {
   it("every command has --help", async () => {
-    for (const cmd of ["compile", "setup", "prove", "verify", "export-verifier"]) {
+    for (const cmd of ["import", "compile", "setup", "prove", "verify", "export-verifier"]) {
       const r = await zkinfer(cmd, "--help");
       expect(r.code, cmd).toBe(0);
       expect(r.stdout).toContain(`usage: zkinfer ${cmd}`);

@@ -1,6 +1,6 @@
 /** `zkinfer import`: a float ONNX and sample data → a complete model folder (prover/import). */
 import { existsSync, readFileSync } from "node:fs";
-import { importModel } from "../import/index.ts";
+import { discardStagedDirs, importModel } from "../import/index.ts";
 import { DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
 import { defaultPaths } from "../paths.ts";
 import { needFile, UsageError, type Command } from "./args.ts";
@@ -76,6 +76,13 @@ export const importCommand: Command = {
     const ptau = v["no-setup"] ? (false as const)
       : v.ptau ? { kind: "file" as const, path: needFile("--ptau", str("ptau")), expectedHash: str("ptau-hash") }
       : { kind: "dev" as const, cacheDir: str("dev-ptau-dir") ?? defaultPaths().ptauDir };
+    // Ctrl-C (or a kill) mid-import: remove the staging folder, then exit as the signal would.
+    const onSignal = (sig: NodeJS.Signals) => {
+      discardStagedDirs();
+      process.stderr.write(`\nzkinfer import: ${sig}: stopped; nothing was written to ${out}\n`);
+      process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+    };
+    process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
     const r = await importModel({
       floatPath, calibration, test, outDir: out, name: str("name"), labelColumn: str("label-column"),
       threshold: number("threshold", () => true, "a number"),
@@ -91,7 +98,7 @@ export const importCommand: Command = {
       check: defined({ randomInputs: count("check-inputs"), seed: count("check-seed") }),
       ptau,
       progress: new Progress(),
-    });
+    }).finally(() => process.off("SIGINT", onSignal).off("SIGTERM", onSignal));
     const m = r.manifest as { modelId: string; circuit: { constraints: number }; accuracy?: unknown; setup?: { trusted: boolean } };
     process.stdout.write(`${JSON.stringify({ dir: r.dir, modelId: m.modelId, constraints: m.circuit.constraints, accuracy: m.accuracy, trusted: m.setup?.trusted ?? null })}\n`);
     return 0;

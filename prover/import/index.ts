@@ -31,6 +31,7 @@ import { modelCard, refuseIntegerModel } from "./card.ts";
 
 export { readSamples, type Samples } from "./samples.ts";
 export { readNpy, writeNpy } from "./npy.ts";
+export { discardStagedDirs } from "./out-dir.ts";
 export { preprocess } from "./preprocess.ts";
 export type { Preprocessing };
 

@@ -40,11 +40,24 @@ export function checkOutDir(outDir: string, sourceSha256: string, option = "--ou
   if (others.length) throw new ProverError(`${option}: ${outDir} holds an earlier import of this model and also ${others.slice(0, 5).join(", ")}${others.length > 5 ? ", ..." : ""}, which replacing it would delete; move them out, or give a new folder`);
 }
 
+/** Staging folders of imports still running in this process (see discardStagedDirs). */
+const live = new Set<string>();
+
+/**
+ * Removes the staging folders of imports still running, synchronously: for a process that is
+ * about to exit on a signal (the CLI's Ctrl-C), which would otherwise leave them beside --out.
+ */
+export function discardStagedDirs(): void {
+  for (const d of live) rmSync(d, { recursive: true, force: true });
+  live.clear();
+}
+
 export function stageOutDir(outDir: string): StagedDir {
   const target = path.resolve(outDir);
   mkdirSync(path.dirname(target), { recursive: true });
   const dir = `${target}.importing-${process.pid}-${Date.now()}`;
   mkdirSync(dir);
+  live.add(dir);
   const previousBuild = path.join(target, "build");
   if (existsSync(previousBuild)) cpSync(previousBuild, path.join(dir, "build"), { recursive: true });
   return {
@@ -59,8 +72,12 @@ export function stageOutDir(outDir: string): StagedDir {
         if (had) renameSync(old, target);
         throw e;
       }
+      live.delete(dir);
       if (had) rmSync(old, { recursive: true, force: true });
     },
-    discard: () => rmSync(dir, { recursive: true, force: true }),
+    discard: () => {
+      live.delete(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
