@@ -94,14 +94,15 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   const outDir = path.resolve(o.outDir);
   const name = o.name ?? path.basename(outDir);
   if (!MODEL_NAME.test(name)) throw new ProverError(`name "${name}" must be lower-case letters, digits and dashes (give --name; the default is the output folder's name)`);
-  const floatBytes = readFileSync(o.floatPath);
-  const source = sha256(floatBytes);
+  let floatBytes: Buffer;
   let float: Graph;
   try {
+    floatBytes = readFileSync(o.floatPath);
     float = readOnnx(floatBytes);
   } catch (e) {
     throw new ProverError(`${o.floatPath}: ${(e as Error).message}`);
   }
+  const source = sha256(floatBytes);
   refuseIntegerModel(float, o.floatPath);
   checkOutDir(outDir, source);
   const features = float.inputs[0].dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
@@ -112,14 +113,15 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   };
   const calibration = read(o.calibration, true);
   const test = o.test ? read(o.test, false) : undefined;
+  // Labels are checked against the float model's output before any work.
+  const out0 = float.outputs[0];
+  if (test?.labels) checkLabels(test.labels, out0.dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1), out0.dtype === "int64", test.file, test.where);
 
   const q = await step(progress, "calibration", () => quantizeModel(float, calibration.inputs, { ...o.quantize, name }), (r) => `${calibration.rows.length} inputs; input scale 2^${r.report.inputShift}, output scale 2^${r.report.outputShift}`);
   const intBytes = writeOnnx(q.graph);
   const threshold = o.threshold ?? DEFAULT_THRESHOLD;
   let accuracy: Awaited<ReturnType<typeof measureAccuracy>> | undefined;
   if (test) {
-    const outputs = q.graph.outputs[0].dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
-    if (test.labels) checkLabels(test.labels, outputs, q.graph.outputs[0].dtype === "int64", test.file, test.where);
     const subject = { floatOnnx: floatBytes, simplified: simplifyFloatGraph(readOnnx(floatBytes)).graph, intOnnx: intBytes, intGraph: q.graph, inputShift: q.report.inputShift, outputShift: q.report.outputShift };
     accuracy = await step(progress, "accuracy", (s) => measureAccuracy(subject, test.inputs, test.labels, threshold, () => s.tick()),
       (a) => (a.float !== undefined ? `float ${a.float.toFixed(4)}, integer ${a.integer!.toFixed(4)}, agreement ${a.agreement.toFixed(4)}` : `agreement ${a.agreement.toFixed(4)}${a.meanAbsError !== undefined ? `, mean abs error ${a.meanAbsError.toPrecision(3)}` : ""}`), test.inputs.length);
