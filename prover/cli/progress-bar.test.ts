@@ -26,6 +26,20 @@ describe("Progress", () => {
     expect(out.at(-1)).toBe("accuracy: float 0.96 (2.0s)\n");
   });
 
+  it("draws from tick, synchronously, when the thread is kept busy and no timer runs", () => {
+    let now = 0;
+    const { out, stream } = sink(true);
+    const s = new Progress(stream, () => now).step("calibration", 4);
+    now = 1200;
+    s.tick();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^\rcalibration \[#{6}\.{18}\] 25% 1\/4 1\.2s +$/);
+    now = 1250;
+    s.tick();
+    expect(out).toHaveLength(1); // not again within 100 ms
+    s.fail();
+  });
+
   it("draws on a terminal that reports no width (0 columns, as under `script`)", async () => {
     let now = 0;
     const { out, stream } = sink(true, 0);

@@ -38,6 +38,8 @@ export class Progress implements ImportProgress {
     let done = 0;
     let note = "";
     let drawn = false;
+    let lastDraw = -Infinity;
+    const clock = () => this.now();
     const tty = this.out.isTTY === true;
     const elapsed = () => `${((this.now() - t0) / 1000).toFixed(1)}s`;
     const line = () => {
@@ -52,6 +54,7 @@ export class Progress implements ImportProgress {
       if (!tty || this.now() - t0 < SHOW_AFTER_MS) return;
       this.out.write(`\r${line().slice(0, cols()).padEnd(cols())}`);
       drawn = true;
+      lastDraw = this.now();
     };
     // Redraws also while the step waits on a promise; a step that blocks the thread (circom)
     // simply shows its last state until it yields.
@@ -65,6 +68,9 @@ export class Progress implements ImportProgress {
       tick(n?: number, t?: number) {
         done = n === undefined ? done + 1 : n;
         if (t !== undefined) total = t;
+        // A step that keeps the thread busy (the calibration's float evaluations) starves the
+        // timer: its ticks draw instead, at the same pace.
+        if (tty && clock() - lastDraw >= REDRAW_MS) draw();
       },
       note(m: string) {
         note = m;
