@@ -73,7 +73,8 @@ describe("zkinfer import", () => {
     expect(m.modelId).toBe(createHash("sha256").update(readFileSync(path.join(out, "model.int8.onnx"))).digest("hex"));
     expect(m.source).toMatchObject({ file: "model.float.onnx", sha256: createHash("sha256").update(readFileSync(FLOAT)).digest("hex"), ops: { Gemm: 3, Sigmoid: 1, BatchNormalization: 1 } });
     expect(m.input.preprocessing).toMatchObject({ scale: 1, offset: 0, mean: 0, std: 1 });
-    expect(m.data).toMatchObject({ calibration: { file: "train.csv", samples: train.length }, test: { file: "test.csv", samples: test.length, labelled: true } });
+    const hash = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+    expect(m.data).toEqual({ calibration: { file: "train.csv", sha256: hash(calCsv), samples: train.length }, test: { file: "test.csv", sha256: hash(testCsv), samples: test.length, labelled: true } });
     expect(Object.values(m.circuit.perOpType as Record<string, number>).reduce((a, b) => a + b, 0)).toBe((m.circuit.perNode as { constraints: number }[]).reduce((a, n) => a + n.constraints, 0));
     expect(m.quantization.layers.length).toBeGreaterThan(0);
     expect(m.visibility).toEqual({ weights: "fixed", input: "hashed", output: "public" });

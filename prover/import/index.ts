@@ -146,8 +146,8 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
     const compiled = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
     const manifest = modelCard(compiled, {
       float, floatFile: o.floatPath, source, quantized: q, preprocessing: describePreprocessing(pre),
-      calibration: { file: o.calibration, sha256: sha256(readFileSync(o.calibration)), samples: calibration.rows.length },
-      test: test && o.test ? { file: o.test, sha256: sha256(readFileSync(o.test)), samples: test.rows.length, labelled: !!test.labels } : undefined,
+      calibration: { file: o.calibration, sha256: calibration.sha256, samples: calibration.rows.length },
+      test: test && { file: test.file, sha256: test.sha256, samples: test.rows.length, labelled: !!test.labels },
       accuracy, quantizeOptions: { ...o.quantize },
       setup: setup && { ...summarize(setup), trusted: setup.trusted, insecure: setup.ptau.insecure, record: path.relative(dir, path.join(setup.dir, "setup.json")) },
     });

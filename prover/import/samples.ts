@@ -8,6 +8,7 @@
  *          labelColumn (a header name or a 0-based index) that column is the label
  *   .npy   an array of shape (n, ...) with one input per leading index (float32/float64, C order)
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ProverError } from "../errors.ts";
@@ -15,6 +16,8 @@ import { readNpy } from "./npy.ts";
 
 export interface Samples {
   file: string;
+  /** sha256 of the bytes read. */
+  sha256: string;
   /** The inputs as read (before preprocessing), flat. */
   rows: Float64Array[];
   /** One per row when the file has labels. */
@@ -43,6 +46,7 @@ export function readSamples(file: string, o: ReadSamplesOptions): Samples {
   if (o.labelColumn !== undefined && ext !== ".csv" && !o.labelOptional) throw new ProverError(`${file}: a label column is read from .csv files only; a .json file gives {"inputs": [...], "labels": [...]}`);
   const s = ext === ".json" ? fromJson(file, bytes) : ext === ".csv" ? fromCsv(file, bytes, o.labelColumn, o.labelOptional ? o.features : undefined) : ext === ".npy" ? fromNpy(file, bytes) : undefined;
   if (!s) throw new ProverError(`${file}: unknown format "${ext}" (expected .json, .csv or .npy)`);
+  s.sha256 = createHash("sha256").update(bytes).digest("hex");
   if (s.rows.length === 0) throw new ProverError(`${file}: no inputs in the file`);
   s.rows.forEach((r, i) => {
     if (r.length !== o.features) throw new ProverError(`${file}: ${s.where(i)} has ${r.length} values, the model's input takes ${o.features}`);
@@ -76,7 +80,7 @@ function fromJson(file: string, bytes: Buffer): Samples {
     if (!Array.isArray(obj.labels) || obj.labels.length !== rows.length) throw new ProverError(`${file}: labels must be an array of ${rows.length} numbers, one per input`);
     labels = obj.labels.map((l, i) => num(file, `labels[${i}]`, Array.isArray(l) ? l.flat(16)[0] : l));
   }
-  return { file, rows, labels, where };
+  return { file, sha256: "", rows, labels, where };
 }
 
 /** optionalWidth: a file of that many columns has no label column (calibration data may lack it). */
@@ -102,7 +106,7 @@ function fromCsv(file: string, bytes: Buffer, labelColumn: string | undefined, o
     if (label >= 0) labels.push(...values.splice(label, 1));
     rows.push(Float64Array.from(values));
   });
-  return { file, rows, labels: label >= 0 ? labels : undefined, where };
+  return { file, sha256: "", rows, labels: label >= 0 ? labels : undefined, where };
 }
 
 function fromNpy(file: string, bytes: Buffer): Samples {
@@ -114,5 +118,5 @@ function fromNpy(file: string, bytes: Buffer): Samples {
   rows.forEach((r, i) => r.forEach((x, j) => {
     if (!Number.isFinite(x)) throw new ProverError(`${file}: input ${i}, value ${j}: ${x} is not a finite number`);
   }));
-  return { file, rows, where: (i) => `input ${i} (of shape (${shape.join(", ")}))` };
+  return { file, sha256: "", rows, where: (i) => `input ${i} (of shape (${shape.join(", ")}))` };
 }
