@@ -51,7 +51,7 @@ export function foldBatchNorms(w: Work): void {
     const params = bn.inputs.slice(1, 5).map((n) => w.inits.get(n));
     if (params.length < 4 || params.some((t) => !t)) refuse("scale, B, mean and var must be constants");
     const x = bn.inputs[0];
-    const dims = w.dims.get(x)!;
+    const dims = w.dims.get(x) ?? (w.inputs.find((v) => v.name === x)?.dims as number[]);
     const ctx = { opset: w.opset, where: w.where(bn) };
     const c = batchNormCoefficients(bn, [undefined, ...params.map((t) => fromTensor(t!))], dims[1], ctx);
     let target: Node;

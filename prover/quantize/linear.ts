@@ -36,7 +36,6 @@ function floatInit(graph: Graph, node: Node, i: number, idx: number): Tensor {
 function denseParams(graph: Graph, node: Node, i: number) {
   const where = `node ${node.name} (#${i}, ${node.opType})`;
   const wt = floatInit(graph, node, i, 1);
-  if (node.attrs.transA === 1) throw new ProverError(`${where}: transA=1 is not supported`);
   const transB = node.attrs.transB === 1;
   const alpha = Number(node.attrs.alpha ?? 1), beta = Number(node.attrs.beta ?? 1);
   const [r, c] = wt.dims;
@@ -134,7 +133,9 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
     }
     ctx.emit("ConvInteger", [x.name, `${p}.wq`], acc, attrs, `${p}.conv`);
   } else {
-    ctx.emit("MatMulInteger", [x.name, `${p}.wq`], acc, {}, `${p}.matmul`);
+    // Gemm's transA: the 2-D input is transposed first (rewiring, free).
+    const xin = node.attrs.transA === 1 ? ctx.emit("Transpose", [x.name], ctx.fresh(`${p}.xT`), { perm: [1, 0] }, ctx.fresh(`${p}.transA`)) : x.name;
+    ctx.emit("MatMulInteger", [xin, `${p}.wq`], acc, {}, `${p}.matmul`);
   }
   if (multiplied) ctx.emit("Mul", [acc, ctx.i32(`${p}.mult`, sw.map((s) => 2 ** (T - s)), chanDims)], `${p}.acc`, {}, `${p}.align`);
   ctx.emit("Add", [`${p}.acc`, biasName], output, {}, `${p}.bias`);
