@@ -36,8 +36,12 @@ const ATTRS: Record<string, string[]> = {
   DepthToSpace: ["blocksize", "mode"], SpaceToDepth: ["blocksize"],
 };
 
+/** onnxruntime (1.30) has DepthToSpace/SpaceToDepth kernels for int8 and uint8 only: an int32 value is requantized first. */
+const INT8_ONLY = ["DepthToSpace", "SpaceToDepth"];
+
 export function quantizeRewire(ctx: QuantizeContext, node: Node, where: string): void {
-  const x = ctx.get(node, where);
+  let x = ctx.get(node, where);
+  if (INT8_ONLY.includes(node.opType)) x = ctx.toAct(x, where);
   const p = node.name;
   let opType = node.opType;
   const attrs: Node["attrs"] = {};
