@@ -18,6 +18,7 @@ import { compileBatch, extremeInputs, randomInputs } from "../compiler/testing.t
 import { quantizeModel, quantizeInput, type QuantizeOptions, type QuantizeReport } from "./index.ts";
 
 export { GraphBuilder };
+export type { GraphBuilder as GraphBuilderType };
 export { f32, i64 } from "../graph/testing.ts";
 
 /**
