@@ -41,6 +41,11 @@ const CASES: Quantized[] = [
     const bn = b.node("BatchNormalization", "bn", [y, b.init("g", f32([3], [1.5, 0.5, -2])), b.init("be", f32([3], [0.1, -0.3, 0.2])), b.init("mu", f32([3], [0.2, -0.1, 0.4])), b.init("var", f32([3], [2, 0.5, 1]))], 1, { epsilon: 1e-5 });
     return conv(b, "c3", b.node("Relu", "r2", [bn]), 3, 2);
   }, { seed: 6 })),
+  // BatchNorm2d standardising an image input: nothing before it to fold into (the simplifier crashed on it).
+  quantizeCase("BatchNormalization on the graph input before a Conv", floatGraph(IN, (b, x) => {
+    const bn = b.node("BatchNormalization", "bnin", [x, b.init("g0", f32([2], [2, 0.5])), b.init("be0", f32([2], [0.3, -0.2])), b.init("mu0", f32([2], [0.1, -0.2])), b.init("var0", f32([2], [0.5, 2]))]);
+    return conv(b, "c", bn, 2, 3);
+  }, { seed: 8 })),
   quantizeCase("per-channel weight scales", floatGraph(IN, (b, x) => unevenConv(b, x)), { perChannel: true }),
   quantizeCase("Conv with auto_pad SAME_UPPER, stride 2 (odd total pad)", floatGraph(IN, (b, x) => {
     const w = b.rand("same.w", [3, 2, 3, 3]);
