@@ -82,6 +82,19 @@ const CASES: Quantized[] = [
     return b.node("Concat", "cat", [r, conv(b, "c2", x, 2, 2, { gain: 0.3 })], 1, { axis: 1 });
   }, { seed: 11 })),
   quantizeCase("Concat in int32", floatGraph(IN, (b, x) => b.node("Concat", "cat", [conv(b, "c1", x, 2, 3), conv(b, "c2", x, 2, 2, { gain: 5 })], 1, { axis: 1 }), { seed: 12 })),
+  // Min(non-negative, signed) may be negative: taken for non-negative, the mean after it lost the
+  // offset that makes its truncating Div round, and the circuit refused the rescale.
+  quantizeCase("Min of a non-negative and a signed value, then a mean", floatGraph(IN, (b, x) => {
+    const m = b.node("Min", "min", [relu(b, "r", conv(b, "c1", x, 2, 3)), conv(b, "c2", x, 2, 3, { gain: 0.5 })]);
+    return b.node("GlobalAveragePool", "gap", [m]);
+  }, { seed: 3 })),
+  quantizeCase("Max of a signed value and a non-negative one, then a mean", floatGraph(IN, (b, x) => {
+    const m = b.node("Max", "max", [conv(b, "c2", x, 2, 3, { gain: 0.5 }), relu(b, "r", conv(b, "c1", x, 2, 3))]);
+    return b.node("GlobalAveragePool", "gap", [m]);
+  }, { seed: 3 })),
+  // Keras' ReLU(max_value=6) as Relu + Min: 6 is past 127 at the activation's scale.
+  quantizeCase("ReLU6 as Relu + Min 6", floatGraph(IN, (b, x) => b.node("Min", "min", [relu(b, "r", conv(b, "c1", x, 2, 3, { gain: 0.3 })), b.init("six", f32([], [6]))]), { seed: 3 })),
+  quantizeCase("ReLU6 as Relu + Min 6, uint8 activations", floatGraph(IN, (b, x) => b.node("Min", "min", [relu(b, "r", conv(b, "c1", x, 2, 3, { gain: 0.3 })), b.init("six", f32([], [6]))]), { seed: 3 }), { activationType: "uint8" }),
   quantizeCase("a value read by three nodes", threeReaders(1)),
   quantizeCase("a value read by one node", threeReaders(0)),
 ];
@@ -113,6 +126,21 @@ describe("quantizing merges and arithmetic", () => {
     expect(joined.int.outputs[0].dtype).toBe("int8");
     expect(byName("Concat in int32").int.outputs[0].dtype).toBe("int32");
     expect(ops(byName("run-time Mul of two branches")).filter((o) => o === "Mul").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a Min is non-negative only when all its inputs are, a Max when any is", () => {
+    const half = (q: Quantized) => Number(q.int.initializers.get("gap.half")!.data[0]);
+    expect(half(byName("Min of a non-negative and a signed value, then a mean")), "the signed mean's offset 128·n").toBe(8 + 128 * 16);
+    expect(half(byName("Max of a signed value and a non-negative one, then a mean"))).toBe(8);
+  });
+
+  it("clamps a Min cap above the int8 range to its end, exactly, and stays in int8", () => {
+    for (const q of [byName("ReLU6 as Relu + Min 6"), byName("ReLU6 as Relu + Min 6, uint8 activations")]) {
+      const min = q.int.nodes.find((n) => n.name === "min")!;
+      const cap = q.int.initializers.get(min.inputs[1])!;
+      expect(cap.dtype).toBe(q.name.includes("uint8") ? "uint8" : "int8");
+      expect(Number(cap.data[0])).toBe(q.name.includes("uint8") ? 255 : 127);
+    }
   });
 
   it("folds a rounding constant into a bias only when one node reads the layer's output (attack: a shared bias)", () => {
