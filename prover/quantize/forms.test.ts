@@ -1,7 +1,7 @@
 /**
  * Layer forms exporters write besides the 2-D ones, and DAG corners: Conv1d (explicit pads,
  * SAME_LOWER with a stride and a dilation, VALID), a depthwise Conv with per-channel scales,
- * MatMul on a 3-D input with its bias on either side of the Add, Gemm without transB but with
+ * MatMul on a 3-D input with its bias on either side of the Add or plus a table over rows, Gemm without transB but with
  * alpha and beta, a constant that broadcasts the output wider, Concat with a constant, an int32
  * value read by two Convs, a value multiplied by itself, MaxPool of an int32 value, the graph
  * input read by an Add and by arithmetic with constants. onnxruntime == evaluator bit for bit,
@@ -27,6 +27,8 @@ const CASES: Quantized[] = [
   quantizeCase("depthwise Conv with per-channel scales", floatGraph(IN, (b, x) => b.node("Conv", "dw", [x, b.init("w", f32([2, 1, 3, 3], Array.from({ length: 18 }, (_, i) => (i < 9 ? 1 : 0.02) * ((i % 5) - 2)))), b.rand("bb", [2], -0.05, 0.05)], 1, { kernel_shape: [3, 3], group: 2, pads: [1, 1, 1, 1] }), { seed: 2 }), { perChannel: true }),
   quantizeCase("MatMul on a 3-D input, bias Add on the right", floatGraph([1, 5, 4], (b, x) => b.node("Add", "a", [b.node("MatMul", "mm", [x, b.rand("w", [4, 3])]), b.rand("bias", [3])]), { seed: 3 })),
   quantizeCase("MatMul on a 3-D input, bias Add on the left", floatGraph([1, 5, 4], (b, x) => b.node("Add", "a", [b.rand("bias", [3]), b.node("MatMul", "mm", [x, b.rand("w", [4, 3])])]), { seed: 4 })),
+  // A constant over rows as well as channels is no bias: taken for one, all rows got row 0's values.
+  quantizeCase("MatMul on a 3-D input plus a positional table [5, 3]", floatGraph([1, 5, 4], (b, x) => b.node("Add", "a", [b.node("MatMul", "mm", [x, b.rand("w", [4, 3])]), b.rand("pos", [5, 3])]), { seed: 12 })),
   quantizeCase("Gemm without transB, alpha 0.5, beta 2", floatGraph([1, 4], (b, x) => b.node("Gemm", "g", [x, b.rand("w", [4, 3]), b.rand("bb", [3])], 1, { alpha: 0.5, beta: 2 }), { seed: 5 })),
   quantizeCase("a constant that broadcasts the output wider", floatGraph([1, 4], (b, x) => b.node("Add", "a", [dense(b, x, 4, 3), b.rand("c", [2, 3])]), { seed: 6 })),
   quantizeCase("Concat with a constant on axis -3", floatGraph(IN, (b, x) => b.node("Concat", "cat", [b.node("Relu", "r", [conv(b, "c", x, 2, 2)]), b.rand("k", [1, 1, 4, 4], 0, 0.5)], 1, { axis: -3 }), { seed: 7 })),

@@ -55,7 +55,10 @@ function denseParams(graph: Graph, node: Node, i: number) {
     const add = users.length === 1 && users[0].opType === "Add" ? users[0] : undefined;
     const other = add?.inputs.find((n) => n !== output);
     const bt = other ? graph.initializers.get(other) : undefined;
-    if (add && bt) {
+    // Only a per-output-channel constant is a bias; one over rows too (a positional table, a
+    // widening broadcast) stays an Add of its own.
+    const perChannel = bt !== undefined && (bt.data.length === 1 || bt.data.length === nOut) && bt.dims.slice(0, -1).every((d) => d === 1);
+    if (add && bt && perChannel) {
       addBias(bt, 1);
       output = add.outputs[0];
     }
