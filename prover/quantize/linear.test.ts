@@ -29,7 +29,13 @@ function unevenConv(b: GraphBuilder, x: string): string {
   return b.node("Conv", "uneven", [x, b.init("uneven.w", f32([3, 2, 3, 3], w)), b.init("uneven.b", f32([3], [0.1, 0.002, -0.01]))], 1, { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
 }
 
+/** Conv weights [3, 2, 3, 3] whose middle filter is all zeros (pruned). */
+const pruned = Array.from({ length: 54 }, (_, i) => (i >= 18 && i < 36 ? 0 : ((i * 7) % 11) / 5.5 - 1));
+
 const CASES: Quantized[] = [
+  // An all-zero filter took the layer's weight scale to 2^0: every other filter rounded to -1, 0, 1.
+  quantizeCase("a Conv with a pruned (all-zero) filter", floatGraph(IN, (b, x) => b.node("Conv", "c", [x, b.init("w", f32([3, 2, 3, 3], pruned)), b.rand("bb", [3])], 1, { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }), { seed: 9 })),
+  quantizeCase("a Gemm with a dead unit (an all-zero weight row)", floatGraph([1, 4], (b, x) => b.node("Gemm", "g", [x, b.init("w", f32([3, 4], [0.5, -0.3, 0.2, 0.1, 0, 0, 0, 0, 0.4, 0.1, -0.2, 0.3])), b.rand("bb", [3])], 1, { transB: 1 }), { seed: 10 })),
   quantizeCase("ConvTranspose stride 1, pads 1", floatGraph(IN, (b, x) => convT(b, "ct", x, 2, 3, { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }))),
   quantizeCase("ConvTranspose stride 2, pads 1, output_padding 1", floatGraph(IN, (b, x) => convT(b, "ct", b.node("Relu", "r", [conv(b, "c", x, 2, 2)]), 2, 2, { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }), { seed: 2 })),
   quantizeCase("ConvTranspose stride 2, pads that crop (3 > k - 1)", floatGraph(IN, (b, x) => convT(b, "ct", x, 2, 2, { kernel_shape: [3, 3], strides: [2, 2], pads: [3, 3, 3, 2] }), { seed: 3 })),
@@ -103,6 +109,11 @@ describe("quantizing linear layers", () => {
     const [ePer, eOne] = [await channelError(per, 1), await channelError(one, 1)];
     expect(ePer).toBeLessThan(0.05);
     expect(eOne).toBeGreaterThan(4 * ePer);
+  });
+
+  it("takes the weight scale from the live channels, not from an all-zero one", () => {
+    expect(byName("a Conv with a pruned").report.layers[0].weightShift).toBe(6);
+    expect(byName("a Gemm with a dead unit").report.layers[0].weightShift).toBe(7);
   });
 
   it("makes auto_pad SAME_UPPER explicit pads, the odd one at the end", () => {

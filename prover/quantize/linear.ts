@@ -72,8 +72,12 @@ function denseParams(graph: Graph, node: Node, i: number) {
  * Without per-channel scales every channel takes the coarsest shift.
  */
 function channelShifts(w: Float64Array, fanOut: number, perOut: (o: number) => number[], xBound: number, b: Float64Array, sIn: number, perChannel: boolean): { sw: number[]; T: number } {
-  const own = Array.from({ length: fanOut }, (_, o) => shiftFor(maxAbs(perOut(o).map((k) => w[k])), 127));
-  const coarsest = Math.min(...own);
+  // An all-zero channel (a pruned filter, a dead unit) is exact at any scale: it must not set
+  // the layer's (shiftFor(0) = 0 would quantize every other channel at 2^0).
+  const peaks = Array.from({ length: fanOut }, (_, o) => maxAbs(perOut(o).map((k) => w[k])));
+  const live = peaks.filter((m) => m > 0).map((m) => shiftFor(m, 127));
+  const coarsest = live.length ? Math.min(...live) : 0;
+  const own = peaks.map((m) => (m > 0 ? shiftFor(m, 127) : coarsest));
   if (!perChannel) return { sw: own.map(() => coarsest), T: coarsest };
   const bound = (T: number) => {
     let m = 0;
