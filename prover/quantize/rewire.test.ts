@@ -88,13 +88,35 @@ const LEGACY: Quantized[] = [
     return b.node("Add", "add", [m, b.node("ReduceMean", "rmean", [c, b.init("ax2", i64([1], [-1]))], 1, { keepdims: 1 })]);
   }, { opset: 18, seed: 16 })),
 ];
+/** Other modes and corners: Pad reflect/edge and negative pads (a crop), Slice with step -1, Flatten on axis 2, Tile/Expand of int8, Gather on axis 0 with a negative index, SpaceToDepth of int32, Resize by sizes. */
+const IN3 = [1, 2, 3, 3];
+const MORE: Quantized[] = [
+  quantizeCase("Pad reflect of int32, edge of int8, and a crop", floatGraph(IN3, (b, x) => {
+    const r = b.node("Pad", "reflect", [conv(b, "c", x, 2, 2), b.init("p1", i64([8], [0, 0, 1, 1, 0, 0, 1, 1]))], 1, { mode: "reflect" });
+    const e = b.node("Pad", "edge", [b.node("Relu", "r", [r]), b.init("p2", i64([8], [0, 0, 1, 0, 0, 0, 0, 1]))], 1, { mode: "edge" });
+    return b.node("Pad", "crop", [e, b.init("p3", i64([8], [0, 0, -1, 1, 0, 0, 0, -1]))]);
+  }, { seed: 21 })),
+  quantizeCase("Slice with step -1 and Flatten on axis 2", floatGraph(IN3, (b, x) => {
+    const s = b.node("Slice", "rev", [conv(b, "c", x, 2, 2), b.init("st", i64([1], [-1])), b.init("en", i64([1], [-100])), b.init("ax", i64([1], [3])), b.init("sp", i64([1], [-1]))]);
+    return b.node("Flatten", "f", [s], 1, { axis: 2 });
+  }, { seed: 22 })),
+  quantizeCase("Tile and Expand of int8, Gather on axis 0 with index -1", floatGraph(IN3, (b, x) => {
+    const r = b.node("Relu", "r", [conv(b, "c", x, 2, 2)]);
+    const t = b.node("Expand", "e", [b.node("Tile", "t", [r, b.init("rep", i64([4], [1, 1, 2, 1]))]), b.init("sh", i64([4], [2, 1, 1, 1]))]);
+    return b.node("Gather", "g", [t, b.init("i", i64([1], [-1]))], 1, { axis: 0 });
+  }, { seed: 23 })),
+  quantizeCase("SpaceToDepth of int32 and Resize by sizes", floatGraph(IN, (b, x) => {
+    const s = b.node("SpaceToDepth", "s2d", [conv(b, "c", x, 2, 2)], 1, { blocksize: 2 });
+    return b.node("Resize", "rs", [s, "", "", b.init("sz", i64([4], [1, 8, 3, 5]))], 1, { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" });
+  }, { seed: 24 })),
+];
 const byName = (n: string) => CASES.find((c) => c.name.startsWith(n))!;
 
 const dir = path.join(REPO_ROOT, "build", "test-circuits", `quantize-rewire-${process.pid}`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("quantizing rewiring ops", () => {
-  it.each([...CASES, ...LEGACY].map((c) => [c.name, c] as const))("%s: onnxruntime == evaluator and close to float", async (_, q) => {
+  it.each([...CASES, ...LEGACY, ...MORE].map((c) => [c.name, c] as const))("%s: onnxruntime == evaluator and close to float", async (_, q) => {
     await expectOrtEqualsEvaluator(q);
     await expectAccurate(q);
   });
@@ -112,6 +134,6 @@ describe("quantizing rewiring ops", () => {
   });
 
   it("every quantized graph compiles to a circuit whose witness is onnxruntime's", async () => {
-    await expectCircuitsAgree([...CASES, ...LEGACY], dir);
+    await expectCircuitsAgree([...CASES, ...LEGACY, ...MORE], dir);
   }, 240_000);
 });
