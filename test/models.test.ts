@@ -27,8 +27,11 @@ import { datasetOf, predictedLabel, testSamples } from "../models/lib/datasets.t
 import { squaredError } from "../models/lib/build-model.ts";
 
 const BIT_EXACT_SAMPLES = 200;
-/** Models above this many constraints are checked on fewer test inputs (a witness costs ~0.8 s there). */
-const LARGE = 50_000, LARGE_SAMPLES = 50;
+/**
+ * Larger models are checked on fewer test inputs (a witness costs 0.1 to 0.8 s there); their
+ * manifests also record the compile-time check on 256 seeded random and 5 extreme inputs.
+ */
+const samplesFor = (constraints: number) => (constraints > 50_000 ? 50 : constraints > 10_000 ? 100 : BIT_EXACT_SAMPLES);
 const EXTREMES: [string, (i: number) => number][] = [
   ["all -128", () => -128], ["all 127", () => 127], ["alternating -128/127", (i) => (i % 2 ? 127 : -128)], ["all 0", () => 0],
 ];
@@ -54,7 +57,7 @@ describe.each(models.map((m) => [m.manifest.name, m] as const))("%s", (_name, m)
     expect(m.manifest.circuit.sourceHash).toBe(buildHash(source));
   });
 
-  const nSamples = m.manifest.circuit.constraints > LARGE ? LARGE_SAMPLES : BIT_EXACT_SAMPLES;
+  const nSamples = samplesFor(m.manifest.circuit.constraints);
   it(`onnxruntime, the evaluator and the circuit witness agree on ${nSamples} test inputs and ${EXTREMES.length} extreme ones`, async () => {
     const build = await buildModelCircuit(m);
     const nPub = m.manifest.publicSignals.length;

@@ -51,7 +51,10 @@ export function foldBatchNorms(w: Work): void {
     const params = bn.inputs.slice(1, 5).map((n) => w.inits.get(n));
     if (params.length < 4 || params.some((t) => !t)) refuse("scale, B, mean and var must be constants");
     const x = bn.inputs[0];
-    const dims = w.dims.get(x)!;
+    // Shape inference records the values nodes make; a graph input's dims are its declared ones
+    // (symbolic dims resolved to 1 by then).
+    const dims = w.dims.get(x) ?? (w.inputs.find((v) => v.name === x)?.dims.map((d) => (typeof d === "number" ? d : 1)));
+    if (!dims || dims.length < 2) refuse(`its input ${x} has no channel axis (dims [${dims ?? "unknown"}])`);
     const ctx = { opset: w.opset, where: w.where(bn) };
     const c = batchNormCoefficients(bn, [undefined, ...params.map((t) => fromTensor(t!))], dims[1], ctx);
     let target: Node;

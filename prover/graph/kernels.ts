@@ -42,7 +42,7 @@ export const KERNELS: ReadonlyMap<string, FloatOp> = new Map(
 
 /** The ops a simplified graph consists of. */
 export const CANONICAL_OPS: readonly string[] = [
-  "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu",
+  "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Max", "Min", "Neg", "Relu",
   "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ArgMax",
   "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Split", "Concat", "Pad", "Resize", "Upsample",
   "DepthToSpace", "SpaceToDepth", "Expand", "Tile", "Gather",

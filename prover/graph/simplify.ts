@@ -7,7 +7,7 @@
  * op left is checked to be canonical, Reshape targets are made explicit and Gemm alpha/beta
  * folded into the constants.
  */
-import type { Graph } from "../onnx/graph.ts";
+import type { Graph, Node } from "../onnx/graph.ts";
 import { tensor } from "../onnx/graph.ts";
 import { CANONICAL_OPS, supportedOpsText } from "./kernels.ts";
 import { foldConstants } from "./fold-constants.ts";
@@ -46,12 +46,13 @@ function explicitReshapes(w: Work): void {
 }
 
 /**
- * Returns a new canonical graph (the input graph is not modified) and notes on what was
- * changed, for the manifest. Throws ProverError naming the node (name, original index, op
- * type) of anything it cannot turn into canonical ops.
+ * Returns a new canonical graph (the input graph is not modified), notes on what was changed,
+ * for the manifest, and each canonical node's index in the original graph, so that later
+ * refusals (the quantizer's) name the node as the user exported it. Throws ProverError naming
+ * the node (name, original index, op type) of anything it cannot turn into canonical ops.
  * Example: `const { graph, notes } = simplifyFloatGraph(readOnnx(bytes))`
  */
-export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[] } {
+export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[]; fileIndex: (node: Node) => number } {
   const w = new Work(graph);
   // Before constant folding: GELU's Div by sqrt 2 is on a run-time value.
   fuseActivations(w);
@@ -69,5 +70,5 @@ export function simplifyFloatGraph(graph: Graph): { graph: Graph; notes: string[
   // Unread optional outputs (MaxPool's Indices) go, so every canonical node but Split has one output.
   for (const n of w.nodes) if (n.opType !== "Split") n.outputs = [n.outputs[0]];
   prune(w);
-  return { graph: w.toGraph(), notes: w.notes };
+  return { graph: w.toGraph(), notes: w.notes, fileIndex: (n) => w.fileIndex(n) };
 }

@@ -13,14 +13,15 @@
  * initializers and Constant nodes.
  */
 import type { Node, Tensor } from "../onnx/graph.ts";
-import { Celu, Clip, Elu, Erf, HardSigmoid, HardSwish, LeakyRelu, Mish, Selu, Sigmoid, Softplus, Softsign, Tanh, erf, sigmoid } from "./kernels-activation.ts";
+import { Abs, Celu, Clip, Elu, Erf, Exp, HardSigmoid, HardSwish, LeakyRelu, Log, Mish, Reciprocal, Selu, Sigmoid, Sign, Softplus, Softsign, Sqrt, Tanh, erf, sigmoid } from "./kernels-activation.ts";
+import { PRelu } from "./kernels-elementwise.ts";
 import { first, type FloatOp, type FloatValue } from "./value.ts";
 import type { Work } from "./work.ts";
 
 export const UNIVARIATE = "Univariate";
 
 const SINGLE: ReadonlyMap<string, FloatOp> = new Map(
-  [Sigmoid, Tanh, Erf, LeakyRelu, Elu, Softplus, HardSigmoid, HardSwish, Clip, Selu, Celu, Softsign, Mish].map((k) => [k.opType, k]),
+  [Sigmoid, Tanh, Erf, LeakyRelu, Elu, Softplus, HardSigmoid, HardSwish, Clip, Selu, Celu, Softsign, Mish, Exp, Log, Sqrt, Reciprocal, Abs, Sign].map((k) => [k.opType, k]),
 );
 
 /** The composite functions recognised from their exported patterns. */
@@ -30,12 +31,13 @@ const COMPOSITE: Record<string, (x: number) => number> = {
   Silu: (x) => x * sigmoid(x),
 };
 
-/** The functions a Univariate node may carry. */
-export const UNIVARIATE_FUNCTIONS: readonly string[] = [...SINGLE.keys(), ...Object.keys(COMPOSITE)];
+/** The functions a Univariate node may carry. PRelu with a slope per channel keeps the slope as input 1: one table per slope. */
+export const UNIVARIATE_FUNCTIONS: readonly string[] = [...SINGLE.keys(), ...Object.keys(COMPOSITE), "PRelu"];
 
 /** The float function of a Univariate node. Example: `univariateFunction(node)(0.5)`. */
 export function univariateFunction(node: Node): (x: number) => number {
   const fn = String(node.attrs.fn);
+  if (fn === "PRelu") return preluFunction(Number(node.attrs.slope));
   const composite = COMPOSITE[fn];
   if (composite) return composite;
   const k = SINGLE.get(fn);
@@ -46,10 +48,14 @@ export function univariateFunction(node: Node): (x: number) => number {
   return (x) => k.run(inner, [{ dims: [1], data: Float64Array.of(x), kind: "float" }], ctx)[0].data[0];
 }
 
+/** PRelu with one slope: x for x >= 0, slope * x below. */
+export const preluFunction = (slope: number) => (x: number) => (x < 0 ? slope * x : x);
+
 export const UnivariateKernel: FloatOp = {
   opType: UNIVARIATE,
   shape: (_n, ins, ctx) => [{ dims: first(ins, ctx).dims, kind: "float" }],
   run(node, ins, ctx) {
+    if (node.attrs.fn === "PRelu" && node.inputs[1]) return PRelu.run({ ...node, opType: "PRelu" }, ins, ctx);
     const x = first(ins, ctx) as FloatValue;
     return [{ dims: x.dims, data: x.data.map(univariateFunction(node)), kind: "float" }];
   },
@@ -128,6 +134,14 @@ function fusePatterns(w: Work): void {
 export function fuseActivations(w: Work): void {
   fusePatterns(w);
   w.nodes = w.nodes.map((n) => {
+    if (n.opType === "PRelu" && !n.domain) {
+      // A constant slope: one table (a scalar slope) or one table per distinct slope.
+      const one = scalar(w, n.inputs[1]);
+      const constant = w.inits.has(n.inputs[1]) || w.producer(n.inputs[1])?.opType === "Constant";
+      if (!constant) return n;
+      const inputs = one === undefined ? [n.inputs[0], n.inputs[1]] : [n.inputs[0]];
+      return w.adopt({ name: n.name, opType: UNIVARIATE, inputs, outputs: [n.outputs[0]], attrs: one === undefined ? { fn: "PRelu" } : { fn: "PRelu", slope: one } }, n);
+    }
     if (!SINGLE.has(n.opType) || n.domain) return n;
     const attrs: Node["attrs"] = { ...n.attrs, fn: n.opType };
     if (n.opType === "Clip" && w.opset >= 11) {

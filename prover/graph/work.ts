@@ -39,6 +39,11 @@ export class Work {
     return nodeWhere(node.name, this.index.get(node) ?? -1, node.opType);
   }
 
+  /** The node's index in the original graph (the one it replaces, for a node made here); -1 if unknown. */
+  fileIndex(node: Node): number {
+    return this.index.get(node) ?? -1;
+  }
+
   refuse(node: Node, msg: string): never {
     throw new ProverError(`${this.where(node)}: ${msg}`);
   }

@@ -92,9 +92,19 @@ export class QuantizeContext {
   }
 
   /** max |value| of a float tensor over the calibration data (or the coverage quantile). */
+  private readonly ranges = new Map<string, number>();
+
   rangeOf(name: string): number {
-    if (this.coverage >= 1) return this.acts.reduce((m, a) => Math.max(m, maxAbs(a.get(name)?.data ?? [])), 0);
-    const all = this.acts.flatMap((a) => Array.from(a.get(name)?.data ?? [], Math.abs)).sort((x, y) => x - y);
+    let r = this.ranges.get(name);
+    if (r === undefined) this.ranges.set(name, (r = this.computeRange(name)));
+    return r;
+  }
+
+  private computeRange(name: string): number {
+    // Non-finite values (Log of 0 on a calibration input) saturate in the table; they do not set the scale.
+    const finite = (d: ArrayLike<number>) => Array.from(d, Math.abs).filter(Number.isFinite);
+    if (this.coverage >= 1) return this.acts.reduce((m, a) => Math.max(m, maxAbs(finite(a.get(name)?.data ?? []))), 0);
+    const all = this.acts.flatMap((a) => finite(a.get(name)?.data ?? [])).sort((x, y) => x - y);
     return all[Math.min(all.length - 1, Math.floor(this.coverage * all.length))] ?? 0;
   }
 

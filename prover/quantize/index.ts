@@ -18,7 +18,7 @@ export interface QuantizedModel {
 }
 
 export function quantizeModel(float: Graph, calibration: ArrayLike<number>[], opts: QuantizeOptions = {}): QuantizedModel {
-  const { graph: canonical, notes } = simplifyFloatGraph(float);
-  const { graph, report } = quantizeGraph(canonical, calibration, (g, inputs) => evaluateFloat(g, inputs), opts);
+  const { graph: canonical, notes, fileIndex } = simplifyFloatGraph(float);
+  const { graph, report } = quantizeGraph(canonical, calibration, (g, inputs) => evaluateFloat(g, inputs), opts, fileIndex);
   return { graph, report, notes };
 }

@@ -6,6 +6,7 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
+import { tensor } from "../onnx/graph.ts";
 import { maxAbs, shiftFor } from "./scales.ts";
 import { window2d } from "../graph/window.ts";
 import { actBound, INT32_LIMIT, type QuantizeContext } from "./context.ts";
@@ -36,7 +37,6 @@ function floatInit(graph: Graph, node: Node, i: number, idx: number): Tensor {
 function denseParams(graph: Graph, node: Node, i: number) {
   const where = `node ${node.name} (#${i}, ${node.opType})`;
   const wt = floatInit(graph, node, i, 1);
-  if (node.attrs.transA === 1) throw new ProverError(`${where}: transA=1 is not supported`);
   const transB = node.attrs.transB === 1;
   const alpha = Number(node.attrs.alpha ?? 1), beta = Number(node.attrs.beta ?? 1);
   const [r, c] = wt.dims;
@@ -54,7 +54,10 @@ function denseParams(graph: Graph, node: Node, i: number) {
     const add = users.length === 1 && users[0].opType === "Add" ? users[0] : undefined;
     const other = add?.inputs.find((n) => n !== output);
     const bt = other ? graph.initializers.get(other) : undefined;
-    if (add && bt) {
+    // Only a per-output-channel constant is a bias; one over rows too (a positional table, a
+    // widening broadcast) stays an Add of its own.
+    const perChannel = bt !== undefined && (bt.data.length === 1 || bt.data.length === nOut) && bt.dims.slice(0, -1).every((d) => d === 1);
+    if (add && bt && perChannel) {
       addBias(bt, 1);
       output = add.outputs[0];
     }
@@ -68,8 +71,12 @@ function denseParams(graph: Graph, node: Node, i: number) {
  * Without per-channel scales every channel takes the coarsest shift.
  */
 function channelShifts(w: Float64Array, fanOut: number, perOut: (o: number) => number[], xBound: number, b: Float64Array, sIn: number, perChannel: boolean): { sw: number[]; T: number } {
-  const own = Array.from({ length: fanOut }, (_, o) => shiftFor(maxAbs(perOut(o).map((k) => w[k])), 127));
-  const coarsest = Math.min(...own);
+  // An all-zero channel (a pruned filter, a dead unit) is exact at any scale: it must not set
+  // the layer's (shiftFor(0) = 0 would quantize every other channel at 2^0).
+  const peaks = Array.from({ length: fanOut }, (_, o) => maxAbs(perOut(o).map((k) => w[k])));
+  const live = peaks.filter((m) => m > 0).map((m) => shiftFor(m, 127));
+  const coarsest = live.length ? Math.min(...live) : 0;
+  const own = peaks.map((m) => (m > 0 ? shiftFor(m, 127) : coarsest));
   if (!perChannel) return { sw: own.map(() => coarsest), T: coarsest };
   const bound = (T: number) => {
     let m = 0;
@@ -83,6 +90,13 @@ function channelShifts(w: Float64Array, fanOut: number, perOut: (o: number) => n
   let T = Math.max(...own);
   while (T > coarsest && bound(T) >= INT32_LIMIT) T--;
   return { sw: own.map((s) => Math.min(s, T)), T };
+}
+
+/** Reshape of `x` to `dims`, written to `out` exactly, or to a fresh name made from `base`. */
+function reshapeTo(ctx: QuantizeContext, x: string, dims: number[], base: string, out = ctx.fresh(base)): string {
+  const shape = ctx.fresh(`${base}.shape`);
+  ctx.inits.set(shape, tensor("int64", [dims.length], BigInt64Array.from(dims, BigInt)));
+  return ctx.emit("Reshape", [x, shape], out, {}, ctx.fresh(`${base}.reshape`));
 }
 
 export function linearLayer(graph: Graph, node: Node, i: number, x: { name: string; shift: number; unsigned?: boolean; dims?: number[] }, ctx: QuantizeContext, perChannel = false, wOverride?: Tensor): LinearLayer {
@@ -118,11 +132,17 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
   // 2^30 leaves room for the rounding constant the Relu after it folds into the bias.
   if (maxAccumulator >= INT32_LIMIT) throw new ProverError(`${where}: int32 accumulator may overflow (bound ${maxAccumulator}); lower the input scale`);
   const chanDims = node.opType === "Conv" ? [1, fanOut, 1, 1] : [fanOut];
-  ctx.inits.set(`${p}.wq`, { dtype: "int8", dims: wDims, data: wq });
+  // A 1-D Conv runs as a 2-D one of height 1, a MatMul on more than two axes on the rows of a
+  // matrix: the integer evaluator and the circuit take those forms. Both reshapes are rewiring.
+  const lift = node.opType === "Conv" && wDims.length === 3;
+  const rows = node.opType !== "Conv" && (x.dims?.length ?? 2) > 2;
+  if ((lift || rows) && !x.dims) throw new ProverError(`${where}: internal: input dims unknown`);
+  ctx.inits.set(`${p}.wq`, { dtype: "int8", dims: lift ? [wDims[0], wDims[1], 1, wDims[2]] : wDims, data: wq });
   const biasName = `${p}.bq`;
   ctx.inits.set(biasName, { dtype: "int32", dims: chanDims, data: bq });
   const multiplied = sw.some((s) => s !== T);
   const acc = multiplied ? `${p}.acc0` : `${p}.acc`;
+  let xin = x.name;
   if (node.opType === "Conv") {
     const attrs: Node["attrs"] = {};
     for (const k of ["kernel_shape", "strides", "pads", "dilations", "group"]) if (node.attrs[k] !== undefined) attrs[k] = node.attrs[k];
@@ -132,11 +152,22 @@ export function linearLayer(graph: Graph, node: Node, i: number, x: { name: stri
       const win = window2d(node, x.dims, wDims.slice(2), { opset: 17, where });
       attrs.pads = [...win.begin, ...win.end];
     }
-    ctx.emit("ConvInteger", [x.name, `${p}.wq`], acc, attrs, `${p}.conv`);
+    if (lift) {
+      const [N, C, L] = x.dims!;
+      xin = reshapeTo(ctx, xin, [N, C, 1, L], `${p}.x2d`);
+      // window2d states a 1-D window as a 2-D one of height 1, its pads resolved.
+      const win = window2d(node, x.dims!, wDims.slice(2), { opset: 17, where });
+      Object.assign(attrs, { kernel_shape: win.kernel, strides: win.strides, dilations: win.dilations, pads: [...win.begin, ...win.end] });
+    }
+    ctx.emit("ConvInteger", [xin, `${p}.wq`], acc, attrs, `${p}.conv`);
   } else {
-    ctx.emit("MatMulInteger", [x.name, `${p}.wq`], acc, {}, `${p}.matmul`);
+    // Gemm's transA: the 2-D input is transposed first (rewiring, free).
+    if (node.attrs.transA === 1) xin = ctx.emit("Transpose", [xin], ctx.fresh(`${p}.xT`), { perm: [1, 0] }, ctx.fresh(`${p}.transA`));
+    if (rows) xin = reshapeTo(ctx, xin, [x.dims!.slice(0, -1).reduce((a, d) => a * d, 1), x.dims!.at(-1)!], `${p}.rows`);
+    ctx.emit("MatMulInteger", [xin, `${p}.wq`], acc, {}, `${p}.matmul`);
   }
   if (multiplied) ctx.emit("Mul", [acc, ctx.i32(`${p}.mult`, sw.map((s) => 2 ** (T - s)), chanDims)], `${p}.acc`, {}, `${p}.align`);
-  ctx.emit("Add", [`${p}.acc`, biasName], output, {}, `${p}.bias`);
+  if (lift || rows) reshapeTo(ctx, ctx.emit("Add", [`${p}.acc`, biasName], ctx.fresh(`${p}.y`), {}, `${p}.bias`), ctx.dimsOf(output), `${p}.out`, output);
+  else ctx.emit("Add", [`${p}.acc`, biasName], output, {}, `${p}.bias`);
   return { output, weight: `${p}.wq`, bias: biasName, weightShift: Math.min(...sw), weightShifts: perChannel ? sw : undefined, accShift, maxAccumulator };
 }

@@ -95,6 +95,19 @@ function mul(ctx: QuantizeContext, node: Node, where: string): void {
   set(ctx, out, { shift: X.shift + sc, kind: "acc", bound: X.bound * Math.max(...q.map(Math.abs)), nonneg: X.nonneg && q.every((v) => v >= 0) });
 }
 
+/**
+ * A constant of Max/Min/Concat as int8/uint8 at scale 2^s0, or undefined when it does not fit.
+ * One beyond the range on the side the op never picks (Min with a cap above every int8 value,
+ * Max with a floor below) is clamped to the range's end: the result is the same (Keras' ReLU6
+ * as Relu + Min 6, at a scale where 6 is past 127).
+ */
+function meetConst(ctx: QuantizeContext, node: Node, name: string, s0: number, unsigned: boolean): number[] | undefined {
+  const [lo, hi] = unsigned ? [0, 255] : [-128, 127];
+  const q = Array.from(floatConst(ctx, name)!, (v) => Math.round(v * 2 ** s0));
+  const out = q.map((v) => (node.opType === "Min" && v > hi ? hi : node.opType === "Max" && v < lo ? lo : v));
+  return out.every((v) => v >= lo && v <= hi) ? out : undefined;
+}
+
 /** Max, Min, Concat: like int8 inputs meet as they are, others in int32 at the finest scale. */
 function meet(ctx: QuantizeContext, node: Node, where: string): void {
   const out = node.outputs[0];
@@ -102,17 +115,28 @@ function meet(ctx: QuantizeContext, node: Node, where: string): void {
   const vals = run.filter((v): v is QTensor => v !== undefined);
   if (vals.length === 0) throw new ProverError(`${where}: every input is a constant (it should have been folded)`);
   const attrs: Node["attrs"] = node.opType === "Concat" ? { axis: node.attrs.axis } : {};
+  // Never negative: Max when any input is (it picks at least that), Min and Concat when all are.
+  const nonnegs = node.inputs.map((n, k) => (run[k] ? !!run[k]!.nonneg : floatConst(ctx, n)!.every((v) => v >= 0)));
+  const nonneg = node.opType === "Max" ? nonnegs.some(Boolean) : nonnegs.every(Boolean);
   const acts = vals.filter((v) => v.kind === "act");
   const s0 = acts[0]?.shift;
-  const alike = acts.length > 0 && acts.every((v) => v.shift === s0 && !!v.unsigned === !!acts[0].unsigned);
+  const unsigned = !!acts[0]?.unsigned;
+  const alike = acts.length > 0 && acts.every((v) => v.shift === s0 && !!v.unsigned === unsigned);
+  const consts = node.inputs.map((n, k) => (run[k] || !alike ? undefined : meetConst(ctx, node, n, s0!, unsigned)));
+  const constsFit = node.inputs.every((_, k) => run[k] || consts[k]);
   // int32 inputs join like int8 ones when their calibrated range fits that scale (one requant each).
-  const joinable = alike && !acts[0].unsigned && vals.every((v) => v.kind === "act" || (v.shift >= s0! && shiftFor(ctx.rangeOf(v.float), 128) >= s0!));
-  const nonneg = node.opType === "Min" ? vals.some((v) => v.nonneg) : vals.every((v) => v.nonneg);
-  if (joinable || (alike && acts.length === vals.length)) {
-    const dtype = acts[0].unsigned ? "uint8" : "int8";
-    const ins = node.inputs.map((n, k) => run[k] ? ctx.toAct(run[k]!, where, s0).name : quantConst(ctx, n, s0!, dtype, where));
+  const joinable = alike && !unsigned && vals.every((v) => v.kind === "act" || (v.shift >= s0! && shiftFor(ctx.rangeOf(v.float), 128) >= s0!));
+  if (constsFit && (joinable || (alike && acts.length === vals.length))) {
+    const dtype = unsigned ? "uint8" : "int8";
+    const ins = node.inputs.map((n, k) => {
+      if (run[k]) return ctx.toAct(run[k]!, where, s0).name;
+      const name = ctx.fresh(`${n}.q${s0}`);
+      const dims = constDims(ctx, n);
+      ctx.inits.set(name, { dtype, dims, data: unsigned ? Uint8Array.from(consts[k]!) : Int8Array.from(consts[k]!) } as Tensor);
+      return name;
+    });
     ctx.emit(node.opType, ins, out, attrs, node.name);
-    set(ctx, out, { shift: s0!, kind: "act", unsigned: acts[0].unsigned, bound: acts[0].unsigned ? 255 : 128, nonneg: nonneg && node.inputs.every((n, k) => run[k] || floatConst(ctx, n)!.every((v) => v >= 0)) });
+    set(ctx, out, { shift: s0!, kind: "act", unsigned, bound: unsigned ? 255 : 128, nonneg });
     ctx.report.push({ node: node.name, opType: node.opType, aligned: vals.map((v) => v.shift), outShift: s0 });
     return;
   }
@@ -121,7 +145,7 @@ function meet(ctx: QuantizeContext, node: Node, where: string): void {
   const names = node.inputs.map((n, k) => ins[k]?.name ?? quantConst(ctx, n, s, "int32", where));
   ctx.emit(node.opType, names, out, attrs, node.name);
   const bound = Math.max(...ins.map((v) => v?.bound ?? 0), ...node.inputs.map((n, k) => (run[k] ? 0 : maxAbs(floatConst(ctx, n)!) * 2 ** s)));
-  set(ctx, out, { shift: s, kind: "acc", bound: Math.ceil(bound), nonneg: false });
+  set(ctx, out, { shift: s, kind: "acc", bound: Math.ceil(bound), nonneg });
   ctx.report.push({ node: node.name, opType: node.opType, aligned: vals.map((v) => v.shift), accShift: s });
 }
 

@@ -117,7 +117,11 @@ function quantizeRelu(ctx: QuantizeContext, node: Node, x: QTensor): void {
   ctx.report.push({ node: node.name, opType: "Relu", outShift: sOut, rescale: k });
 }
 
-export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], evaluate: FloatEvaluator, opts: QuantizeOptions = {}): { graph: Graph; report: QuantizeReport } {
+/**
+ * `fileIndex` maps a canonical node to its index in the file the user exported (simplifyFloatGraph's),
+ * for refusals; by default the canonical index.
+ */
+export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], evaluate: FloatEvaluator, opts: QuantizeOptions = {}, fileIndex?: (node: Node) => number): { graph: Graph; report: QuantizeReport } {
   if (float.inputs.length !== 1 || float.outputs.length !== 1) throw new ProverError(`graph must have one input and one output`);
   if (calibration.length === 0) throw new ProverError("calibration data is empty");
   const inName = float.inputs[0].name;
@@ -128,7 +132,9 @@ export function quantizeGraph(float: Graph, calibration: ArrayLike<number>[], ev
   const sx = opts.inputShift ?? ctx.capped(inName, shiftFor(ctx.rangeOf(inName), 128));
   ctx.q.set(inName, { name: inName, float: inName, shift: sx, kind: "act", dims: inDims, bound: 128 });
 
-  float.nodes.forEach((node, i) => {
+  float.nodes.forEach((node, k) => {
+    const found = fileIndex?.(node) ?? -1;
+    const i = found >= 0 ? found : k;
     const where = `node ${node.name} (#${i}, ${node.opType})`;
     const out = node.outputs[0];
     if (ctx.q.has(out)) return; // the Add a MatMul's bias came from

@@ -8,7 +8,7 @@
 import { ProverError } from "../errors.ts";
 import type { Node, Tensor } from "../onnx/graph.ts";
 import { tensor } from "../onnx/graph.ts";
-import type { QuantizeContext } from "./context.ts";
+import type { QTensor, QuantizeContext } from "./context.ts";
 
 export const REWIRE_OPS: readonly string[] = [
   "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Split", "Pad", "Resize", "Upsample",
@@ -36,8 +36,34 @@ const ATTRS: Record<string, string[]> = {
   DepthToSpace: ["blocksize", "mode"], SpaceToDepth: ["blocksize"],
 };
 
+/** onnxruntime (1.30) has DepthToSpace/SpaceToDepth kernels for int8 and uint8 only: an int32 value is requantized first. */
+const INT8_ONLY = ["DepthToSpace", "SpaceToDepth"];
+
+/**
+ * Resize of opset 10, (X, scales): the legacy nearest lookup, o / scale truncated on a growing
+ * axis and rounded up on a shrinking one. Opset 17 says this as asymmetric coordinates with
+ * nearest_mode floor or ceil, one mode per node: when some axes grow and others shrink, one
+ * Resize per kind (nearest lookups are separable by axis).
+ */
+function legacyResize(ctx: QuantizeContext, node: Node, x: QTensor, scalesName: string): void {
+  const scales = Array.from(ctx.float.initializers.get(scalesName)!.data as ArrayLike<number>, Number);
+  const out = node.outputs[0];
+  const step = (input: string, pick: (s: number) => boolean, mode: string, output: string): string => {
+    const name = ctx.fresh(`${node.name}.scales.${mode}`);
+    ctx.inits.set(name, tensor("float32", [scales.length], Float32Array.from(scales, (s) => (pick(s) ? s : 1))));
+    const attrs = { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: mode };
+    return ctx.emit("Resize", [input, "", name], output, attrs, output === out ? node.name : ctx.fresh(`${node.name}.${mode}`));
+  };
+  const shrink = scales.some((s) => s < 1), grow = scales.some((s) => s > 1);
+  let v = x.name;
+  if (shrink) v = step(v, (s) => s < 1, "ceil", grow ? ctx.fresh(`${out}.shrunk`) : out);
+  if (grow || !shrink) step(v, (s) => s >= 1, "floor", out);
+  ctx.q.set(out, { ...x, name: out, float: out, dims: ctx.dimsOf(out), bias: undefined });
+}
+
 export function quantizeRewire(ctx: QuantizeContext, node: Node, where: string): void {
-  const x = ctx.get(node, where);
+  let x = ctx.get(node, where);
+  if (INT8_ONLY.includes(node.opType)) x = ctx.toAct(x, where);
   const p = node.name;
   let opType = node.opType;
   const attrs: Node["attrs"] = {};
@@ -47,12 +73,17 @@ export function quantizeRewire(ctx: QuantizeContext, node: Node, where: string):
   switch (opType) {
     case "Squeeze": case "Unsqueeze":
       if (node.attrs.axes !== undefined) rest = [ints(ctx, `${p}.axes`, node.attrs.axes as number[])];
-      rest = rest.map((n) => keep(ctx, n, where));
-      break;
-    case "Split":
-      if (node.attrs.split !== undefined) rest = [ints(ctx, `${p}.split`, node.attrs.split as number[])];
       else rest = rest.map((n) => keep(ctx, n, where));
       break;
+    case "Split": {
+      const axis = Number(node.attrs.axis ?? 0);
+      if (node.attrs.split !== undefined) rest = [ints(ctx, `${p}.split`, node.attrs.split as number[])];
+      // num_outputs (opset 18) is not an opset 17 attribute: the parts' sizes become explicit.
+      else if (node.attrs.num_outputs !== undefined) rest = [ints(ctx, `${p}.split`, node.outputs.map((o) => ctx.dimsOf(o).at(axis)!))];
+      else rest = rest.map((n) => keep(ctx, n, where));
+      delete attrs.num_outputs;
+      break;
+    }
     case "Slice":
       if (node.attrs.starts !== undefined) {
         rest = [ints(ctx, `${p}.starts`, node.attrs.starts as number[]), ints(ctx, `${p}.ends`, node.attrs.ends as number[])];
@@ -95,6 +126,7 @@ export function quantizeRewire(ctx: QuantizeContext, node: Node, where: string):
     case "Resize":
       if ((node.attrs.mode ?? "nearest") !== "nearest") throw new ProverError(`${where}: only nearest resizing is supported (mode ${node.attrs.mode}); linear or cubic resizing is not a rewiring`);
       rest = rest.map((n) => keep(ctx, n, where));
+      if (ctx.float.opset < 11) return legacyResize(ctx, node, x, rest[0]);
       break;
     case "Gather":
       if (!ctx.float.initializers.has(rest[0])) throw new ProverError(`${where}: indices computed at run time on a run-time tensor are not supported (constant indices only)`);

@@ -122,7 +122,7 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   dbPath: paths.jobsDb,
   modelsDir: EXAMPLE_MODELS_DIR,
   models: "all",
-  maxAutoConstraints: 20_000,
+  maxAutoConstraints: 12_000,
   poolThreads: defaultThreads,
   queueLimit: 64,
   executionProviders: ["cpu"],
