@@ -9,11 +9,11 @@ import type { QuantizedModel, QuantizeOptions } from "../quantize/index.ts";
 import { quantizeGraph } from "../quantize/quantize-graph.ts";
 
 export function quantizeCounting(float: Graph, calibration: ArrayLike<number>[], opts: QuantizeOptions, evaluated: () => void): QuantizedModel {
-  const { graph: canonical, notes } = simplifyFloatGraph(float);
+  const { graph: canonical, notes, fileIndex } = simplifyFloatGraph(float);
   const { graph, report } = quantizeGraph(canonical, calibration, (g, inputs) => {
     const values = evaluateFloat(g, inputs);
     evaluated();
     return values;
-  }, opts);
+  }, opts, fileIndex);
   return { graph, report, notes };
 }
