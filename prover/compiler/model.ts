@@ -89,6 +89,13 @@ export async function ensureCircuitBuild(circuitPath: string, outDir: string, lo
   return { ...f, sourceHash };
 }
 
+/** Constraints summed by op type (the manifest's per-op view; perNode has every node). */
+export function perOpType(costs: { opType: string; constraints: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of costs) out[c.opType] = (out[c.opType] ?? 0) + c.constraints;
+  return out;
+}
+
 export async function compileModelFile(o: CompileModelOptions): Promise<ModelArtifacts> {
   const log = o.log ?? (() => {});
   const onnxBytes = readFileSync(o.onnxPath);
@@ -165,6 +172,7 @@ export async function compileModelFile(o: CompileModelOptions): Promise<ModelArt
       constraints: r.nConstraints,
       wires: r.nWires,
       estimatedConstraints: compiled.estimatedConstraints,
+      perOpType: perOpType(compiled.costs),
       perNode: compiled.costs,
     },
     differentialCheck: check,
