@@ -87,7 +87,9 @@ export async function startPayChain(): Promise<PayChain> {
 /** Opens an ETH escrow request for `modelId` (hex) on `pixels`' commitment (or `commitment`), payee the operator. */
 export async function openRequest(p: PayChain, modelId: string, pixels: number[], o: { commitment?: bigint; secs?: number } = {}): Promise<bigint> {
   const c = o.commitment ?? (await inputCommitment(pixels));
-  const now = (await p.chain.provider.getBlock("latest"))!.timestamp;
+  // The next block's time: the latest block's, or the wall clock when no block was mined for a
+  // while (a busy machine): a deadline from an old block's time could already have passed.
+  const now = Math.max((await p.chain.provider.getBlock("latest"))!.timestamp, Math.floor(Date.now() / 1000));
   const escrow = p.escrow.connect(p.client) as Contract;
   const tx = await escrow.getFunction("openRequest")(`0x${modelId}`, c, p.operator.address, BigInt(now + (o.secs ?? 3600)), { value: PRICE });
   const rc = await tx.wait();
