@@ -61,7 +61,9 @@ export class ModelRegistry {
   markReady(m: LoadedModel): void {
     for (const k of [m.info.id, m.info.cid, m.info.name]) this.loaded.set(k, m);
     const s = this.statuses.find((x) => x.dir === m.dir.dir || x.name === m.info.name);
-    if (s) Object.assign(s, { state: "ready", id: m.info.id, cid: m.info.cid, reason: undefined });
+    if (!s) return;
+    Object.assign(s, { state: "ready", id: m.info.id, cid: m.info.cid });
+    delete s.reason;
   }
 
   markFailed(name: string, reason: string): void {

@@ -121,6 +121,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       if (closing) return;
       try {
         const lm = await loadModel(dir, cfg, log);
+        if (closing) return;
         done.push(lm);
         if (!chained) ready([lm]);
       } catch (e) {
@@ -130,6 +131,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         if (!options.background) return;
       }
     }
+    const served = new Set(done.map((m) => m.info.id));
+    for (const r of toResume) if (!served.has(r.model_id)) log.warn(`job ${r.request_id}: model ${r.model_id.slice(0, 12)} is not loaded; left queued for a start that loads it`);
     if (closing || !chained || (failures.length && !options.background)) return;
     try {
       await startChain(done);
