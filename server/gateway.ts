@@ -80,20 +80,21 @@ function banner(config: ServiceConfig, service: Service, edges: Edges, local: { 
   say([
     `zkinfer: ${models.length} model(s), loading in the background (states on /readyz and GET /v1/models): ${models.map((m) => m.name).join(", ")}`,
     `zkinfer: jobs in ${config.dbPath}; ${config.poolThreads} prover thread(s); API keys ${config.apiKeys.length ? "on" : "off"}`,
-    ...chainLines(service, local),
     `zkinfer: gRPC listening on ${edges.grpcAddress} (zkinfer.v1.Inference, server/grpc/zkinfer.proto)`,
     `zkinfer: HTTP listening on ${edges.httpUrl} (OpenAPI: ${edges.httpUrl}/openapi.json, metrics: ${edges.httpUrl}/metrics)`,
   ].join("\n"));
 }
 
 /** Once loading is over: what is served, what failed and why, and (one write) a curl that works. */
-function readyLines(service: Service, edges: Edges): string {
+function readyLines(service: Service, edges: Edges, local: { chain?: LocalChain; oracle?: string }): string {
   const states = service.modelStates();
   const ready = service.listModels();
   const failed = states.filter((m) => m.state === "failed");
   return [
     `zkinfer: ${ready.length} model(s) ready: ${ready.map((m) => `${m.name} (${m.constraints} constraints)`).join(", ") || "none"}`,
     ...failed.map((m) => `zkinfer: model ${m.name} failed: ${m.reason}`),
+    // Settlement starts after the models (it registers their verifiers).
+    ...chainLines(service, local),
     ...(ready.length ? [`zkinfer: try\n  ${exampleCurl(edges, ready)}`] : []),
   ].join("\n");
 }
@@ -157,7 +158,7 @@ export async function runGateway(overrides: ServiceConfigInput = {}, o: { append
     throw e;
   }
   banner(config, service, edges, local);
-  void service.loaded.then(() => say(readyLines(service, edges)));
+  void service.loaded.then(() => say(readyLines(service, edges, local)));
   const sig = await untilSignal();
   say(`zkinfer: ${sig}: closing (in-flight proofs finish or are re-queued for the next start) ...`);
   await edges.close();

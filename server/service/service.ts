@@ -202,9 +202,12 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
   const service: Service = {
     config: cfg,
-    chain: settlement && {
-      chainId: settlement.chainId, rpcUrl: cfg.chain.rpcUrl, escrow: settlement.client.address,
-      registry: settlement.registry, operator: settlement.client.wallet.address,
+    // A getter: settlement starts once the models are loaded, after the service exists.
+    get chain() {
+      return settlement && {
+        chainId: settlement.chainId, rpcUrl: cfg.chain.rpcUrl, escrow: settlement.client.address,
+        registry: settlement.registry, operator: settlement.client.wallet.address,
+      };
     },
     listModels: () => modelList(),
     modelStates: () => registry.list(),
