@@ -14,17 +14,17 @@ import { JobStore, toProofRecord } from "../jobs/index.ts";
 import { ProverPool } from "../pool/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
-import { ModelRegistry, type ModelStatus } from "./model-registry.ts";
+import { ModelRegistry } from "./model-registry.ts";
 import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
-import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import { Watchers } from "./watchers.ts";
 import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
-import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
+import { checkEscrowRequestId, nonceMismatch } from "./request-checks.ts";
+import { ServiceError, type InferenceService, type InferInput, type InferResult, type ProofRecord } from "./types.ts";
 
 export interface CreateServiceOptions {
   logger?: ServiceLogger;
@@ -117,6 +117,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   /** Models become ready one by one; with a chain, all at once when settlement is up (it registers their verifiers). */
   async function loadAll(): Promise<void> {
     const done: LoadedModel[] = [];
+    const unreadable = registry.list().find((m) => m.state === "failed");
+    if (unreadable && !options.background) return void failures.push(new Error(`model ${unreadable.name}: ${unreadable.reason}`));
     for (const { name, dir } of registry.pending()) {
       if (closing) return;
       try {
@@ -360,34 +362,4 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     }
   }
   return service;
-}
-
-/**
- * The escrow request id of an infer call, as a canonical decimal string; undefined when none.
- * Refused: a malformed id, no chain configured, a model the escrow cannot pay for (no input
- * commitment, a hashed output, not registered), or an escrow request another live job holds.
- */
-function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, store: JobStore): string | undefined {
-  if (v === undefined || v === null || v === "") return undefined;
-  const bad = (msg: string): never => {
-    throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: ${msg}`, "escrowRequestId");
-  };
-  let id: bigint | undefined;
-  if (typeof v === "string" && /^[0-9]{1,78}$/.test(v)) id = BigInt(v);
-  else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
-  if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
-  // The model's payment terms say whether the escrow can pay for it at all (a public input, a
-  // hashed output, not registered, or no chain: set when settlement started).
-  if (!m.info.payment.paidRequests) bad(m.info.payment.reason ?? `model ${m.info.name} takes no paid requests`);
-  if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
-  const other = store.jobForEscrowRequest(id.toString());
-  if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
-  return id.toString();
-}
-
-/** Undefined when no nonce is expected or the proof's nonce signal is the one expected; else why not. */
-function nonceMismatch(m: LoadedModel, signals: string[], expected: bigint | undefined): string | undefined {
-  if (expected === undefined) return undefined;
-  const actual = BigInt(signals[m.info.publicSignals.indexOf(NONCE_SIGNAL)]!);
-  return actual === expected ? undefined : `nonce: the proof carries ${actual}, not the expected ${expected}`;
 }
