@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { grpcClient } from "../server/grpc/client.ts";
 import { json, testDigits } from "./helpers/edge-server.ts";
 import { freePort } from "./helpers/npm-start.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
@@ -108,6 +109,12 @@ it("serves a model folder outside the repo: /healthz at once, building → ready
   expect(listed.find((m: any) => m.name === "my-digits")).toEqual({ name: "my-digits", id, cid, state: "building" });
   expect(listed.find((m: any) => m.name === "broken")).toMatchObject({ state: "failed", reason: expect.stringContaining("not valid JSON") });
   expect(listed.find((m: any) => m.name === "no-onnx")).toMatchObject({ state: "failed", reason: expect.stringContaining("gone.onnx") });
+
+  const g = grpcClient(`127.0.0.1:${grpcPort}`);
+  const grpcList = (await g.unary("listModels", {})).models;
+  g.close();
+  expect(grpcList.find((m: any) => m.name === "my-digits")).toMatchObject({ id, cid, state: "building", stateReason: "" });
+  expect(grpcList.find((m: any) => m.name === "broken")).toMatchObject({ state: "failed", stateReason: expect.stringContaining("not valid JSON") });
 
   const [digit] = testDigits(1);
   for (const key of ["my-digits", cid]) {
