@@ -2,8 +2,9 @@
  * The model registry of the service: every configured model folder, built (circuit compiled)
  * and set up (Groth16, development powers of tau) if missing, both cached under the model's
  * build/ folder, with its onnxruntime session open. A setup installed by a ceremony is used
- * as it is; whether a model's key is trusted is part of its ModelInfo. Loading is sequential with progress logs:
- * a large model's first setup takes minutes, and config.models limits which are loaded.
+ * as it is; whether a model's key is trusted is part of its ModelInfo. The service loads them one
+ * by one in the background (model-registry.ts keeps their states): a large model's first setup
+ * takes minutes, and config.models limits which examples are loaded.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -131,18 +132,4 @@ export function modelFolders(config: ServiceConfig, log?: ServiceLogger): string
     out.push(...inner);
   });
   return out;
-}
-
-/** Loads the configured models one by one (setups are CPU-heavy; in parallel they only contend). */
-export async function loadModels(config: ServiceConfig, log: ServiceLogger): Promise<Map<string, LoadedModel>> {
-  const names = modelNames(config, log);
-  log.info(`loading ${names.length} model(s) from ${config.modelsDir}: ${names.join(", ")}`);
-  const byKey = new Map<string, LoadedModel>();
-  for (const name of names) {
-    const lm = await loadModel(path.join(config.modelsDir, name), config, log);
-    byKey.set(lm.info.id, lm);
-    byKey.set(lm.info.cid, lm);
-    byKey.set(lm.info.name, lm);
-  }
-  return byKey;
 }
