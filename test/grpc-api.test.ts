@@ -53,6 +53,9 @@ describe("gRPC", () => {
     expect(m.setup.contributions.map((x: { kind: string }) => x.kind)).toEqual(["contribution", "beacon"]);
     expect(list.models[0]).toMatchObject({ trusted: false, setup: { ptau: "dev" } });
     expect(JSON.parse(m.vkeyJson).protocol).toBe("groth16");
+    expect(list.models[0]).toMatchObject({ state: "ready", stateReason: "", cid: m.cid });
+    expect(m.cid).toMatch(/^bafkrei/);
+    expect((await c.unary("getModel", { model: m.cid })).id).toBe(m.id);
   });
 
   it("Infer with wait_for_proof: the output is the proven output; GetProof; Verify true, false when tampered", async () => {

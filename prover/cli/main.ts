@@ -13,10 +13,11 @@ import { exportVerifier } from "./export-verifier.ts";
 import { deploy } from "./deploy.ts";
 import { settle } from "./settle.ts";
 import { ops } from "./ops.ts";
+import { serve } from "./serve.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [importCommand, compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops];
+const COMMANDS: Command[] = [importCommand, compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops, serve];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 

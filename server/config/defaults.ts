@@ -21,6 +21,12 @@ export interface ServiceConfig {
   dbPath: string;
   /** Folder of model folders, each with a manifest.json. */
   modelsDir: string;
+  /**
+   * More models to serve besides those of modelsDir (`zkinfer serve --models`): each entry a model
+   * folder (with a manifest.json, e.g. written by zkinfer import) or a folder of such folders.
+   * All of them are loaded, whatever their size.
+   */
+  modelDirs: string[];
   /** Which models to load: "all" (every folder with a manifest) or a list of folder names. */
   models: "all" | string[];
   /**
@@ -121,6 +127,7 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   rateLimitPerMinute: 600,
   dbPath: paths.jobsDb,
   modelsDir: EXAMPLE_MODELS_DIR,
+  modelDirs: [] as string[],
   models: "all",
   maxAutoConstraints: 12_000,
   poolThreads: defaultThreads,

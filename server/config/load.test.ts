@@ -24,6 +24,14 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads ZKINFER_MODEL_DIRS (comma-separated, resolved) and modelDirs from a file relative to it", () => {
+    expect(loadConfig({ env: { ZKINFER_MODEL_DIRS: "/a/m1, rel/m2" } }).modelDirs).toEqual(["/a/m1", path.resolve("rel/m2")]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "zkinfer-config-"));
+    writeFileSync(path.join(dir, "c.json"), JSON.stringify({ modelDirs: ["mine"] }));
+    expect(loadConfig({ env: {}, file: path.join(dir, "c.json") }).modelDirs).toEqual([path.join(dir, "mine")]);
+    expect(() => loadConfig({ env: {}, overrides: { modelDirs: [""] } })).toThrow("options.modelDirs[0] must be a non-empty string");
+  });
+
   it("layers file, then environment, then overrides, and resolves file paths against the file", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "zkinfer-config-"));
     const file = path.join(dir, "config.json");

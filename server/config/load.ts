@@ -15,6 +15,7 @@
  *                                (docs/data-dir.md)
  *   ZKINFER_DB                   dbPath
  *   ZKINFER_MODELS_DIR           modelsDir
+ *   ZKINFER_MODEL_DIRS           modelDirs, comma-separated (model folders or folders of them)
  *   ZKINFER_MODELS               "all" or comma-separated model folder names
  *   ZKINFER_POOL_THREADS         poolThreads
  *   ZKINFER_QUEUE_LIMIT          queueLimit
@@ -79,6 +80,7 @@ function fromEnv(env: Env): ServiceConfigInput {
   }
   set("dbPath", env.ZKINFER_DB || undefined);
   set("modelsDir", env.ZKINFER_MODELS_DIR || undefined);
+  set("modelDirs", envList(env, "ZKINFER_MODEL_DIRS")?.map((d) => path.resolve(d)));
   const models = env.ZKINFER_MODELS?.trim();
   if (models) set("models", models === "all" ? "all" : envList(env, "ZKINFER_MODELS"));
   set("poolThreads", envInt(env, "ZKINFER_POOL_THREADS", "poolThreads"));
@@ -129,6 +131,7 @@ function fromFile(file: string): ServiceConfigInput {
   // Relative paths in a file are relative to the file, not to wherever the server was started.
   const dir = path.dirname(path.resolve(file));
   for (const k of ["dbPath", "modelsDir", "devPtauDir"] as const) if (typeof c[k] === "string") c[k] = path.resolve(dir, c[k] as string);
+  if (Array.isArray(c.modelDirs)) c.modelDirs = c.modelDirs.map((d) => (typeof d === "string" ? path.resolve(dir, d) : d));
   return c;
 }
 

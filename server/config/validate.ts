@@ -38,7 +38,7 @@ function stringList(name: string, v: unknown, allowEmpty: boolean): void {
   v.forEach((s, i) => nonEmptyString(`${name}[${i}]`, s));
 }
 
-const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts", "chain"]);
+const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "modelDirs", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts", "chain"]);
 const CHAIN_KEYS = new Set(Object.keys(DEFAULT_CONFIG.chain));
 const CHAIN_MODES = ["local", "external", "off"];
 const PROVIDERS = new Set(["cpu", "cuda", "tensorrt", "dml", "coreml", "webgpu"]);
@@ -57,6 +57,7 @@ export function validateConfig(c: ServiceConfig): ServiceConfig {
   nonNegativeInt("rateLimitPerMinute", c.rateLimitPerMinute);
   nonEmptyString("dbPath", c.dbPath);
   nonEmptyString("modelsDir", c.modelsDir);
+  stringList("modelDirs", c.modelDirs, true);
   if (c.models !== "all") stringList("models", c.models, false);
   positiveInt("poolThreads", c.poolThreads);
   positiveInt("queueLimit", c.queueLimit);

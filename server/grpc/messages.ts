@@ -8,6 +8,9 @@ export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
 export function modelMessage(m: ModelInfo, vkey?: unknown) {
   return {
     id: m.id,
+    cid: m.cid,
+    state: "ready",
+    stateReason: "",
     name: m.name,
     input: { name: m.input.name, shape: m.input.shape, dtype: m.input.dtype, shift: m.input.shift, quantization: m.input.quantization },
     output: { name: m.output.name, shape: m.output.shape, dtype: m.output.dtype, shift: m.output.shift, quantization: "" },

@@ -112,7 +112,9 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
 
   type Req = Record<string, any>;
   const handlers: grpc.UntypedServiceImplementation = {
-    listModels: unary<Req, unknown>("ListModels", () => ({ models: service.listModels().map((m) => modelMessage(m)) })),
+    listModels: unary<Req, unknown>("ListModels", () => ({
+      models: service.modelStates().map((s) => (s.state === "ready" ? modelMessage(service.getModel(s.name)) : { name: s.name, id: s.id ?? "", cid: s.cid ?? "", state: s.state, stateReason: s.reason ?? "" })),
+    })),
     getModel: unary<Req, unknown>("GetModel", (req) => {
       const m = service.getModel(required(req.model, "model"));
       return modelMessage(m, req.includeVkey ? service.getVkey(m.id) : undefined);

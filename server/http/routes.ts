@@ -33,7 +33,8 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
     defineRoute({
       method: "get", path: "/v1/models", operationId: "listModels", summary: "List the served models", tags: ["models"], protected: true,
       responses: { 200: { description: "The models", schema: { type: "object", properties: { models: { type: "array", items: { $ref: "#/components/schemas/Model" } } } } } },
-      handler: ({ c }) => c.json({ models: service.listModels() }),
+      // Ready models with their full card, the others (building, failed) with their state and reason.
+      handler: ({ c }) => c.json({ models: service.modelStates().map((m) => (m.state === "ready" ? { ...service.getModel(m.name), state: "ready" } : m)) }),
     }),
     defineRoute({
       method: "get", path: "/v1/models/{id}", operationId: "getModel", summary: "A model's manifest", tags: ["models"], protected: true,

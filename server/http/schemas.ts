@@ -6,7 +6,7 @@ import type { Schema } from "./schema.ts";
 export const ROUNDING_RULE =
   'kind "float": each value x is quantized with the model\'s input shift s (GET /v1/models/{id}: input.shift) as q = clamp(round_half_away_from_zero(x * 2^s), -128, 127). kind "int8": the values are already quantized and must be integers in -128..127.';
 
-export const MODEL_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "Model id (sha256 of the integer ONNX) or model name, e.g. `digits-mlp`." };
+export const MODEL_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "Model id (sha256 of the integer ONNX), its IPFS CIDv1 (`bafkrei...`) or model name, e.g. `digits-mlp`." };
 export const REQUEST_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "The requestId returned by infer." };
 
 export const MODEL: Schema = {
@@ -14,6 +14,9 @@ export const MODEL: Schema = {
   description: "A model's manifest as served.",
   properties: {
     id: { type: "string" },
+    cid: { type: "string", description: "IPFS CIDv1 of the integer ONNX (raw codec, sha2-256, base32)" },
+    state: { type: "string", enum: ["building", "ready", "failed"], description: "GET /v1/models: a model not ready has only name, id, cid, state and reason" },
+    reason: { type: "string", description: "Why a failed model failed" },
     name: { type: "string" },
     input: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" }, quantization: { type: "string" } } },
     output: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" } } },

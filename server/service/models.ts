@@ -2,8 +2,9 @@
  * The model registry of the service: every configured model folder, built (circuit compiled)
  * and set up (Groth16, development powers of tau) if missing, both cached under the model's
  * build/ folder, with its onnxruntime session open. A setup installed by a ceremony is used
- * as it is; whether a model's key is trusted is part of its ModelInfo. Loading is sequential with progress logs:
- * a large model's first setup takes minutes, and config.models limits which are loaded.
+ * as it is; whether a model's key is trusted is part of its ModelInfo. The service loads them one
+ * by one in the background (model-registry.ts keeps their states): a large model's first setup
+ * takes minutes, and config.models limits which examples are loaded.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +17,7 @@ import { ConfigError } from "../config/index.ts";
 import { openSession, type ModelSession } from "../engine/index.ts";
 import { paymentInfo } from "../settlement/pricing.ts";
 import type { ModelInfo } from "./types.ts";
+import { onnxCid } from "../../prover/content-id.ts";
 import type { ServiceLogger } from "./logger.ts";
 
 export interface LoadedModel {
@@ -54,8 +56,9 @@ export function modelNames(config: ServiceConfig, log?: ServiceLogger): string[]
 
 const numericShape = (s: (number | string)[]) => s.map((d) => (typeof d === "number" ? d : 1));
 
+/** A model folder's name or path (a path with a manifest.json wins, as for the CLI). */
 export async function loadModel(name: string, config: ServiceConfig, log: ServiceLogger): Promise<LoadedModel> {
-  const dir = openModelDir(path.join(config.modelsDir, name));
+  const dir = openModelDir(existsSync(path.join(name, "manifest.json")) ? name : path.join(config.modelsDir, name));
   const m = dir.manifest;
   const t0 = Date.now();
   log.info(`model ${m.name}: ${m.circuit.constraints} constraints; building the circuit and setup if missing ...`);
@@ -76,6 +79,7 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
   const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
   const info: ModelInfo = {
     id: m.modelId,
+    cid: await onnxCid(onnx),
     name: m.name,
     input: { name: m.input.name, shape: numericShape(m.input.shape), dtype: "int8", shift: m.input.shift, quantization: String((m.input as { quantization?: string }).quantization ?? "q = clamp(round_half_away_from_zero(x * 2^shift), -128, 127)") },
     output: { name: m.output.name, shape: numericShape(m.output.shape), dtype: m.output.dtype, shift: m.output.shift },
@@ -107,15 +111,25 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
   };
 }
 
-/** Loads the configured models one by one (setups are CPU-heavy; in parallel they only contend). */
-export async function loadModels(config: ServiceConfig, log: ServiceLogger): Promise<Map<string, LoadedModel>> {
-  const names = modelNames(config, log);
-  log.info(`loading ${names.length} model(s) from ${config.modelsDir}: ${names.join(", ")}`);
-  const byKey = new Map<string, LoadedModel>();
-  for (const name of names) {
-    const lm = await loadModel(name, config, log);
-    byKey.set(lm.info.id, lm);
-    byKey.set(lm.info.name, lm);
-  }
-  return byKey;
+/**
+ * Folders of the configured models: modelsDir's (filtered by options.models), then each
+ * options.modelDirs entry, a model folder or a folder of model folders. A path that is neither
+ * is a ConfigError naming the option; a folder with a bad manifest is left to its load to fail.
+ */
+export function modelFolders(config: ServiceConfig, log?: ServiceLogger): string[] {
+  const out = modelNames(config, log).map((n) => path.join(config.modelsDir, n));
+  config.modelDirs.forEach((d, i) => {
+    const where = `options.modelDirs[${i}] (zkinfer serve --models, ZKINFER_MODEL_DIRS)`;
+    if (!existsSync(d)) throw new ConfigError(`${where}: ${d} does not exist`);
+    if (existsSync(path.join(d, "manifest.json"))) return void out.push(path.resolve(d));
+    let inner: string[] = [];
+    try {
+      inner = readdirSync(d).sort().map((x) => path.resolve(d, x)).filter((x) => existsSync(path.join(x, "manifest.json")));
+    } catch (e) {
+      throw new ConfigError(`${where}: ${d} is not a readable folder (${(e as Error).message})`);
+    }
+    if (!inner.length) throw new ConfigError(`${where}: ${d} is not a model folder: no manifest.json in it or in any folder directly inside it`);
+    out.push(...inner);
+  });
+  return out;
 }

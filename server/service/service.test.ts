@@ -52,7 +52,9 @@ describe("the service", () => {
     const [m] = service.listModels();
     expect(m).toMatchObject({ name: "digits-mlp", input: { shape: [1, 64], dtype: "int8", shift: 4 }, proofSystem: "groth16", constraints: 1507 });
     expect(service.getModel(m.id)).toBe(m);
-    expect(service.ready()).toEqual({ ready: true, reasons: [] });
+    expect(service.ready()).toEqual({ ready: true, reasons: [], models: [{ name: "digits-mlp", id: m.id, cid: m.cid, state: "ready" }] });
+    expect(m.cid).toMatch(/^bafkrei[a-z2-7]{52}$/);
+    expect(service.getModel(m.cid)).toBe(m);
     expect(service.health()).toEqual({ ok: true });
   });
 

@@ -13,27 +13,39 @@ import { runSession, toInt8Input } from "../engine/index.ts";
 import { JobStore, toProofRecord } from "../jobs/index.ts";
 import { ProverPool } from "../pool/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { loadModels, type LoadedModel } from "./models.ts";
+import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
+import { ModelRegistry } from "./model-registry.ts";
 import { stdoutLogger, type ServiceLogger } from "./logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
-import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import { Watchers } from "./watchers.ts";
 import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
-import { ServiceError, type InferenceService, type InferInput, type InferResult, type ModelInfo, type ProofRecord } from "./types.ts";
+import { checkEscrowRequestId, nonceMismatch } from "./request-checks.ts";
+import { ServiceError, type InferenceService, type InferInput, type InferResult, type ProofRecord } from "./types.ts";
 
 export interface CreateServiceOptions {
   logger?: ServiceLogger;
+  /**
+   * Resolve at once and load the models in the background (the gateway: it answers /healthz and
+   * reports each model's state while setups run). Default: resolve once every model is loaded,
+   * and reject with the first model that fails.
+   */
+  background?: boolean;
 }
 
 export interface Service extends InferenceService {
   readonly config: ServiceConfig;
   /** Where jobs with an escrowRequestId are settled; undefined when settlement is off. */
   readonly chain?: { chainId: number; rpcUrl: string; escrow: string; registry: string; operator: string };
+  /** Settles when the background loading is over (every model ready or failed). */
+  readonly loaded: Promise<void>;
 }
+
+/** How long a client is told to wait for a model that is still building. */
+const BUILDING_RETRY_S = 10;
 
 /** Proving times kept for stats() (the edges build their histogram from these samples). */
 const PROVING_SAMPLES = 1024;
@@ -51,7 +63,8 @@ const PROVING_SAMPLES = 1024;
 export async function createService(config: ServiceConfigInput | ServiceConfig = {}, options: CreateServiceOptions = {}): Promise<Service> {
   const cfg = resolveConfig(config);
   const log = options.logger ?? stdoutLogger;
-  const models = await loadModels(cfg, log);
+  const registry = await ModelRegistry.open(modelFolders(cfg, log));
+  const models = registry.loaded;
   const store = new JobStore(cfg.dbPath);
   let pool: ProverPool;
   try {
@@ -84,24 +97,73 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     },
   });
 
+  let closing = false;
+  const waiters = new Set<(e: Error) => void>(); // pending waitForProof calls, released by close()
+  let reserved = 0; // admitted requests not yet stored (they count toward the queue limit)
+  const admitting = new Set<string>(); // escrow requests being read from the chain, not yet stored
+  const modelList = () => [...new Set(models.values())].map((m) => m.info);
+
+  // A crash (or a close past its timeout) left these `proving`: prove them again once their model is ready.
+  const recovered = store.recover();
+  const toResume = store.queued();
+  if (recovered || toResume.length) log.info(`job store ${cfg.dbPath}: ${recovered} interrupted job(s) re-queued, ${toResume.length} queued job(s) to resume`);
+
+  const names = registry.list().map((m) => m.name);
+  log.info(`loading ${names.length} model(s): ${names.join(", ")}`);
+  for (const m of registry.list()) if (m.state === "failed") log.error(`model ${m.name}: failed: ${m.reason}`);
+  const chained = settlementEnabled(cfg.chain);
+  const failures: Error[] = [];
+
+  /** Models become ready one by one; with a chain, all at once when settlement is up (it registers their verifiers). */
+  async function loadAll(): Promise<void> {
+    const done: LoadedModel[] = [];
+    const unreadable = registry.list().find((m) => m.state === "failed");
+    if (unreadable && !options.background) return void failures.push(new Error(`model ${unreadable.name}: ${unreadable.reason}`));
+    for (const { name, dir } of registry.pending()) {
+      if (closing) return;
+      try {
+        const lm = await loadModel(dir, cfg, log);
+        if (closing) return;
+        done.push(lm);
+        if (!chained) ready([lm]);
+      } catch (e) {
+        failures.push(e as Error);
+        registry.markFailed(name, (e as Error).message);
+        log.error(`model ${name}: failed: ${(e as Error).message}`);
+        if (!options.background) return;
+      }
+    }
+    const served = new Set(done.map((m) => m.info.id));
+    for (const r of toResume) if (!served.has(r.model_id)) log.warn(`job ${r.request_id}: model ${r.model_id.slice(0, 12)} is not loaded; left queued for a start that loads it`);
+    if (closing || !chained || (failures.length && !options.background)) return;
+    try {
+      await startChain(done);
+      ready(done);
+    } catch (e) {
+      failures.push(e as Error);
+      for (const m of done) registry.markFailed(m.info.name, `settlement did not start: ${(e as Error).message}`);
+      log.error(`settlement did not start: ${(e as Error).message}`);
+    }
+  }
+
+  function ready(list: LoadedModel[]): void {
+    for (const lm of list) {
+      registry.markReady(lm);
+      for (const r of toResume) if (r.model_id === lm.info.id) dispatcher.enqueue(r.request_id);
+    }
+  }
+
   // Settlement (issue #5): connect, find (or deploy) the models' verifiers, then settle what a
   // previous run proved but did not finish settling.
-  const uniqueModels = [...new Set(models.values())];
-  if (settlementEnabled(cfg.chain)) {
-    try {
-      settlement = await startSettlement(cfg.chain, {
-        store, log, models: uniqueModels,
-        notify: (id) => {
-          if (!watchers.has(id)) return;
-          const row = store.get(id);
-          if (row) watchers.emit(toProofRecord(row));
-        },
-      });
-    } catch (e) {
-      await pool.destroy();
-      store.close();
-      throw e;
-    }
+  async function startChain(uniqueModels: LoadedModel[]): Promise<void> {
+    settlement = await startSettlement(cfg.chain, {
+      store, log, models: uniqueModels,
+      notify: (id) => {
+        if (!watchers.has(id)) return;
+        const row = store.get(id);
+        if (row) watchers.emit(toProofRecord(row));
+      },
+    });
     for (const m of uniqueModels) {
       const v = settlement.verifiers.get(m.info.id);
       if (v) m.info.verifierAddress = v;
@@ -112,33 +174,21 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     for (const k of unknownPriceKeys(cfg.chain, uniqueModels.map((m) => m.info))) log.warn(`options.chain.modelPrices[${JSON.stringify(k)}]: no loaded model has this name or id; ignored`);
     const n = settlement.settler.resume();
     if (n) log.info(`settlement: ${n} proved job(s) resumed`);
-  } else if (cfg.chain.mode !== "off") {
+  }
+  if (!chained && cfg.chain.mode !== "off") {
     log.info(`settlement off: options.chain.mode is ${cfg.chain.mode} but chain.rpcUrl, chain.privateKey and chain.escrow are not all set`);
   }
-
-  // A crash (or a close past its timeout) left these `proving`: prove them again, then resume.
-  const recovered = store.recover();
-  const resumable = store.queued().filter((r) => {
-    if (models.has(r.model_id)) return true;
-    log.warn(`job ${r.request_id}: model ${r.model_id.slice(0, 12)} is not loaded; left queued for a start that loads it`);
-    return false;
-  });
-  if (recovered || resumable.length) log.info(`job store ${cfg.dbPath}: ${recovered} interrupted job(s) re-queued, ${resumable.length} queued job(s) resumed`);
-  for (const r of resumable) dispatcher.enqueue(r.request_id);
-
-  let closing = false;
-  const waiters = new Set<(e: Error) => void>(); // pending waitForProof calls, released by close()
-  let reserved = 0; // admitted requests not yet stored (they count toward the queue limit)
-  const admitting = new Set<string>(); // escrow requests being read from the chain, not yet stored
-  const modelList = uniqueModels.map((m) => m.info);
 
   const open = () => {
     if (closing) throw new ServiceError("UNAVAILABLE", "the service is shutting down", undefined, 1);
   };
   const model = (idOrName: string): LoadedModel => {
     const m = typeof idOrName === "string" ? models.get(idOrName) : undefined;
-    if (!m) throw new ServiceError("NOT_FOUND", `model: no model with id or name ${JSON.stringify(idOrName)} (known: ${modelList.map((i) => i.name).join(", ")})`, "model");
-    return m;
+    if (m) return m;
+    const s = typeof idOrName === "string" ? registry.status(idOrName) : undefined;
+    if (s?.state === "building") throw new ServiceError("UNAVAILABLE", `model: ${s.name} is not ready yet (state building: circuit and setup in progress); retry in ${BUILDING_RETRY_S} s`, "model", BUILDING_RETRY_S);
+    if (s?.state === "failed") throw new ServiceError("UNAVAILABLE", `model: ${s.name} is not served (state failed: ${s.reason})`, "model", 60);
+    throw new ServiceError("NOT_FOUND", `model: no model with id, CID or name ${JSON.stringify(idOrName)} (known: ${registry.list().map((i) => i.name).join(", ")})`, "model");
   };
   const record = (requestId: string): ProofRecord => {
     if (!store.db.open) throw new ServiceError("UNAVAILABLE", "the service is closed");
@@ -154,11 +204,16 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
   const service: Service = {
     config: cfg,
-    chain: settlement && {
-      chainId: settlement.chainId, rpcUrl: cfg.chain.rpcUrl, escrow: settlement.client.address,
-      registry: settlement.registry, operator: settlement.client.wallet.address,
+    // A getter: settlement starts once the models are loaded, after the service exists.
+    get chain() {
+      return settlement && {
+        chainId: settlement.chainId, rpcUrl: cfg.chain.rpcUrl, escrow: settlement.client.address,
+        registry: settlement.registry, operator: settlement.client.wallet.address,
+      };
     },
-    listModels: () => modelList,
+    listModels: () => modelList(),
+    modelStates: () => registry.list(),
+    loaded: Promise.resolve(),
     getModel: (idOrName) => model(idOrName).info,
     getVkey: (idOrName) => model(idOrName).vkey,
     getPrice: (idOrName) => model(idOrName).info.payment,
@@ -271,8 +326,10 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     ready() {
       const reasons: string[] = [];
       if (closing) reasons.push("shutting down");
-      if (modelList.length === 0) reasons.push(`no models loaded from ${cfg.modelsDir}`);
-      return { ready: reasons.length === 0, reasons };
+      const states = registry.list();
+      for (const m of states) if (m.state === "building") reasons.push(`model ${m.name}: building`);
+      if (!states.some((m) => m.state === "ready") && !registry.building) reasons.push(`no model is ready (${states.length ? states.map((m) => `${m.name}: ${m.state}`).join(", ") : `none configured in ${cfg.modelsDir}`})`);
+      return { ready: reasons.length === 0, reasons, models: states };
     },
 
     stats() {
@@ -295,35 +352,14 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       log.info("service closed");
     },
   };
+  const loading = loadAll();
+  (service as { loaded: Promise<void> }).loaded = loading;
+  if (!options.background) {
+    await loading;
+    if (failures.length) {
+      await service.close();
+      throw failures[0];
+    }
+  }
   return service;
-}
-
-/**
- * The escrow request id of an infer call, as a canonical decimal string; undefined when none.
- * Refused: a malformed id, no chain configured, a model the escrow cannot pay for (no input
- * commitment, a hashed output, not registered), or an escrow request another live job holds.
- */
-function checkEscrowRequestId(v: unknown, m: LoadedModel, enabled: boolean, store: JobStore): string | undefined {
-  if (v === undefined || v === null || v === "") return undefined;
-  const bad = (msg: string): never => {
-    throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: ${msg}`, "escrowRequestId");
-  };
-  let id: bigint | undefined;
-  if (typeof v === "string" && /^[0-9]{1,78}$/.test(v)) id = BigInt(v);
-  else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) id = BigInt(v);
-  if (id === undefined || id === 0n || id >= 2n ** 256n) return bad(`expected a positive integer (decimal string or number) below 2^256, got ${JSON.stringify(v)}`);
-  // The model's payment terms say whether the escrow can pay for it at all (a public input, a
-  // hashed output, not registered, or no chain: set when settlement started).
-  if (!m.info.payment.paidRequests) bad(m.info.payment.reason ?? `model ${m.info.name} takes no paid requests`);
-  if (!enabled) bad("settlement is not configured on this server (options.chain: rpcUrl, privateKey, escrow)");
-  const other = store.jobForEscrowRequest(id.toString());
-  if (other) bad(`escrow request ${id} is already being settled by request ${other.request_id}`);
-  return id.toString();
-}
-
-/** Undefined when no nonce is expected or the proof's nonce signal is the one expected; else why not. */
-function nonceMismatch(m: LoadedModel, signals: string[], expected: bigint | undefined): string | undefined {
-  if (expected === undefined) return undefined;
-  const actual = BigInt(signals[m.info.publicSignals.indexOf(NONCE_SIGNAL)]!);
-  return actual === expected ? undefined : `nonce: the proof carries ${actual}, not the expected ${expected}`;
 }

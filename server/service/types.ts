@@ -5,12 +5,15 @@
  */
 
 import type { SetupSummary } from "../../prover/setup.ts";
+import type { ModelStatus } from "./model-registry.ts";
 
 export type ProofStatus = "queued" | "proving" | "proved" | "failed";
 
 export interface ModelInfo {
   /** Content hash of the integer ONNX (sha256 hex): the model id. */
   id: string;
+  /** IPFS CIDv1 of the same bytes (raw codec, sha2-256, base32): fetch and pin the weights by it. */
+  cid: string;
   name: string;
   input: { name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string };
   output: { name: string; shape: number[]; dtype: string; shift: number };
@@ -180,7 +183,10 @@ export class ServiceError extends Error {
 }
 
 export interface InferenceService {
+  /** The ready models' cards. */
   listModels(): ModelInfo[];
+  /** Every configured model with its state (building, ready, failed with the reason). */
+  modelStates(): ModelStatus[];
   /** By id or name; throws NOT_FOUND. */
   getModel(idOrName: string): ModelInfo;
   getVkey(idOrName: string): unknown;
@@ -201,7 +207,7 @@ export interface InferenceService {
   /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
   verify(idOrName: string, proof: unknown, publicSignals: unknown, opts?: VerifyOptions): Promise<VerifyResult>;
   health(): { ok: boolean };
-  ready(): { ready: boolean; reasons: string[] };
+  ready(): { ready: boolean; reasons: string[]; models?: ModelStatus[] };
   /** Queue depth, pool utilisation, proving time histogram, for /metrics. */
   stats(): { queued: number; proving: number; proved: number; failed: number; poolThreads: number; poolUtilization: number; provingSeconds: number[] };
   /** Graceful: stop taking work, finish or re-queue in-flight proofs, close the store. */
