@@ -95,7 +95,9 @@ const header = zoo
 
 The models quantized from the PyTorch exports in models/zoo (models/zoo/README.md): parameters,
 constraints (total and by op), compile, Groth16 setup and proving, float vs integer accuracy on the
-test split (onnxruntime on the integer ONNX; mean squared error for the denoiser).`
+test split (onnxruntime on the integer ONNX; mean squared error for the denoiser). ONNX params:
+the float32 numbers in the exported float ONNX (BatchNorm already folded by the export, or kept
+with its running statistics: not the training card's count).`
   : "# Models benchmark";
 writeFileSync(path.join(out, `${base}.md`), `${header}
 
@@ -103,7 +105,7 @@ Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${mac
 Command: \`npx tsx bench/models.ts ${zoo ? "--zoo " : ""}--runs ${RUNS}\`. Groth16 on the development powers of tau (INSECURE); prove includes the witness; medians of ${RUNS}.
 Setup includes generating the dev ptau when it is not cached yet.
 
-| model | ${zoo ? "params | " : ""}constraints | ptau | compile (s) | setup (s) | witness (ms) | prove (ms) | float | integer | test inputs |
+| model | ${zoo ? "ONNX params | " : ""}constraints | ptau | compile (s) | setup (s) | witness (ms) | prove (ms) | float | integer | test inputs |
 |---|${zoo ? "---:|" : ""}---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.map((r) => `| ${r.model} | ${zoo ? `${r.parameters} | ` : ""}${r.constraints} | 2^${r.ptauPower} | ${r.compileS} | ${r.setupS} | ${r.witnessMs} | ${r.proveMs} | ${score(r, r.floatAccuracy)} | ${score(r, r.integerAccuracy)} | ${r.testSamples} |`).join("\n")}
 
