@@ -10,6 +10,7 @@ const api = await tsImport("./index.ts", import.meta.url);
 export const {
   setupModel, proveModel, verifyModel,
   compileModel, defaultCircuitPath,
+  importModel, readSamples,
   quantizeModel, quantizeInput,
   readOnnx, writeOnnx, runOnnx,
   openModelDir, buildModelCircuit,
