@@ -110,6 +110,10 @@ describe("settlement through the server", () => {
       jobId = r.body.requestId;
       const submitted = await pollProof(server.url, jobId, (x) => x.settlement?.status === "submitted");
       txHash = submitted.settlement!.txHash!;
+      // The hash is recorded before the broadcast (so a crash in between re-sends it): wait for
+      // the broadcast to reach the node's mempool.
+      const deadline = Date.now() + 30_000;
+      while (!(await p.chain.provider.getTransaction(txHash)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(await p.chain.provider.getTransaction(txHash)).not.toBeNull(); // in the mempool
       await server.close(); // the wait for the receipt is abandoned; the hash stays recorded
       // Worst case for the next start: the node forgot the transaction.
