@@ -8,7 +8,6 @@ export class UsageError extends Error {
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
   run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number>;

@@ -81,7 +81,6 @@ const STEPS: Record<string, (p: string[], v: Record<string, string | boolean | u
 
 export const ceremony: Command = {
   name: "ceremony",
-  summary: "a phase-2 trusted-setup ceremony: init, contribute, verify, finalize",
   usage: USAGE,
   options: {
     out: { type: "string" }, name: { type: "string" }, ptau: { type: "string" }, "ptau-hash": { type: "string" },

@@ -7,7 +7,6 @@ import { MODEL_NAME, templateNameFor } from "../compiler/circuit-path.ts";
 
 export const compile: Command = {
   name: "compile",
-  summary: "compile an integer ONNX model to a circom circuit and a manifest",
   usage: `usage: zkinfer compile <model.int8.onnx> [--name <name>] [--model-dir <dir>] [--weights fixed|hashed] [--input hashed|hashed-salted|public] [--output public|hashed] [--nonce] [--check-inputs <n>] [--check-seed <n>]
 
   Writes <model-dir>/<name>.circom, compiles it (r1cs, witness wasm) into

@@ -10,7 +10,6 @@ import { keyTrust } from "../ceremony/index.ts";
 
 export const deploy: Command = {
   name: "deploy",
-  summary: "deploy a model's verifier and register it (and the contracts)",
   usage: `usage: zkinfer deploy <model> --rpc <url> --key <hex> [--registry <address>] [--metadata <uri>] [--ptau <file>] [--allow-untrusted]
 
   --rpc       JSON-RPC endpoint of the chain (http://, https://, ws://, wss://)

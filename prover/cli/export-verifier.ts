@@ -7,7 +7,6 @@ import { setupFiles } from "./artifacts.ts";
 
 export const exportVerifier: Command = {
   name: "export-verifier",
-  summary: "write the Solidity verifier of a model's verifying key",
   usage: `usage: zkinfer export-verifier <model> [--out <Verifier.sol>]
 
   --out  write there (default: stdout)`,

@@ -8,7 +8,6 @@ import { Progress } from "./progress-bar.ts";
 
 export const importCommand: Command = {
   name: "import",
-  summary: "float ONNX + calibration data → quantized, compiled, set-up model folder",
   usage: `usage: zkinfer import <model.onnx> --calibration <file> [--test <file>] --out <dir> [options]
 
   Simplifies and quantizes a float ONNX (calibrated on --calibration), scores float vs integer

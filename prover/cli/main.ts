@@ -3,21 +3,26 @@
  * prover/. Exit codes: 0 success, 1 invalid proof, 2 usage or input error, 3 other failure.
  */
 import { parse, UsageError, type Command } from "./args.ts";
-import { compile } from "./compile.ts";
-import { importCommand } from "./import.ts";
-import { setup } from "./setup.ts";
-import { ceremony } from "./ceremony.ts";
-import { prove } from "./prove.ts";
-import { verify } from "./verify.ts";
-import { exportVerifier } from "./export-verifier.ts";
-import { deploy } from "./deploy.ts";
-import { settle } from "./settle.ts";
-import { ops } from "./ops.ts";
-import { serve } from "./serve.ts";
 import { ProverError } from "../errors.ts";
 import { terminateSnarkjsCurves } from "../snarkjs.ts";
 
-const COMMANDS: Command[] = [importCommand, compile, setup, ceremony, prove, verify, exportVerifier, deploy, settle, ops, serve];
+/**
+ * Each command's module is loaded only when it runs: loading all of them (snarkjs, ethers,
+ * onnxruntime, the compiler) costs a second or two of CPU at every start.
+ */
+const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: "import", summary: "float ONNX + calibration data → quantized, compiled, set-up model folder", load: async () => (await import("./import.ts")).importCommand },
+  { name: "compile", summary: "compile an integer ONNX model to a circom circuit and a manifest", load: async () => (await import("./compile.ts")).compile },
+  { name: "setup", summary: "Groth16 setup (development ptau, or a ceremony file checked against its published hash)", load: async () => (await import("./setup.ts")).setup },
+  { name: "ceremony", summary: "a phase-2 trusted-setup ceremony: init, contribute, verify, finalize", load: async () => (await import("./ceremony.ts")).ceremony },
+  { name: "prove", summary: "run the model on an input and prove the output", load: async () => (await import("./prove.ts")).prove },
+  { name: "verify", summary: "verify a proof in JavaScript", load: async () => (await import("./verify.ts")).verify },
+  { name: "export-verifier", summary: "write the Solidity verifier of a model's verifying key", load: async () => (await import("./export-verifier.ts")).exportVerifier },
+  { name: "deploy", summary: "deploy a model's verifier and register it (and the contracts)", load: async () => (await import("./deploy.ts")).deploy },
+  { name: "settle", summary: "settle an escrow request with a proof file", load: async () => (await import("./settle.ts")).settle },
+  { name: "ops", summary: "list the supported ONNX ops and their constraint cost", load: async () => (await import("./ops.ts")).ops },
+  { name: "serve", summary: "start the HTTP/gRPC gateway (as npm start) on the examples plus --models folders", load: async () => (await import("./serve.ts")).serve },
+];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs
 
@@ -37,12 +42,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return name ? 0 : 2;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`zkinfer: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
     return 2;
   }
   try {
+    const cmd = await entry.load();
     const { values, positionals } = parse(cmd, rest);
     if (values.help) {
       process.stdout.write(`${cmd.usage}\n`);

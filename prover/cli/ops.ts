@@ -20,7 +20,6 @@ export function supportedOps(): OpCost[] {
 
 export const ops: Command = {
   name: "ops",
-  summary: "list the supported ONNX ops and their constraint cost",
   usage: `usage: zkinfer ops [--json]
 
   Lists every op of an integer ONNX graph the circuit compiler supports, sorted, with the

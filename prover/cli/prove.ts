@@ -15,7 +15,6 @@ import { proofFile, openingFile } from "./proof-file.ts";
 
 export const prove: Command = {
   name: "prove",
-  summary: "run the model on an input and prove the output",
   usage: `usage: zkinfer prove <model> --input <json|file> [--float] [--input-salt <decimal>] [--nonce <uint>] [--out <proof.json>] [--opening <file>]
 
   --input       the input as a JSON array (or a file holding one): int8 values, already quantized

@@ -4,7 +4,6 @@ import { UsageError, type Command } from "./args.ts";
 
 export const serve: Command = {
   name: "serve",
-  summary: "start the HTTP/gRPC gateway (as npm start) on the examples plus --models folders",
   usage: `usage: zkinfer serve [--models <dir>]... [--port <n>] [--grpc-port <n>] [--host <addr>]
 
   Starts the gateway of npm start (configured by ZKINFER_CONFIG and the ZKINFER_* variables as

@@ -18,7 +18,6 @@ const BLAME: Record<string, string> = {
 
 export const settle: Command = {
   name: "settle",
-  summary: "settle an escrow request with a proof file",
   usage: `usage: zkinfer settle --rpc <url> --key <hex> --escrow <address> --request <id> --proof <proof.json>
 
   --rpc      JSON-RPC endpoint of the chain

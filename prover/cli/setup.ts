@@ -7,7 +7,6 @@ import { needFile, progress, type Command } from "./args.ts";
 
 export const setup: Command = {
   name: "setup",
-  summary: "Groth16 setup (development ptau, or a ceremony file checked against its published hash)",
   usage: `usage: zkinfer setup <model> [--ptau <file> [--ptau-hash <blake2b hex>]] [--dev-ptau-dir <dir>]
 
   <model> is a folder with a manifest.json, or a name under models/.

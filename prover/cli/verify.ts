@@ -23,7 +23,6 @@ function readJson(what: string, p: string): Record<string, unknown> {
 
 export const verify: Command = {
   name: "verify",
-  summary: "verify a proof in JavaScript",
   usage: `usage: zkinfer verify <model> --proof <proof.json> [--vkey <vkey.json>] [--nonce <uint>]
 
   --proof  a file written by zkinfer prove (needs "proof" and "publicSignals"); every other
