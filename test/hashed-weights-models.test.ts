@@ -61,15 +61,15 @@ describe("hashed weights on every example model", () => {
     expect(weightTensors({ ...graph, initializers: ones }).map((t) => t.tensor)).toContain(conv.inputs[1]);
   });
 
-  it("fmnist-cnn14 with hashed weights: the witness equals onnxruntime and commits to the model's weights", async () => {
-    const m = openModelDir("fmnist-cnn14");
+  it("mobilenet-digits (depthwise convolutions) with hashed weights: the witness equals onnxruntime and commits to the model's weights", async () => {
+    const m = openModelDir("mobilenet-digits");
     const onnx = readFileSync(m.onnxPath);
     const graph = readOnnx(onnx);
-    const c = compileToCircom(graph, { templateName: "FmnistCnn14Hashed", visibility: { weights: "hashed" } });
+    const c = compileToCircom(graph, { templateName: "MobilenetDigitsHashed", visibility: { weights: "hashed" } });
     mkdirSync(scratch, { recursive: true });
-    const file = path.join(scratch, "cnn14-hashed.circom");
+    const file = path.join(scratch, "mobilenet-hashed.circom");
     writeFileSync(file, c.source);
-    const b = await ensureCircuitBuild(file, path.join(scratch, "cnn14-hashed"));
+    const b = await ensureCircuitBuild(file, path.join(scratch, "mobilenet-hashed"));
     const r1cs = readR1cs(b.r1cs);
     const layout = { visibility: c.visibility, weightInputs: c.weightInputs };
     const expected = await weightsCommitment(committedWeights(layout, graph, 24));
