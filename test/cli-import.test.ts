@@ -2,12 +2,12 @@
  * `zkinfer import` as a user runs it: the zoo's float tabular model (breast cancer, 30 features,
  * one Sigmoid output) with calibration and test data written as CSV, .npy and JSON files into a
  * folder outside the repository, imported into a model folder there, then proved and verified
- * from that folder. The accuracy the manifest states is recomputed here with onnxruntime; bad
+ * from that folder by the README's "Bring your own model" lines, run as written. The accuracy the manifest states is recomputed here with onnxruntime; bad
  * input is refused naming the file and row, and a failed import leaves --out as it was.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,13 +15,15 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { importModel, writeNpy, type ImportProgress } from "../prover/import/index.ts";
 import { breastCancerSplits } from "../models/lib/breast-cancer.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferIn } from "./helpers/cli.ts";
 
 const FLOAT = path.join(REPO_ROOT, "models", "zoo", "tabular-breast-cancer", "model.float.onnx");
 const tmp = makeTempDir("zkinfer-import-test-");
 afterAll(() => tmp.remove());
 const { train, test } = breastCancerSplits();
 const out = tmp.file("my-models", "breast-cancer");
+/** Where the README walkthrough runs: --out ./breast-cancer is `out`. */
+const walk = path.dirname(out);
 const header = Array.from({ length: 30 }, (_, j) => `f${j}`).join(",");
 const csv = (rows: ArrayLike<number>[], labels?: number[]) =>
   `${header}${labels ? ",diagnosis" : ""}\n${rows.map((x, i) => `${Array.from(x).join(",")}${labels ? `,${labels[i]}` : ""}`).join("\n")}\n`;
@@ -38,8 +40,21 @@ const snapshot = (dir: string): Record<string, string> =>
     const p = path.join(e.parentPath, e.name);
     return [path.relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex")];
   }));
-/** Leftover staging folders beside --out. */
-const leftovers = () => readdirSync(path.dirname(out)).filter((f) => f !== path.basename(out));
+/** Leftover staging folders (`<out>.importing-<pid>-<time>`) beside the import folders. */
+const leftovers = () => readdirSync(walk).filter((f) => f.includes(".importing-"));
+
+/** The commands of the README's walkthrough block (after its marker comment), as argv lists. */
+function readmeWalkthrough(): string[][] {
+  const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  const at = readme.indexOf("<!-- walkthrough: run verbatim by test/cli-import.test.ts -->");
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (at < 0 || !block) throw new Error("README.md has no walkthrough block");
+  return block[1].split("\n").filter((l) => l.trim()).map((l) => {
+    const words = l.trim().split(/\s+/);
+    if (words[0] !== "npx" || words[1] !== "zkinfer") throw new Error(`README walkthrough: not a zkinfer command: ${l}`);
+    return words.slice(2);
+  });
+}
 
 /** float and integer accuracy by onnxruntime directly, as a client would compute them. */
 async function onnxruntimeAccuracy(dir: string, inputShift: number, outputShift: number) {
@@ -59,9 +74,13 @@ async function onnxruntimeAccuracy(dir: string, inputShift: number, outputShift:
 describe("zkinfer import", () => {
   let first: { modelId: string; accuracy: { float: number; integer: number } };
 
-  it("imports a float ONNX with CSV data into a folder anywhere, and prove and verify take that folder", async () => {
-    // A short differential check (the full one is compile's business, tested there).
-    const r = await zkinfer("import", FLOAT, "--calibration", calCsv, "--test", testCsv, "--label-column", "diagnosis", "--out", out, "--check-inputs", "16");
+  it("runs the README's walkthrough as written: imports a float ONNX with CSV data into a folder anywhere, proves and verifies from it", async () => {
+    mkdirSync(walk, { recursive: true });
+    for (const [from, to] of [[FLOAT, "model.float.onnx"], [calCsv, "train.csv"], [testCsv, "test.csv"]]) copyFileSync(from, path.join(walk, to));
+    writeFileSync(path.join(walk, "x.json"), JSON.stringify(Array.from(test[0].x)));
+    const [imp, prove, verify] = readmeWalkthrough();
+    expect([imp[0], prove[0], verify[0]]).toEqual(["import", "prove", "verify"]);
+    const r = await zkinferIn(walk, ...imp);
     expect(r.code, r.stderr).toBe(0);
     // Not a TTY: one line per step, no bars redrawn.
     for (const step of ["calibration", "accuracy", "compile", "differential check", "setup"]) expect(r.stderr).toMatch(new RegExp(`^${step}: .*\\(\\d+\\.\\ds\\)$`, "m"));
@@ -84,10 +103,10 @@ describe("zkinfer import", () => {
     expect(m.accuracy.float).toBeGreaterThan(0.9);
     first = m;
 
-    const x = write("x.json", JSON.stringify(Array.from(test[0].x)));
-    const p = await zkinfer("prove", out, "--float", "--input", x, "--out", tmp.file("proof.json"));
+    const p = await zkinferIn(walk, ...prove);
     expect(p.code, p.stderr).toBe(0);
-    const v = await zkinfer("verify", out, "--proof", tmp.file("proof.json"));
+    expect(JSON.parse(readFileSync(path.join(walk, "proof.json"), "utf8")).model).toBe("breast-cancer");
+    const v = await zkinferIn(walk, ...verify);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout.trim()).toBe("valid");
   });

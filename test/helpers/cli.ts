@@ -15,8 +15,13 @@ export interface CliResult {
 
 /** @example const r = await zkinfer("verify", "digits-mlp", "--proof", file); expect(r.code).toBe(0); */
 export async function zkinfer(...args: string[]): Promise<CliResult> {
+  return zkinferIn(REPO_ROOT, ...args);
+}
+
+/** As zkinfer, in the working directory `cwd` (relative paths in `args` are relative to it). */
+export async function zkinferIn(cwd: string, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "bin", "zkinfer.js"), ...args], { cwd, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as CliResult;
