@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     pool: "forks",
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "**/build/**"],
+    // bench/*.test.ts are the checks too long for every run (`npm run test:large`).
+    exclude: ["node_modules/**", "**/build/**", ...(process.env.ZKINFER_LARGE_TESTS ? [] : ["bench/**"])],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: true,
