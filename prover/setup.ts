@@ -17,6 +17,7 @@ import { silentLogger, snarkjsLogger, type Logger } from "./logger.ts";
 import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts";
 import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
 import { installSetup, scratchName } from "./ceremony/install.ts";
+import { withFileLock } from "./file-lock.ts";
 
 export { hashJson } from "./ceremony/install.ts";
 export { MIN_DEV_POWER, requiredPower, type PtauSource } from "./ceremony/ptau.ts";
@@ -66,6 +67,30 @@ export async function setupGroth16(o: SetupOptions): Promise<SetupResult> {
     log.info(`setup for circuit ${circuitHash.slice(0, 12)} is up to date: ${paths.dir}`);
     return { ...rec.info, ...files, cached: true };
   }
+  // Processes setting up the same circuit at once (test files, a server and a CLI) take turns:
+  // a later one finds the key made meanwhile and reuses it, instead of a second setup.
+  mkdirSync(o.setupDir, { recursive: true });
+  return withFileLock(`${paths.dir}.lock`, async () => {
+    const again = readSetupRecord(paths, circuitHash);
+    if (again.state === "current" && reusable(again.info, o.ptau, ptau?.info.blake2b)) {
+      log.info(`setup for circuit ${circuitHash.slice(0, 12)} was made meanwhile by another process: ${paths.dir}`);
+      return { ...again.info, ...files, cached: true };
+    }
+    return newSetup(o, log, r1cs, circuitHash, paths, files, power, again, ptau);
+  });
+}
+
+async function newSetup(
+  o: SetupOptions,
+  log: Logger,
+  r1cs: ReturnType<typeof readR1cs>,
+  circuitHash: string,
+  paths: ReturnType<typeof setupPaths>,
+  files: { dir: string; zkeyPath: string; vkeyPath: string },
+  power: number,
+  rec: ReturnType<typeof readSetupRecord>,
+  ptau: Awaited<ReturnType<typeof resolvePtau>> | undefined,
+): Promise<SetupResult> {
   if (rec.state === "stale") log.info(`setup ${paths.dir} is stale (${rec.why}); making a new one`);
   if (rec.state === "current") log.info(`setup ${paths.dir} was made from another powers of tau (blake2b ${String(rec.info.ptau.blake2b ?? rec.info.ptau.kind).slice(0, 16)}); making a new one`);
   const snarkjs = await loadSnarkjs();

@@ -7,7 +7,7 @@
  * refused graph leaves every file as it was.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { compileCircom, circomVersion } from "../circom.ts";
@@ -19,6 +19,7 @@ import { buildFiles, buildHash, isFreshBuild, stageCircuit } from "./build.ts";
 import { toolVersions } from "../versions.ts";
 import { defaultCircuitPath } from "./circuit-path.ts";
 import { committedWeights } from "../inputs.ts";
+import { withFileLock } from "../file-lock.ts";
 import { weightsCommitment } from "../commitment.ts";
 
 export interface CompileModelOptions {
@@ -71,6 +72,22 @@ export async function ensureCircuitBuild(circuitPath: string, outDir: string, lo
     log(`circuit unchanged (${sourceHash.slice(0, 12)}), not recompiled`);
     return { ...f, sourceHash };
   }
+  // Processes building the same circuit at once (test files, a server and a CLI) take turns:
+  // the later ones find the build made and skip the compile.
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  return withFileLock(`${outDir}.lock`, async () => {
+    if (fresh()) {
+      log(`circuit unchanged (${sourceHash.slice(0, 12)}), built meanwhile by another process`);
+      return { ...f, sourceHash };
+    }
+    return compileInto(circuitPath, outDir, name, sourceHash, log);
+  });
+}
+
+async function compileInto(circuitPath: string, outDir: string, name: string, sourceHash: string, log: (m: string) => void) {
+  const files = (dir: string) => buildFiles(dir, name);
+  const f = files(outDir);
+  const fresh = () => isFreshBuild(outDir, name, sourceHash);
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   log(`compiling ${path.relative(process.cwd(), circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
   const t0 = Date.now();
