@@ -1,5 +1,6 @@
 import os from "node:os";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/sequencer.ts";
 
 // snarkjs starts its own worker threads and must not run inside vitest's thread pool:
 // forks give each test file its own process.
@@ -16,5 +17,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: true,
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
+    // Longest files first (test/durations.json), so that no long file starts last.
+    sequence: { sequencer: LongestFirst },
   },
 });
