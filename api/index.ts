@@ -14,7 +14,7 @@ export { setupModel, proveModel, verifyModel, type ModelRef, type SetupModelOpti
 export { compileModelFile as compileModel, type CompileModelOptions, type ModelArtifacts } from "../prover/compiler/model.ts";
 export { defaultCircuitPath } from "../prover/compiler/circuit-path.ts";
 export { importModel, readSamples, type ImportOptions, type ImportResult, type ImportProgress, type StepProgress, type Preprocessing, type Samples } from "../prover/import/index.ts";
-export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions, type QuantizeReport } from "../prover/quantize/index.ts";
+export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions, type QuantizeModelOptions, type QuantizeReport } from "../prover/quantize/index.ts";
 export { readOnnx, writeOnnx } from "../prover/onnx/proto.ts";
 export { runOnnx } from "../prover/onnx/runtime.ts";
 export { openModelDir, buildModelCircuit, type ModelDir, type Manifest } from "../prover/model-dir.ts";

@@ -16,8 +16,7 @@ import { ProverError } from "../errors.ts";
 import { readOnnx, writeOnnx } from "../onnx/proto.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { simplifyFloatGraph } from "../graph/index.ts";
-import type { QuantizeOptions } from "../quantize/index.ts";
-import { quantizeCounting } from "./calibrate.ts";
+import { quantizeModel, type QuantizeOptions } from "../quantize/index.ts";
 import { compileModelFile, sha256 } from "../compiler/model.ts";
 import { MODEL_NAME, templateNameFor } from "../compiler/circuit-path.ts";
 import type { Visibility } from "../compiler/compile.ts";
@@ -118,7 +117,7 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   const out0 = float.outputs[0];
   if (test?.labels) checkLabels(test.labels, out0.dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1), out0.dtype === "int64", test.file, test.where);
 
-  const q = await step(progress, "calibration", (s) => quantizeCounting(float, calibration.inputs, { ...o.quantize, name }, () => s.tick()), (r) => `${calibration.rows.length} inputs; input scale 2^${r.report.inputShift}, output scale 2^${r.report.outputShift}`, calibration.inputs.length);
+  const q = await step(progress, "calibration", (s) => quantizeModel(float, calibration.inputs, { ...o.quantize, name, onEvaluate: () => s.tick() }), (r) => `${calibration.rows.length} inputs; input scale 2^${r.report.inputShift}, output scale 2^${r.report.outputShift}`, calibration.inputs.length);
   const intBytes = writeOnnx(q.graph);
   const threshold = o.threshold ?? DEFAULT_THRESHOLD;
   let accuracy: Awaited<ReturnType<typeof measureAccuracy>> | undefined;
