@@ -18,7 +18,8 @@ export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions
 export { readOnnx, writeOnnx } from "../prover/onnx/proto.ts";
 export { runOnnx } from "../prover/onnx/runtime.ts";
 export { openModelDir, buildModelCircuit, type ModelDir, type Manifest } from "../prover/model-dir.ts";
-export { setupGroth16, type SetupOptions, type SetupResult, type PtauSource } from "../prover/setup.ts";
+export { prepareModel, type PrepareOptions, type ReadyModel, type BuiltModel, type CircuitBuild } from "../prover/prepare-model.ts";
+export { setupGroth16, devPtau, type SetupOptions, type SetupResult, type PtauSource } from "../prover/setup.ts";
 export { proveGroth16, verifyGroth16, decodePublicSignals, type ProofResult, type DecodedSignals } from "../prover/prove.ts";
 export { compileCircom, type CircomOutput, type CompileCircomOptions } from "../prover/circom.ts";
 export { defaultPaths, resolveDataDir, DATA_DIR_ENV, type DefaultPaths, type DataDirOptions } from "../prover/paths.ts";

@@ -19,7 +19,7 @@ import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "
 import { installSetup, scratchName } from "./ceremony/install.ts";
 
 export { hashJson } from "./ceremony/install.ts";
-export { MIN_DEV_POWER, requiredPower, type PtauSource } from "./ceremony/ptau.ts";
+export { MIN_DEV_POWER, requiredPower, devPtau, type PtauSource } from "./ceremony/ptau.ts";
 export { isTrusted, summarize, readSetupRecord, setupPaths, SETUP_FORMAT, type SetupInfo, type SetupSummary, type Contribution } from "./ceremony/record.ts";
 
 /** A public, fixed beacon: the last phase-2 step of local setups (after the secret contribution). */
