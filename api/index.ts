@@ -14,11 +14,12 @@ export { setupModel, proveModel, verifyModel, type ModelRef, type SetupModelOpti
 export { compileModelFile as compileModel, type CompileModelOptions, type ModelArtifacts } from "../prover/compiler/model.ts";
 export { defaultCircuitPath } from "../prover/compiler/circuit-path.ts";
 export { importModel, readSamples, type ImportOptions, type ImportResult, type ImportProgress, type StepProgress, type Preprocessing, type Samples } from "../prover/import/index.ts";
-export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions, type QuantizeReport } from "../prover/quantize/index.ts";
+export { quantizeModel, quantizeInput, type QuantizedModel, type QuantizeOptions, type QuantizeModelOptions, type QuantizeReport } from "../prover/quantize/index.ts";
 export { readOnnx, writeOnnx } from "../prover/onnx/proto.ts";
 export { runOnnx } from "../prover/onnx/runtime.ts";
 export { openModelDir, buildModelCircuit, type ModelDir, type Manifest } from "../prover/model-dir.ts";
-export { setupGroth16, type SetupOptions, type SetupResult, type PtauSource } from "../prover/setup.ts";
+export { prepareModel, type PrepareOptions, type ReadyModel, type BuiltModel, type CircuitBuild } from "../prover/prepare-model.ts";
+export { setupGroth16, devPtau, type SetupOptions, type SetupResult, type PtauSource } from "../prover/setup.ts";
 export { proveGroth16, verifyGroth16, decodePublicSignals, type ProofResult, type DecodedSignals } from "../prover/prove.ts";
 export { compileCircom, type CircomOutput, type CompileCircomOptions } from "../prover/circom.ts";
 export { defaultPaths, resolveDataDir, DATA_DIR_ENV, type DefaultPaths, type DataDirOptions } from "../prover/paths.ts";

@@ -4,9 +4,9 @@
  * CLI adds argv, files and exit codes around the same steps.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { openModelDir, buildModelCircuit, isCircuitOnly, type ModelDir } from "../prover/model-dir.ts";
-import { setupGroth16, readSetupRecord, setupPaths, type PtauSource, type SetupResult } from "../prover/setup.ts";
+import { openModelDir, isCircuitOnly, type ModelDir } from "../prover/model-dir.ts";
+import { prepareModel, currentSetup, type ModelRef } from "../prover/prepare-model.ts";
+import type { PtauSource, SetupResult } from "../prover/setup.ts";
 import { proveGroth16, verifyGroth16, decodePublicSignals, type DecodedSignals } from "../prover/prove.ts";
 import { circuitInputs } from "../prover/inputs.ts";
 import { freshSalt } from "../prover/commitment.ts";
@@ -15,11 +15,9 @@ import { readOnnx } from "../prover/onnx/proto.ts";
 import { modelCommitmentMismatch } from "../prover/model-commitments.ts";
 import { proofFileMismatch } from "../prover/cli/proof-check.ts";
 import { ProverError } from "../prover/errors.ts";
-import { defaultPaths } from "../prover/paths.ts";
 import type { Groth16Proof, Logger } from "../prover/snarkjs.ts";
 
-/** A model folder, by path (or by name among a clone's example models), or one already opened. */
-export type ModelRef = string | ModelDir;
+export type { ModelRef };
 const open = (m: ModelRef): ModelDir => (typeof m === "string" ? openModelDir(m) : m);
 
 export interface SetupModelOptions {
@@ -30,16 +28,7 @@ export interface SetupModelOptions {
 
 /** Builds the model's circuit if needed and makes (or reuses) its Groth16 setup in <model>/build/setup. */
 export async function setupModel(model: ModelRef, o: SetupModelOptions = {}): Promise<SetupResult> {
-  const m = open(model);
-  const build = await buildModelCircuit(m, o.log?.info.bind(o.log));
-  return setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(m.buildDir, "setup"), ptau: o.ptau ?? { kind: "dev", cacheDir: defaultPaths().ptauDir }, log: o.log });
-}
-
-function currentSetup(m: ModelDir) {
-  const p = setupPaths(path.join(m.buildDir, "setup"), m.manifest.circuit.hash);
-  const rec = readSetupRecord(p, m.manifest.circuit.hash);
-  if (rec.state !== "current") throw new ProverError(`model ${m.manifest.name}: no usable setup in ${p.dir} (${rec.state === "stale" ? rec.why : "missing"}); run setupModel first`);
-  return p;
+  return (await prepareModel(open(model), o)).setup;
 }
 
 export interface ModelProof {
@@ -62,14 +51,13 @@ export async function proveModel(model: ModelRef, x: ArrayLike<number>, o: { non
   const n = m.manifest.input.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
   if (x.length !== n) throw new ProverError(`input: expected ${n} int8 values (shape [${m.manifest.input.shape}]), got ${x.length}`);
   for (let i = 0; i < n; i++) if (!Number.isInteger(x[i]) || x[i] < -128 || x[i] > 127) throw new ProverError(`input[${i}]: ${x[i]} is not an int8 (-128..127)`);
-  const { zkeyPath } = currentSetup(m);
-  const build = await buildModelCircuit(m);
+  const { build, setup } = await prepareModel(m, { setup: "existing" });
   const onnx = readFileSync(m.onnxPath);
   const input = Int8Array.from(x);
   const output = await runOnnx(onnx, input, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
   const outputSalt = m.manifest.visibility.output === "hashed" ? freshSalt() : undefined;
   const inputSalt = m.manifest.visibility.input === "hashed-salted" ? freshSalt() : undefined;
-  const { proof, publicSignals } = await proveGroth16(zkeyPath, build.wasm, circuitInputs(m.manifest, input, { graph: readOnnx(onnx), salt: outputSalt, inputSalt, nonce: o.nonce }));
+  const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, circuitInputs(m.manifest, input, { graph: readOnnx(onnx), salt: outputSalt, inputSalt, nonce: o.nonce }));
   const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
   // The served output must be the proven one; a mismatch is a compiler bug, never handed out.
   if (decoded.output.length && decoded.output.some((v, i) => Number(v) !== output[i])) throw new ProverError(`model ${name}: proof output [${decoded.output}] differs from onnxruntime's [${output}]`);

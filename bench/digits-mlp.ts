@@ -6,8 +6,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
+import { setupGroth16, devPtau } from "../prover/setup.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { proveGroth16, verifyGroth16 } from "../prover/prove.ts";
 import { calculateWtns } from "../prover/witness.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
@@ -19,10 +20,9 @@ import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { describeMachine, median, timed } from "./lib/machine.ts";
 
 const RUNS = 5;
-const model = openModelDir("digits-mlp");
-const build = await buildModelCircuit(model);
+const { model, build } = await prepareModel("digits-mlp", { setup: false });
 const digits = splitDigits(loadDigits()).test;
-const ptauDir = path.join(REPO_ROOT, "build", "ptau");
+const ptauDir = defaultPaths().ptauDir;
 const scratch = path.join(REPO_ROOT, "build", `bench-setup-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
 
@@ -33,7 +33,7 @@ const setupTimes: number[] = [];
 let setup!: Awaited<ReturnType<typeof setupGroth16>>;
 for (let i = 0; i < 3; i++) {
   rmSync(path.join(scratch, "setup"), { recursive: true, force: true });
-  const [s, ms] = await timed(() => setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(scratch, "setup"), ptau: { kind: "dev", cacheDir: ptauDir } }));
+  const [s, ms] = await timed(() => setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(scratch, "setup"), ptau: devPtau(ptauDir) }));
   setup = s;
   setupTimes.push(ms);
 }

@@ -8,8 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openModelDir, MODELS_DIR } from "../prover/model-dir.ts";
-import { ensureCircuitBuild } from "../prover/compiler/model.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { prepareModel, setupModelCircuit } from "../prover/prepare-model.ts";
 import { proveGroth16, verifyGroth16 } from "../prover/prove.ts";
 import { calculateWtns } from "../prover/witness.ts";
 import { circuitInputs } from "../prover/inputs.ts";
@@ -44,8 +43,10 @@ for (const name of names) {
   const m = openModelDir(name);
   process.stderr.write(`${name}: ${m.manifest.circuit.constraints} constraints\n`);
   rmSync(scratch, { recursive: true, force: true });
-  const [build, compileMs] = await timed(() => ensureCircuitBuild(m.circuitPath, path.join(scratch, "circuit")));
-  const [setup, setupMs] = await timed(() => setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(scratch, "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } }));
+  // Made ready from scratch: the build and the setup go to scratch/circuit and scratch/setup, timed apart.
+  const fresh = { ...m, buildDir: scratch };
+  const [{ build }, compileMs] = await timed(() => prepareModel(fresh, { setup: false }));
+  const [setup, setupMs] = await timed(() => setupModelCircuit(fresh, build.r1cs));
   const graph = readOnnx(readFileSync(m.onnxPath));
   const xs = testSamples(datasetOf(m.manifest), RUNS + 1).map((s) => quantizeInput(s.x, m.manifest.input.shift));
   const inputs = xs.map((x) => circuitInputs(m.manifest, x, { graph }));

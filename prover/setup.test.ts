@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCircom, REPO_ROOT } from "./circom.ts";
+import { defaultPaths } from "./paths.ts";
 import { loadSnarkjs, type Groth16Proof } from "./snarkjs.ts";
 import { blake2b512File, ensureDevPtau } from "./ptau/index.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, hashJson, MIN_DEV_POWER, setupGroth16, SETUP_FORMAT } from "./setup.ts";
@@ -17,7 +18,7 @@ import { snarkjsTestPtau } from "../test/helpers/groth16-fixture.ts";
 
 type Vkey = { vk_alpha_1: string[]; vk_beta_2: string[][]; vk_delta_2: string[][]; IC: string[][] };
 const tmp = makeTempDir("zkinfer-setup-test-");
-const ptauDir = path.join(REPO_ROOT, "build", "ptau");
+const ptauDir = defaultPaths().ptauDir;
 let r1cs: string;
 
 beforeAll(async () => {

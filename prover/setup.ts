@@ -20,7 +20,7 @@ import { installSetup, scratchName } from "./ceremony/install.ts";
 import { withFileLock } from "./file-lock.ts";
 
 export { hashJson } from "./ceremony/install.ts";
-export { MIN_DEV_POWER, requiredPower, type PtauSource } from "./ceremony/ptau.ts";
+export { MIN_DEV_POWER, requiredPower, devPtau, type PtauSource } from "./ceremony/ptau.ts";
 export { isTrusted, summarize, readSetupRecord, setupPaths, SETUP_FORMAT, type SetupInfo, type SetupSummary, type Contribution } from "./ceremony/record.ts";
 
 /** A public, fixed beacon: the last phase-2 step of local setups (after the secret contribution). */

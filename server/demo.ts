@@ -5,13 +5,11 @@
  * in JavaScript and on chain.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Wallet } from "ethers";
-import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
 import { proveGroth16, verifyGroth16, decodePublicSignals } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
-import { defaultPaths } from "../prover/paths.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { startLocalChain } from "../verifier-contracts/local-chain.ts";
 import { exportGroth16Verifier, deployVerifier, groth16Calldata, callVerifyProof, estimateVerifyGas } from "../verifier-contracts/groth16-verifier.ts";
@@ -24,13 +22,7 @@ const ms = (t0: number) => `${Date.now() - t0} ms`;
 async function main(): Promise<void> {
   const model = openModelDir("digits-mlp");
   log(`model ${model.manifest.name} (${model.manifest.modelId.slice(0, 12)}), ${model.manifest.circuit.constraints} constraints`);
-  const build = await buildModelCircuit(model, log);
-  const setup = await setupGroth16({
-    r1csPath: build.r1cs,
-    setupDir: path.join(model.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
-    log: { info: log },
-  });
+  const { build, setup } = await prepareModel(model, { log: { info: log } });
   const vkey = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));
 
   log("starting a local chain (Hardhat node on 127.0.0.1) ...");

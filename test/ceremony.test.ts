@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { blake2b512File, ensureDevPtau } from "../prover/ptau/index.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { MIN_DEV_POWER } from "../prover/setup.ts";
@@ -158,7 +159,7 @@ describe("zkinfer ceremony", () => {
     writeFileSync(z("corrupt"), readFileSync(z("2")).subarray(0, 300));
     await ok("ceremony", "init", other, ...withA(), "--out", z("other0"));
     await ok("ceremony", "contribute", z("other0"), "--out", z("other1"));
-    const devPtau = await ensureDevPtau(MIN_DEV_POWER, path.join(REPO_ROOT, "build", "ptau"));
+    const devPtau = await ensureDevPtau(MIN_DEV_POWER, defaultPaths().ptauDir);
     const cases: [string[], RegExp][] = [
       [["finalize", model, z("0"), ...withA(), "--beacon", BEACON], /0\.zkey: refused, it has no contribution yet/],
       [["finalize", model, z("other1"), ...withA(), "--beacon", BEACON], /other1\.zkey: zkey is for another circuit/],
@@ -193,7 +194,7 @@ describe("zkinfer ceremony", () => {
   }, 600_000);
 
   it("on the development ptau (an explicit flag) the same steps give an installed key that is not trusted", async () => {
-    const dev = ["--insecure-dev-ptau", "--dev-ptau-dir", path.join(REPO_ROOT, "build", "ptau")];
+    const dev = ["--insecure-dev-ptau", "--dev-ptau-dir", defaultPaths().ptauDir];
     expect((await ok("ceremony", "init", other, ...dev, "--out", z("dev0"))).ptau).toBe("dev (INSECURE)");
     await ok("ceremony", "contribute", z("dev0"), "--out", z("dev1"), "--name", "carol");
     const f = await ok("ceremony", "finalize", other, z("dev1"), ...dev, "--beacon", BEACON);

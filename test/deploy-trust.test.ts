@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { ensureDevPtau } from "../prover/ptau/index.ts";
 import { ceremonyFileForPower } from "../prover/ptau/ceremony_hashes.ts";
@@ -85,7 +86,7 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("its key is untrusted (its transcript was not verified: pass --ptau");
     // The file the key really came from (the development one) is not a published ceremony file.
-    const dev = await ensureDevPtau(12, path.join(REPO_ROOT, "build", "ptau"));
+    const dev = await ensureDevPtau(12, defaultPaths().ptauDir);
     const d = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key, "--ptau", dev);
     expect(d.code, d.stderr).toBe(2);
     expect(d.stderr).toMatch(/--ptau .*: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
@@ -109,7 +110,7 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     const key = chain.privateKeys[4];
     const snarkjs = await loadSnarkjs();
     const r1cs = path.join(REPO_ROOT, "models", "digits-mlp", "build", "circuit", "digits-mlp.r1cs");
-    const dev = await ensureDevPtau(12, path.join(REPO_ROOT, "build", "ptau"));
+    const dev = await ensureDevPtau(12, defaultPaths().ptauDir);
     const dir = await modelCopy("beacon-only", async (i, setupDir) => {
       const zkey = path.join(setupDir, "circuit.zkey");
       await snarkjs.zKey.newZKey(r1cs, dev, tmp.file("beacon-only.0.zkey"));

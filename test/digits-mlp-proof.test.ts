@@ -4,18 +4,17 @@
  * Solidity verifier on a real local chain (Hardhat node on 127.0.0.1 over JSON-RPC).
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
-import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
-import { setupGroth16, type SetupResult } from "../prover/setup.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
+import type { SetupResult } from "../prover/setup.ts";
 import { proveGroth16, verifyGroth16, decodePublicSignals, type ProofResult } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
 import { inputCommitment } from "../prover/commitment.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { exportGroth16Verifier, deployVerifier, groth16Calldata, callVerifyProof, estimateVerifyGas } from "../verifier-contracts/groth16-verifier.ts";
-import { REPO_ROOT } from "../prover/circom.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 
 const model = openModelDir("digits-mlp");
@@ -27,13 +26,9 @@ let chain: LocalChain | undefined;
 
 beforeAll(async () => {
   const chainP = startLocalChain();
-  const build = await buildModelCircuit(model);
-  wasm = build.wasm;
-  setup = await setupGroth16({
-    r1csPath: build.r1cs,
-    setupDir: path.join(model.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
-  });
+  const ready = await prepareModel(model);
+  wasm = ready.build.wasm;
+  setup = ready.setup;
   vkey = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));
   for (const s of samples) proofs.push(await proveGroth16(setup.zkeyPath, wasm, s.pixels));
   chain = await chainP;
@@ -53,11 +48,7 @@ describe("digits-mlp proofs", () => {
   });
 
   it("a second setup of the unchanged circuit is not rebuilt", async () => {
-    const again = await setupGroth16({
-      r1csPath: path.join(model.buildDir, "circuit", "digits-mlp.r1cs"),
-      setupDir: path.join(model.buildDir, "setup"),
-      ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
-    });
+    const { setup: again } = await prepareModel(model);
     expect(again.cached).toBe(true);
     expect(again.vkeyHash).toBe(setup.vkeyHash);
   });

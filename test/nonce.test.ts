@@ -14,7 +14,7 @@ import { ensureCircuitBuild } from "../prover/compiler/model.ts";
 import { circuitInputs } from "../prover/inputs.ts";
 import { calculateWitness } from "../prover/witness.ts";
 import { firstViolated, readR1cs } from "../prover/r1cs.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { setupGroth16, devPtau } from "../prover/setup.ts";
 import { decodePublicSignals, proveGroth16, verifyGroth16 } from "../prover/prove.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
@@ -110,7 +110,7 @@ describe("the nonce's defensive constraint", () => {
     const circuit = path.join(dir, `${name}.circom`);
     writeFileSync(circuit, source);
     const build = await ensureCircuitBuild(circuit, path.join(dir, name));
-    const setup = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(dir, `${name}-setup`), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
+    const setup = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(dir, `${name}-setup`), ptau: devPtau() });
     const input = { x: [1n, -2n, 3n, 4n], nonce: T };
     const p = await proveGroth16(setup.zkeyPath, build.wasm, input);
     const vk = JSON.parse(readFileSync(setup.vkeyPath, "utf8"));

@@ -12,6 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { installOffline } from "./helpers/offline-install.ts";
 import { breastCancerSplits } from "../models/lib/breast-cancer.ts";
@@ -81,7 +82,7 @@ beforeAll(async () => {
   copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(project, "digits-mlp", "model.int8.onnx"));
   // The development powers of tau is deterministic (fixed seed): a copy of the repo's cached one
   // is the file setup would make, and spares CI half a minute.
-  const ptau = path.join(REPO_ROOT, "build", "ptau");
+  const ptau = defaultPaths().ptauDir;
   const pot12 = existsSync(ptau) ? readdirSync(ptau).find((f) => /^dev_insecure_pot12_[0-9a-f]+\.ptau$/.test(f)) : undefined;
   if (pot12) {
     mkdirSync(path.join(project, ".zkinfer", "ptau"), { recursive: true });

@@ -6,13 +6,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { openModelDir, buildModelCircuit, type ModelDir } from "../prover/model-dir.ts";
+import { openModelDir, type ModelDir } from "../prover/model-dir.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
 import { compileToCircom, type Visibility } from "../prover/compiler/compile.ts";
 import { ensureCircuitBuild } from "../prover/compiler/model.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { circuitInputs } from "../prover/inputs.ts";
 import { BN254_R } from "../prover/field.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { setupGroth16, devPtau } from "../prover/setup.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { defaultPaths } from "../prover/paths.ts";
 import { exportGroth16Verifier } from "./groth16-verifier.ts";
@@ -29,13 +30,7 @@ export interface ModelProofs {
 }
 
 export async function proveModelInputs(name: string, inputs: ArrayLike<number>[]): Promise<ModelProofs> {
-  const model = openModelDir(name);
-  const build = await buildModelCircuit(model);
-  const setup = await setupGroth16({
-    r1csPath: build.r1cs,
-    setupDir: path.join(model.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
-  });
+  const { model, build, setup } = await prepareModel(name);
   const proofs: ProofResult[] = [];
   for (const x of inputs) proofs.push(await proveGroth16(setup.zkeyPath, build.wasm, x));
   return { model, zkeyPath: setup.zkeyPath, wasmPath: build.wasm, verifierSol: await exportGroth16Verifier(setup.zkeyPath), proofs };
@@ -78,7 +73,7 @@ export async function proveHashedOutputVariant(name: string, inputs: ArrayLike<n
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(dir, "setup"),
-    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
+    ptau: devPtau(),
   });
   const manifest = {
     ...base.manifest,

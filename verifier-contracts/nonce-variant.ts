@@ -17,7 +17,7 @@ import { weightsCommitment } from "../prover/commitment.ts";
 import { ensureCircuitBuild } from "../prover/compiler/model.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { circuitInputs, committedWeights } from "../prover/inputs.ts";
-import { setupGroth16 } from "../prover/setup.ts";
+import { setupGroth16, devPtau } from "../prover/setup.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { defaultPaths } from "../prover/paths.ts";
 import { exportGroth16Verifier } from "./groth16-verifier.ts";
@@ -74,7 +74,7 @@ export async function nonceVariant(name: string, visibility: Partial<Visibility>
   const setup = await setupGroth16({
     r1csPath: build.r1cs,
     setupDir: path.join(dir, "setup"),
-    ptau: { kind: "dev", cacheDir: defaultPaths().ptauDir },
+    ptau: devPtau(),
   });
   const manifest = { ...m, circuit: { ...base.manifest.circuit, hash: setup.circuitHash, constraints: setup.constraints }, setup: undefined };
   return {

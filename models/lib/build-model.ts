@@ -11,7 +11,7 @@ import { quantizeModel, quantizeInput } from "../../prover/quantize/index.ts";
 import { evaluateFloatOutput } from "../../prover/graph/index.ts";
 import { compileModelFile } from "../../prover/compiler/model.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
-import { setupGroth16 } from "../../prover/setup.ts";
+import { setupModelCircuit } from "../../prover/prepare-model.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { predictedLabel } from "./datasets.ts";
 
@@ -76,12 +76,7 @@ export async function buildModel(o: BuildModelOptions): Promise<void> {
     log: o.log,
   });
   if (o.skipSetup) return;
-  const setup = await setupGroth16({
-    r1csPath: built.r1cs,
-    setupDir: join(o.dir, "build", "setup"),
-    ptau: { kind: "dev", cacheDir: join(REPO_ROOT, "build", "ptau") },
-    log: { info: o.log },
-  });
+  const setup = await setupModelCircuit(o.dir, built.r1cs, { log: { info: o.log } });
   // The record stays in build/setup/<hash>/setup.json: a key with a secret contribution is not reproducible.
   o.log(`verifying key ${setup.vkeyHash.slice(0, 12)} (development powers of tau: untrusted, INSECURE)`);
 }

@@ -8,6 +8,6 @@ export { contributeCeremony, type ContributeOptions } from "./contribute.ts";
 export { verifyTranscript, type VerifyOptions } from "./verify.ts";
 export { finalizeCeremony, checkBeacon, type FinalizeOptions } from "./finalize.ts";
 export { readZkeyTranscript, type ZkeyTranscript } from "./transcript.ts";
-export { resolvePtau, type PtauSource } from "./ptau.ts";
+export { resolvePtau, devPtau, type PtauSource } from "./ptau.ts";
 export * from "./record.ts";
 export { keyTrust, type KeyTrust, type KeyTrustOptions } from "./trust.ts";

@@ -10,8 +10,17 @@ import { ProverError } from "../errors.ts";
 import { ensureDevPtau, importPtau, readPtauHeader, INSECURE_BANNER, PtauError } from "../ptau/index.ts";
 import type { Logger } from "../logger.ts";
 import { isPublishedPtauHash, type SetupInfo } from "./record.ts";
+import { defaultPaths } from "../paths.ts";
 
 export type PtauSource = { kind: "dev"; cacheDir: string } | { kind: "file"; path: string; expectedHash?: string };
+
+/**
+ * The development powers of tau (INSECURE: its tau is public), cached in cacheDir; by default
+ * the data directory's ptau/ (prover/paths.ts), the one default every caller shares.
+ */
+export function devPtau(cacheDir: string = defaultPaths().ptauDir): PtauSource {
+  return { kind: "dev", cacheDir };
+}
 
 /** Smallest dev ptau made, so small circuits share one cached file. */
 export const MIN_DEV_POWER = 12;

@@ -1,10 +1,8 @@
 /** `zkinfer ceremony`: a Groth16 phase-2 ceremony for a model (init, contribute, verify, finalize). */
-import path from "node:path";
-import { openModelDir, buildModelCircuit } from "../model-dir.ts";
-import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
+import { prepareModel, modelSetupDir } from "../prepare-model.ts";
+import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, devPtau, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
 import { hashJson } from "../ceremony/install.ts";
 import { loadSnarkjs } from "../snarkjs.ts";
-import { defaultPaths } from "../paths.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
 const USAGE = `usage:
@@ -32,14 +30,14 @@ const USAGE = `usage:
 function ptauSource(v: Record<string, string | boolean | undefined>): PtauSource {
   if (v.ptau && v["insecure-dev-ptau"]) throw new UsageError("--ptau and --insecure-dev-ptau exclude each other");
   if (typeof v.ptau === "string") return { kind: "file", path: needFile("--ptau", v.ptau), expectedHash: v["ptau-hash"] as string | undefined };
-  if (v["insecure-dev-ptau"]) return { kind: "dev", cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? defaultPaths().ptauDir };
+  if (v["insecure-dev-ptau"]) return devPtau(v["dev-ptau-dir"] as string | undefined);
   throw new UsageError("missing --ptau <ceremony file> (or --insecure-dev-ptau for a development-only ceremony, never trusted)");
 }
 
 async function modelR1cs(model: string | undefined) {
   if (!model) throw new UsageError("missing <model> (a model folder name or path)");
-  const m = openModelDir(model);
-  return { m, r1cs: (await buildModelCircuit(m, progress.info, { circuitOnly: true })).r1cs };
+  const { model: m, build } = await prepareModel(model, { setup: false, circuitOnly: true, log: progress });
+  return { m, r1cs: build.r1cs };
 }
 
 const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 1)}\n`);
@@ -72,7 +70,7 @@ const STEPS: Record<string, (p: string[], v: Record<string, string | boolean | u
     if (typeof v.beacon !== "string") throw new UsageError("missing --beacon <hex> (a public random value fixed after the last contribution)");
     const iterationsExp = v.iterations === undefined ? 10 : Number(v.iterations);
     const s = await finalizeCeremony({
-      zkeyPath: needFile("<zkey>", zkey), r1csPath: r1cs, ptau: ptauSource(v), beacon: { hash: v.beacon, iterationsExp }, setupDir: path.join(m.buildDir, "setup"), log: progress,
+      zkeyPath: needFile("<zkey>", zkey), r1csPath: r1cs, ptau: ptauSource(v), beacon: { hash: v.beacon, iterationsExp }, setupDir: modelSetupDir(m), log: progress,
     });
     if (!s.trusted) progress.info(`installed, but untrusted: ${s.ptau.kind === "dev" ? "the development powers of tau are INSECURE" : "the powers of tau is not a published ceremony file"}`);
     out({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, trusted: s.trusted, setup: summarize(s) });

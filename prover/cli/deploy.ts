@@ -1,9 +1,9 @@
 /** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
-import { buildModelCircuit, openModelDir } from "../model-dir.ts";
+import { openModelDir } from "../model-dir.ts";
+import { currentSetup, prepareModel } from "../prepare-model.ts";
 import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
 import { deployModel } from "../../verifier-contracts/deploy-model.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
-import { setupFiles } from "./artifacts.ts";
 import { address, connect, isEmbeddedLocalChain, needCode, privateKey, revertMessage, rpcUrl } from "./chain-args.ts";
 import { summarize } from "../setup.ts";
 import { keyTrust } from "../ceremony/index.ts";
@@ -37,10 +37,11 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
     const key = privateKey(v.key);
     const registryArg = v.registry === undefined ? undefined : address("registry", v.registry);
     const m = openModelDir(model);
-    const { zkey, info } = setupFiles(m);
+    const info = currentSetup(m);
+    const zkey = info.zkeyPath;
     // The record must describe this very zkey; trust itself never comes from the record.
     const ptauPath = v.ptau === undefined ? undefined : needFile("--ptau", v.ptau as string);
-    const t = await keyTrust({ zkeyPath: zkey, r1csPath: async () => (await buildModelCircuit(m, progress.info)).r1cs, ptauPath, claimedPtau: info.ptau, log: progress });
+    const t = await keyTrust({ zkeyPath: zkey, r1csPath: async () => (await prepareModel(m, { setup: false, log: progress })).build.r1cs, ptauPath, claimedPtau: info.ptau, log: progress });
     if (t.contributions.map((c) => c.hash).join() !== info.contributions.map((c) => c.hash).join()) throw new UsageError(`model ${m.manifest.name}: ${zkey} does not match its setup.json (other contributions); run zkinfer setup or finalize again`);
     const trusted = t.trusted;
     const { wallet, provider, chainId } = await connect(url, key);
@@ -54,7 +55,7 @@ model id: versions are new ids, never overwritten), and the contract addresses.`
       }
       // The key deployed must be of the circuit the ONNX compiles to (the manifest's circuit.hash);
       // checked once trust is settled and before anything is sent.
-      await buildModelCircuit(m, progress.info);
+      await prepareModel(m, { setup: false, log: progress });
       const artifacts = compileZkinfer();
       let addresses: { registry: string; escrow?: string; oracle?: string };
       if (registryArg) {

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { openModelDir } from "../model-dir.ts";
 import { exportGroth16Verifier } from "../../verifier-contracts/groth16-verifier.ts";
 import { progress, type Command } from "./args.ts";
-import { setupFiles } from "./artifacts.ts";
+import { currentSetup } from "../prepare-model.ts";
 
 export const exportVerifier: Command = {
   name: "export-verifier",
@@ -13,7 +13,7 @@ export const exportVerifier: Command = {
   options: { out: { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
-    const sol = await exportGroth16Verifier(setupFiles(m).zkey);
+    const sol = await exportGroth16Verifier(currentSetup(m).zkeyPath);
     if (v.out) {
       writeFileSync(v.out as string, sol);
       progress.info(`wrote ${v.out}`);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { discardStagedDirs, importModel } from "../import/index.ts";
 import { DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
 import { defaultPaths } from "../paths.ts";
+import { devPtau } from "../setup.ts";
 import { needFile, UsageError, type Command } from "./args.ts";
 import { Progress } from "./progress-bar.ts";
 
@@ -74,7 +75,7 @@ export const importCommand: Command = {
     if (v["no-setup"] && (v.ptau || v["dev-ptau-dir"])) throw new UsageError("--no-setup: no setup is run, so --ptau and --dev-ptau-dir have no use");
     const ptau = v["no-setup"] ? (false as const)
       : v.ptau ? { kind: "file" as const, path: needFile("--ptau", str("ptau")), expectedHash: str("ptau-hash") }
-      : { kind: "dev" as const, cacheDir: str("dev-ptau-dir") ?? defaultPaths().ptauDir };
+      : devPtau(str("dev-ptau-dir"));
     // Ctrl-C (or a kill) mid-import: remove the staging folder, then exit as the signal would.
     const onSignal = (sig: NodeJS.Signals) => {
       discardStagedDirs();

@@ -4,12 +4,12 @@ import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../inputs.ts";
 import { freshSalt, parseSalt } from "../commitment.ts";
-import { openModelDir, buildModelCircuit, isCircuitOnly } from "../model-dir.ts";
+import { openModelDir, isCircuitOnly } from "../model-dir.ts";
+import { prepareModel } from "../prepare-model.ts";
 import { proveGroth16, decodePublicSignals } from "../prove.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { ProverError } from "../errors.ts";
 import { progress, UsageError, type Command } from "./args.ts";
-import { setupFiles } from "./artifacts.ts";
 import { readInput } from "./input.ts";
 import { proofFile, openingFile } from "./proof-file.ts";
 
@@ -41,8 +41,7 @@ export const prove: Command = {
     const nonce = nonceOption(m.manifest, v.nonce as string | undefined);
     const hashedOutput = m.manifest.visibility.output === "hashed";
     const openingPath = openingTarget(m.manifest.name, salted || hashedOutput, v.out as string | undefined, v.opening as string | undefined);
-    const { zkey } = setupFiles(m);
-    const build = await buildModelCircuit(m, progress.info);
+    const { build, setup } = await prepareModel(m, { setup: "existing", log: progress });
     const onnx = readFileSync(m.onnxPath);
     const served = await runOnnx(onnx, x, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
     // A hashed output is hidden behind a fresh random salt, returned to the caller only.
@@ -50,7 +49,7 @@ export const prove: Command = {
     const input = circuitInputs(m.manifest, x, { graph: readOnnx(onnx), salt, inputSalt, nonce });
     progress.info("proving ...");
     const t0 = Date.now();
-    const { proof, publicSignals } = await proveGroth16(zkey, build.wasm, input);
+    const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, input);
     progress.info(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
     const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
     // The served output must be the proven one; a mismatch is a compiler bug, never shipped.

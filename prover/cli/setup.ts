@@ -1,8 +1,7 @@
 /** `zkinfer setup`: Groth16 setup of a compiled model, keyed by its circuit hash. */
-import path from "node:path";
-import { openModelDir, buildModelCircuit } from "../model-dir.ts";
-import { setupGroth16, summarize } from "../setup.ts";
-import { defaultPaths } from "../paths.ts";
+import { devPtau, summarize } from "../setup.ts";
+import { openModelDir } from "../model-dir.ts";
+import { prepareModel } from "../prepare-model.ts";
 import { needFile, progress, type Command } from "./args.ts";
 
 export const setup: Command = {
@@ -21,11 +20,10 @@ export const setup: Command = {
   options: { ptau: { type: "string" }, "ptau-hash": { type: "string" }, "dev-ptau-dir": { type: "string" } },
   async run([model], v) {
     const m = openModelDir(model ?? "");
-    const build = await buildModelCircuit(m, progress.info);
     const ptau = v.ptau
       ? { kind: "file" as const, path: needFile("--ptau", v.ptau as string), expectedHash: v["ptau-hash"] as string | undefined }
-      : { kind: "dev" as const, cacheDir: (v["dev-ptau-dir"] as string | undefined) ?? defaultPaths().ptauDir };
-    const s = await setupGroth16({ r1csPath: build.r1cs, setupDir: path.join(m.buildDir, "setup"), ptau, log: progress });
+      : devPtau(v["dev-ptau-dir"] as string | undefined);
+    const { setup: s } = await prepareModel(m, { ptau, log: progress });
     if (!s.trusted) progress.info(`the key is untrusted: ${s.ptau.kind === "dev" ? "development powers of tau (INSECURE)" : "not a published ceremony powers of tau"}; for a deployment run zkinfer ceremony (docs/trusted-setup.md)`);
     process.stdout.write(`${JSON.stringify({ zkey: s.zkeyPath, vkey: s.vkeyPath, vkeyHash: s.vkeyHash, cached: s.cached, insecure: s.ptau.insecure, trusted: s.trusted, setup: summarize(s) })}\n`);
     return 0;

@@ -10,7 +10,7 @@ import { verifyGroth16, decodePublicSignals, type DecodedSignals } from "../prov
 import { modelCommitmentMismatch } from "../model-commitments.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 import { proofFileMismatch, describeSignals } from "./proof-check.ts";
-import { setupFiles } from "./artifacts.ts";
+import { currentSetup } from "../prepare-model.ts";
 import { hasNonce, parseNonce } from "../inputs.ts";
 
 function readJson(what: string, p: string): Record<string, unknown> {
@@ -37,7 +37,7 @@ export const verify: Command = {
     const proofFile = readJson("--proof", needFile("--proof", v.proof as string | undefined));
     if (!model) throw new UsageError("missing <model>: its manifest says which commitments (weights) a proof of it must carry");
     const m = openModelDir(model);
-    const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : setupFiles(m).vkey;
+    const vkeyPath = v.vkey ? needFile("--vkey", v.vkey as string) : currentSetup(m).vkeyPath;
     if (!proofFile.proof || !Array.isArray(proofFile.publicSignals)) throw new UsageError(`--proof: ${v.proof} lacks "proof" or "publicSignals"`);
     const signals = proofFile.publicSignals as string[];
     const expectedNonce = expectedNonceOption(m.manifest, v.nonce as string | undefined);

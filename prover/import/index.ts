@@ -16,14 +16,13 @@ import { ProverError } from "../errors.ts";
 import { readOnnx, writeOnnx } from "../onnx/proto.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { simplifyFloatGraph } from "../graph/index.ts";
-import type { QuantizeOptions } from "../quantize/index.ts";
-import { quantizeCounting } from "./calibrate.ts";
+import { quantizeModel, type QuantizeOptions } from "../quantize/index.ts";
 import { compileModelFile, sha256 } from "../compiler/model.ts";
 import { MODEL_NAME, templateNameFor } from "../compiler/circuit-path.ts";
 import type { Visibility } from "../compiler/compile.ts";
 import type { DifferentialOptions } from "../compiler/differential.ts";
-import { setupGroth16, summarize, type PtauSource } from "../setup.ts";
-import { defaultPaths } from "../paths.ts";
+import { summarize, type PtauSource } from "../setup.ts";
+import { setupModelCircuit } from "../prepare-model.ts";
 import { readSamples, type Samples } from "./samples.ts";
 import { checkPreprocessing, describePreprocessing, IDENTITY, preprocess, type Preprocessing } from "./preprocess.ts";
 import { checkLabels, measureAccuracy } from "./accuracy.ts";
@@ -118,7 +117,7 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   const out0 = float.outputs[0];
   if (test?.labels) checkLabels(test.labels, out0.dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1), out0.dtype === "int64", test.file, test.where);
 
-  const q = await step(progress, "calibration", (s) => quantizeCounting(float, calibration.inputs, { ...o.quantize, name }, () => s.tick()), (r) => `${calibration.rows.length} inputs; input scale 2^${r.report.inputShift}, output scale 2^${r.report.outputShift}`, calibration.inputs.length);
+  const q = await step(progress, "calibration", (s) => quantizeModel(float, calibration.inputs, { ...o.quantize, name, onEvaluate: () => s.tick() }), (r) => `${calibration.rows.length} inputs; input scale 2^${r.report.inputShift}, output scale 2^${r.report.outputShift}`, calibration.inputs.length);
   const intBytes = writeOnnx(q.graph);
   const threshold = o.threshold ?? DEFAULT_THRESHOLD;
   let accuracy: Awaited<ReturnType<typeof measureAccuracy>> | undefined;
@@ -140,7 +139,7 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
     } };
     const built = await compileSteps(shown, o, name, dir);
     const setup = o.ptau === false ? undefined : await step(progress, "setup", (s) =>
-      setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(dir, "build", "setup"), ptau: o.ptau || { kind: "dev", cacheDir: defaultPaths().ptauDir }, log: { info: (m) => s.note(m) } }),
+      setupModelCircuit(dir, built.r1cs, { ptau: o.ptau || undefined, log: { info: (m) => s.note(m) } }),
       (r) => `${r.cached ? "reused" : "made"}; ${r.trusted ? "trusted" : r.ptau.insecure ? "UNTRUSTED: development powers of tau (INSECURE)" : "UNTRUSTED: not a published ceremony powers of tau"}`);
     const manifestPath = path.join(dir, "manifest.json");
     const compiled = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;

@@ -17,8 +17,18 @@ export interface QuantizedModel {
   notes: string[];
 }
 
-export function quantizeModel(float: Graph, calibration: ArrayLike<number>[], opts: QuantizeOptions = {}): QuantizedModel {
+export interface QuantizeModelOptions extends QuantizeOptions {
+  /** Called after each float evaluation, one per calibration input (a progress bar's tick). */
+  onEvaluate?: () => void;
+}
+
+export function quantizeModel(float: Graph, calibration: ArrayLike<number>[], opts: QuantizeModelOptions = {}): QuantizedModel {
+  const { onEvaluate, ...quantize } = opts;
   const { graph: canonical, notes, fileIndex } = simplifyFloatGraph(float);
-  const { graph, report } = quantizeGraph(canonical, calibration, (g, inputs) => evaluateFloat(g, inputs), opts, fileIndex);
+  const { graph, report } = quantizeGraph(canonical, calibration, (g, inputs) => {
+    const values = evaluateFloat(g, inputs);
+    onEvaluate?.();
+    return values;
+  }, quantize, fileIndex);
   return { graph, report, notes };
 }

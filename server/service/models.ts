@@ -8,8 +8,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { openModelDir, buildModelCircuit, type ModelDir } from "../../prover/model-dir.ts";
-import { isTrusted, setupGroth16, summarize } from "../../prover/setup.ts";
+import { openModelDir, type ModelDir } from "../../prover/model-dir.ts";
+import { isTrusted, devPtau, summarize } from "../../prover/setup.ts";
+import { prepareModel } from "../../prover/prepare-model.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
 import { weightsCommitmentMismatch } from "../../prover/model-commitments.ts";
 import type { ServiceConfig } from "../config/index.ts";
@@ -62,13 +63,7 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
   const m = dir.manifest;
   const t0 = Date.now();
   log.info(`model ${m.name}: ${m.circuit.constraints} constraints; building the circuit and setup if missing ...`);
-  const build = await buildModelCircuit(dir, (msg) => log.info(`model ${m.name}: ${msg}`));
-  const setup = await setupGroth16({
-    r1csPath: build.r1cs,
-    setupDir: path.join(dir.buildDir, "setup"),
-    ptau: { kind: "dev", cacheDir: config.devPtauDir },
-    log: { info: (msg) => log.info(`model ${m.name}: ${msg}`) },
-  });
+  const { build, setup } = await prepareModel(dir, { ptau: devPtau(config.devPtauDir), log: { info: (msg) => log.info(`model ${m.name}: ${msg}`) } });
   const onnx = readFileSync(dir.onnxPath);
   const needsWeights = (m.weightInputs ?? []).length > 0;
   if (needsWeights) {

@@ -18,9 +18,8 @@ import { compileToCircom } from "../../prover/compiler/compile.ts";
 import { quantizeInput } from "../../prover/quantize/index.ts";
 import { circuitInputs } from "../../prover/inputs.ts";
 import { decodePublicSignals, proveGroth16, verifyGroth16 } from "../../prover/prove.ts";
-import { setupGroth16 } from "../../prover/setup.ts";
+import { prepareModel } from "../../prover/prepare-model.ts";
 import { inputCommitment } from "../../prover/commitment.ts";
-import { REPO_ROOT } from "../../prover/circom.ts";
 import { buildHash } from "../../prover/compiler/build.ts";
 import { datasetOf, predictedLabel, testSamples } from "../../models/lib/datasets.ts";
 import { squaredError } from "../../models/lib/build-model.ts";
@@ -111,12 +110,7 @@ export function modelSuite(models: ModelDir[], opts: { witness?: boolean; sample
 
     if (smallestTwo.includes(m) || fromZoo(m)) {
       it("a full proof of a test input verifies and carries the served output", async () => {
-        const build = await buildModelCircuit(m);
-        const setup = await setupGroth16({
-          r1csPath: build.r1cs,
-          setupDir: path.join(m.buildDir, "setup"),
-          ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") },
-        });
+        const { build, setup } = await prepareModel(m);
         expect(setup.circuitHash).toBe(m.manifest.circuit.hash);
         expect(setup.contributions.some((c) => c.kind === "contribution")).toBe(true);
         const [x] = quantized(1);

@@ -16,10 +16,10 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import path from "node:path";
 import { compileModelFile } from "../../prover/compiler/model.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
-import { buildModelCircuit, openModelDir, type ModelDir } from "../../prover/model-dir.ts";
+import { openModelDir, type ModelDir } from "../../prover/model-dir.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
 import { circuitInputs } from "../../prover/inputs.ts";
-import { setupGroth16 } from "../../prover/setup.ts";
+import { prepareModel, setupModelCircuit } from "../../prover/prepare-model.ts";
 import { proveGroth16, type ProofResult } from "../../prover/prove.ts";
 import { evaluateGraph, evaluateOutput } from "../../prover/evaluate.ts";
 import { quantizeInput } from "../../prover/quantize/index.ts";
@@ -70,7 +70,7 @@ async function buildCached(): Promise<void> {
     circuitPath: path.join(CACHE, "circuit.circom"),
     visibility: { weights: "hashed" }, nonce: true, check: { randomInputs: 16 },
   });
-  await setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(CACHE, "build", "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
+  await setupModelCircuit(CACHE, built.r1cs);
 }
 
 /** Runs `fn` holding a lock directory; a lock whose process is gone is taken over. */
@@ -106,9 +106,7 @@ export async function zeroWeightsFixture(modelsDir: string): Promise<ZeroWeights
   await withLock(`${CACHE}.lock`, buildCached);
   mkdirSync(modelsDir, { recursive: true });
   cpSync(CACHE, dir, { recursive: true });
-  const model = openModelDir(dir);
-  const built = await buildModelCircuit(model);
-  const setup = await setupGroth16({ r1csPath: built.r1cs, setupDir: path.join(model.buildDir, "setup"), ptau: { kind: "dev", cacheDir: path.join(REPO_ROOT, "build", "ptau") } });
+  const { model, build: built, setup } = await prepareModel(dir);
   const graph = readOnnx(readFileSync(model.onnxPath));
   const base = openModelDir(BASE_MODEL).manifest;
   const input = Array.from(quantizeInput(testSamples(datasetOf(base), 1)[0].x, base.input.shift));
