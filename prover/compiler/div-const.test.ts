@@ -17,7 +17,7 @@ import { BN254_R, toField } from "../field.ts";
 import { evaluateGraph } from "../evaluate.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "./testing.ts";
-import { divConstShape } from "./div-const.ts";
+import { divConstShape } from "../lowering/div-const.ts";
 import { avgPool, concatDiv, depthwise, graph, int32MaxDiv, meanOf5, node, smallDiv, tensor, typedDiv, wideDiv } from "./div-const-graphs.ts";
 
 const T = ["int8", "uint8"] as const;

@@ -10,7 +10,7 @@
  *   mountRoutes(app, routes, { bodyLimitBytes: 1 << 20, before: checkAccess });
  */
 import type { Context, Hono } from "hono";
-import { ServiceError } from "../service/types.ts";
+import { ServiceError } from "../core/types.ts";
 import { coerce, validate, type Schema } from "./schema.ts";
 
 export interface ResponseDef {

@@ -4,8 +4,8 @@
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { InferenceService, ProofRecord } from "../service/types.ts";
-import { ServiceError } from "../service/types.ts";
+import type { InferenceService, ProofRecord } from "../core/types.ts";
+import { ServiceError } from "../core/types.ts";
 import { PROMETHEUS_CONTENT_TYPE, type Registry } from "../edge/metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { defineRoute, openApiDocument, type RouteDef } from "./route-table.ts";

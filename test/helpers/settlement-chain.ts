@@ -13,7 +13,7 @@ import { inputCommitment } from "../../prover/commitment.ts";
 import { loadConfig, type ServiceConfigInput } from "../../server/config/index.ts";
 import { createService, silentServiceLogger } from "../../server/service/index.ts";
 import { startEdges, type Edges } from "../../server/app.ts";
-import type { InferenceService, ProofRecord } from "../../server/service/types.ts";
+import type { InferenceService, ProofRecord } from "../../server/core/types.ts";
 import { json } from "./edge-server.ts";
 
 export const PRICE = 10n ** 16n;
