@@ -1,8 +1,8 @@
 /** `zkinfer setup`: Groth16 setup of a compiled model, keyed by its circuit hash. */
 import path from "node:path";
-import { openModelDir, buildModelCircuit } from "../model-dir.ts";
-import { setupGroth16, summarize } from "../setup.ts";
-import { defaultPaths } from "../paths.ts";
+import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
+import { setupGroth16, summarize } from "../prover/setup.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { needFile, progress, type Command } from "./args.ts";
 
 export const setup: Command = {

@@ -1,10 +1,10 @@
 /** `zkinfer ceremony`: a Groth16 phase-2 ceremony for a model (init, contribute, verify, finalize). */
 import path from "node:path";
-import { openModelDir, buildModelCircuit } from "../model-dir.ts";
-import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
-import { hashJson } from "../ceremony/install.ts";
-import { loadSnarkjs } from "../snarkjs.ts";
-import { defaultPaths } from "../paths.ts";
+import { openModelDir, buildModelCircuit } from "../prover/model-dir.ts";
+import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, type PtauSource, type SetupInfo } from "../prover/ceremony/index.ts";
+import { hashJson } from "../prover/ceremony/install.ts";
+import { loadSnarkjs } from "../prover/snarkjs.ts";
+import { defaultPaths } from "../prover/paths.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
 const USAGE = `usage:

@@ -1,12 +1,12 @@
 /** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
-import { buildModelCircuit, openModelDir } from "../model-dir.ts";
-import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
-import { deployModel } from "../../verifier-contracts/deploy-model.ts";
+import { buildModelCircuit, openModelDir } from "../prover/model-dir.ts";
+import { attachContract, compileZkinfer, deployZkinfer } from "../verifier-contracts/contracts.ts";
+import { deployModel } from "../verifier-contracts/deploy-model.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 import { address, connect, isEmbeddedLocalChain, needCode, privateKey, revertMessage, rpcUrl } from "./chain-args.ts";
-import { summarize } from "../setup.ts";
-import { keyTrust } from "../ceremony/index.ts";
+import { summarize } from "../prover/setup.ts";
+import { keyTrust } from "../prover/ceremony/index.ts";
 
 export const deploy: Command = {
   name: "deploy",

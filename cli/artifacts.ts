@@ -1,7 +1,7 @@
 /** Finding a model's setup outputs for prove/verify/export-verifier/deploy, with a clear error if missing or stale. */
 import path from "node:path";
-import type { ModelDir } from "../model-dir.ts";
-import { readSetupRecord, setupPaths, type SetupInfo } from "../setup.ts";
+import type { ModelDir } from "../prover/model-dir.ts";
+import { readSetupRecord, setupPaths, type SetupInfo } from "../prover/setup.ts";
 import { UsageError } from "./args.ts";
 
 export function setupFiles(m: ModelDir): { zkey: string; vkey: string; info: SetupInfo } {
