@@ -16,7 +16,7 @@ import { loadConfig, type ServiceConfig, type ServiceConfigInput } from "./confi
 import { createService, type Service } from "./service/index.ts";
 import { modelFolders } from "./service/models.ts";
 import type { InferenceService, ModelInfo } from "./core/types.ts";
-import { startEdges, type Edges } from "./app.ts";
+import { startEdges, type Edges } from "./start-edges.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
 import { exampleInput } from "./example-input.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";

@@ -11,7 +11,7 @@
  */
 import type { Context, Hono } from "hono";
 import { ServiceError } from "../core/types.ts";
-import { coerce, validate, type Schema } from "./schema.ts";
+import { coerce, validate, type Schema } from "./json-schema.ts";
 
 export interface ResponseDef {
   description: string;
