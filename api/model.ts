@@ -13,7 +13,7 @@ import { freshSalt } from "../prover/commitment.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { modelCommitmentMismatch } from "../prover/model-commitments.ts";
-import { proofFileMismatch } from "../prover/cli/proof-check.ts";
+import { proofFileMismatch } from "../prover/proof-check.ts";
 import { ProverError } from "../prover/errors.ts";
 import type { Groth16Proof, Logger } from "../prover/snarkjs.ts";
 

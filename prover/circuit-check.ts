@@ -13,7 +13,18 @@ import { compileToCircom, type Visibility } from "./compiler/compile.ts";
 import { hasNonce } from "./inputs.ts";
 import { sha256 } from "./compiler/model.ts";
 import { ProverError } from "./errors.ts";
-import type { ModelDir } from "./model-dir.ts";
+
+/** What the checks read of a model folder; model-dir.ts's ModelDir has it (and calls these checks). */
+export interface CircuitFiles {
+  onnxPath: string;
+  circuitPath: string;
+  manifest: {
+    name: string;
+    visibility: { weights: string; input: string; output: string };
+    publicSignals: string[];
+    circuit: { hash: string; template: string };
+  };
+}
 
 /**
  * Contents already found equal in this process: generating a large circuit takes seconds
@@ -23,7 +34,7 @@ import type { ModelDir } from "./model-dir.ts";
 const checked = new Set<string>();
 
 /** Throws naming the circuit file when it is not what the model's ONNX compiles to. */
-export function requireGeneratedCircuit(m: ModelDir): void {
+export function requireGeneratedCircuit(m: CircuitFiles): void {
   const man = m.manifest;
   if (!existsSync(m.onnxPath)) throw new ProverError(`model ${man.name}: its integer ONNX ${m.onnxPath} (manifest files.integer) does not exist, so its circuit cannot be checked against it`);
   if (!existsSync(m.circuitPath)) throw new ProverError(`model ${man.name}: its circuit ${m.circuitPath} (manifest files.circuit) does not exist`);
@@ -40,7 +51,7 @@ export function requireGeneratedCircuit(m: ModelDir): void {
 }
 
 /** Throws naming the r1cs when the built circuit is not the one the manifest records. */
-export function requireManifestR1cs(m: ModelDir, r1csPath: string): void {
+export function requireManifestR1cs(m: CircuitFiles, r1csPath: string): void {
   const actual = sha256(readFileSync(r1csPath));
   if (actual !== m.manifest.circuit.hash) {
     throw new ProverError(`${r1csPath} (built from ${m.circuitPath}): sha256 ${actual} is not the manifest's circuit.hash ${m.manifest.circuit.hash}: run zkinfer compile again`);

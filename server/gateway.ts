@@ -15,10 +15,10 @@ import { createServer } from "node:net";
 import { loadConfig, type ServiceConfig, type ServiceConfigInput } from "./config/index.ts";
 import { createService, type Service } from "./service/index.ts";
 import { modelFolders } from "./service/models.ts";
-import type { InferenceService, ModelInfo } from "./service/types.ts";
-import { startEdges, type Edges } from "./app.ts";
+import type { InferenceService, ModelInfo } from "./core/types.ts";
+import { startEdges, type Edges } from "./start-edges.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
-import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { exampleInput } from "./example-input.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { compileZkinfer, deployZkinfer } from "../verifier-contracts/contracts.ts";
 import { Wallet } from "ethers";
@@ -29,9 +29,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 function exampleCurl(edges: Edges, models: ModelInfo[]): string {
   const m = models.find((x) => x.name === "digits-mlp") ?? models[0];
   if (!m) return "(no model is served)";
-  const size = m.input.shape.reduce((a, b) => a * b, 1);
-  const input = m.name === "digits-mlp" ? splitDigits(loadDigits()).test[0].pixels : new Array(size).fill(0);
-  const body = JSON.stringify({ input, kind: "int8" });
+  const body = JSON.stringify({ input: exampleInput(m), kind: "int8" });
   return `curl -s '${edges.httpUrl}/v1/models/${m.name}/infer?wait=proof' -H 'content-type: application/json' -d '${body}'`;
 }
 

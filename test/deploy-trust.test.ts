@@ -20,7 +20,7 @@ import { ceremonyFileForPower } from "../prover/ptau/ceremony_hashes.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../prover/setup.ts";
 import { loadModel } from "../server/service/models.ts";
 import { resolveConfig } from "../server/config/index.ts";
-import { silentServiceLogger } from "../server/service/logger.ts";
+import { silentServiceLogger } from "../server/core/logger.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { zkinfer } from "./helpers/cli.ts";

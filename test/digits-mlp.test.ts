@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openModelDir, buildModelCircuit, type ModelDir } from "../prover/model-dir.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
-import { evaluateOutput } from "../prover/evaluate.ts";
+import { evaluateOutput } from "../prover/evaluate-integer.ts";
 import { calculateWitness } from "../prover/witness.ts";
 import { inputCommitment } from "../prover/commitment.ts";
 import { fromField, toField } from "../prover/field.ts";

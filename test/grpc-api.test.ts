@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metadata, status } from "@grpc/grpc-js";
 import { decodePublicSignals } from "../prover/prove.ts";
-import { startEdges, type Edges } from "../server/app.ts";
+import { startEdges, type Edges } from "../server/start-edges.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePublicSignals } from "../prover/prove.ts";
-import { startEdges, type Edges } from "../server/app.ts";
+import { startEdges, type Edges } from "../server/start-edges.ts";
 import { jobCount, json, parseMetrics, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
 
 const BODY_LIMIT = 16 * 1024;

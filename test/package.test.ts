@@ -96,7 +96,7 @@ describe(`the package ${PKG.name}`, () => {
   it("holds the library, its circuit library and declarations, and no tests, models or build outputs", async () => {
     const { stdout } = await run("tar", ["tzf", tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-    for (const f of ["package.json", "bin/zkinfer.js", "api/entry.js", "api/index.ts", "dist/types/api/index.d.ts", "circuits/lib/zkinfer.circom", "prover/cli/main.ts", "server/pool/worker-entry.mjs"]) expect(files).toContain(f);
+    for (const f of ["package.json", "bin/zkinfer.js", "api/entry.js", "api/index.ts", "dist/types/api/index.d.ts", "circuits/lib/zkinfer.circom", "cli/main.ts", "server/pool/worker-entry.mjs"]) expect(files).toContain(f);
     expect(files.filter((f) => /\.test\.ts$|(^|\/)build\/|^models\/|^circuits\/generated\/|^test\/|fixtures\/|^node_modules\/|testing\.ts$|random-graphs\.ts$/.test(f))).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ import { inputCommitment } from "../prover/commitment.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { compileZkinfer } from "../verifier-contracts/contracts.ts";
 import { grpcClient } from "../server/grpc/client.ts";
-import type { ProofRecord } from "../server/service/types.ts";
+import type { ProofRecord } from "../server/core/types.ts";
 import { json, testDigits } from "./helpers/edge-server.ts";
 import { freePort, killAll, listening, start, type Proc } from "./helpers/npm-start.ts";
 import { pollProof, PRICE, settlementDone } from "./helpers/settlement-chain.ts";

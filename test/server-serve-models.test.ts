@@ -66,12 +66,12 @@ function userModels(): string {
 }
 
 const cli = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", "tsx", "prover/cli/main.ts", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 
 it("a --models path that is not a model folder stops the start, naming the flag", () => {
   const empty = tmp.file("empty");
   mkdirSync(empty);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "prover/cli/main.ts", "serve", "--models", empty, "--port", "0", "--grpc-port", "0"], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "serve", "--models", empty, "--port", "0", "--grpc-port", "0"], {
     cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, ZKINFER_CHAIN: "off", ZKINFER_MODELS_DIR: empty },
   });
   expect(r.status).toBe(2);

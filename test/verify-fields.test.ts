@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { openModelDir } from "../prover/model-dir.ts";
-import { proofFileMismatch } from "../prover/cli/proof-check.ts";
+import { proofFileMismatch } from "../prover/proof-check.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { zkinfer } from "./helpers/cli.ts";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { ensureCircuitBuild } from "../../prover/compiler/model.ts";
-import { lookupCost, planLookup } from "../../prover/compiler/table-lookup.ts";
+import { lookupCost, planLookup } from "../../prover/lowering/table-lookup.ts";
 import { calculateWitness } from "../../prover/witness.ts";
 import { firstViolated, readR1cs, type R1cs } from "../../prover/r1cs.ts";
 import { fromField } from "../../prover/field.ts";

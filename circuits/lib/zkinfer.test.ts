@@ -11,7 +11,7 @@ import { ensureCircuitBuild } from "../../prover/compiler/model.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { readR1cs, firstViolated, type R1cs } from "../../prover/r1cs.ts";
 import { readSym } from "../../prover/sym.ts";
-import { requantValue } from "../../prover/compiler/requant.ts";
+import { requantValue } from "../../prover/lowering/requant.ts";
 import { packInt8 } from "../../prover/commitment.ts";
 import { toField, fromField } from "../../prover/field.ts";
 

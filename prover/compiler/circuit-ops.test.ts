@@ -11,7 +11,7 @@ import type { Graph, Tensor } from "../onnx/graph.ts";
 import { compileToCircom } from "./compile.ts";
 import { ensureCircuitBuild } from "./model.ts";
 import { REPO_ROOT } from "../circom.ts";
-import { evaluateGraph } from "../evaluate.ts";
+import { evaluateGraph } from "../evaluate-integer.ts";
 import { calculateWitness } from "../witness.ts";
 import { readR1cs, firstViolated, type R1cs } from "../r1cs.ts";
 import { readSym } from "../sym.ts";

@@ -4,7 +4,7 @@
  * of circomlib's Poseidon after --O2.
  */
 import { CHUNK, perElement } from "../commitment.ts";
-import type { Lowering } from "./lowering.ts";
+import type { Lowering } from "../lowering/lowering.ts";
 
 /** circomlib Poseidon(n) after --O2, measured for n = 1..16 (index n). */
 const POSEIDON_CONSTRAINTS = [0, 213, 240, 261, 297, 321, 354, 381, 402, 417, 459, 465, 504, 543, 537, 573, 609];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
 import { compileToCircom } from "./compile.ts";
-import { offsetWidth, requantCost } from "./requant.ts";
+import { offsetWidth, requantCost } from "../lowering/requant.ts";
 
 function graph(nodes: Node[], inits: Record<string, Tensor>, outDtype: "int32" | "int8" = "int32"): Graph {
   return {

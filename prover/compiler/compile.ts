@@ -13,10 +13,10 @@
 import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { opFor } from "../ops/index.ts";
-import { toIntTensor } from "../evaluate.ts";
+import { toIntTensor } from "../evaluate-integer.ts";
 import { fuseRequant } from "./fuse.ts";
-import { constLin, signalLin } from "./linexpr.ts";
-import { Lowering, type NodeCost, type SymTensor } from "./lowering.ts";
+import { constLin, signalLin } from "../lowering/linexpr.ts";
+import { Lowering, type NodeCost, type SymTensor } from "../lowering/lowering.ts";
 import { emitChain, emitPack } from "./commit-emit.ts";
 import { weightTensors } from "./weights.ts";
 import { splitIntoBlocks, renameRefs } from "./blocks.ts";

@@ -14,10 +14,10 @@ import { ProverError } from "../errors.ts";
 import { REPO_ROOT } from "../circom.ts";
 import { firstViolated, type R1cs } from "../r1cs.ts";
 import { BN254_R, toField } from "../field.ts";
-import { evaluateGraph } from "../evaluate.ts";
+import { evaluateGraph } from "../evaluate-integer.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "./testing.ts";
-import { divConstShape } from "./div-const.ts";
+import { divConstShape } from "../lowering/div-const.ts";
 import { avgPool, concatDiv, depthwise, graph, int32MaxDiv, meanOf5, node, smallDiv, tensor, typedDiv, wideDiv } from "./div-const-graphs.ts";
 
 const T = ["int8", "uint8"] as const;

@@ -17,7 +17,7 @@ import { compileBatch, extremeInputs, randomInputs, type Batch } from "./testing
 import { Rng } from "../../models/lib/rng.ts";
 import { compileToCircom, type CompiledCircuit } from "./compile.ts";
 import { ensureCircuitBuild } from "./model.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { calculateWitness } from "../witness.ts";
 import { readR1cs } from "../r1cs.ts";
 import { mkdirSync, writeFileSync } from "node:fs";

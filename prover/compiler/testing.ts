@@ -10,7 +10,7 @@ import { ProverError } from "../errors.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
 import { runOnnx } from "../onnx/runtime.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { calculateWitness } from "../witness.ts";
 import { readR1cs, firstViolated, type R1cs } from "../r1cs.ts";
 import { readSym } from "../sym.ts";

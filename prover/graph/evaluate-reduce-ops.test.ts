@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import type { AttrValue, Graph } from "../onnx/graph.ts";
-import { evaluateFloat } from "./evaluate.ts";
+import { evaluateFloat } from "./evaluate-float.ts";
 import { expectNodeMatchesOrt, runOrt, vi, type NodeInput } from "./testing.ts";
 
 const RUNS = { numRuns: Number(process.env.ZK_FC_RUNS ?? 10) };

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import { ProverError } from "../errors.ts";
 import type { AttrValue, Graph, Tensor } from "../onnx/graph.ts";
-import { evaluateFloat } from "./evaluate.ts";
+import { evaluateFloat } from "./evaluate-float.ts";
 import { expectClose, f32, i64, runOrt, vi } from "./testing.ts";
 
 const values = (dims: number[], seed: number, lo = -4, hi = 4): number[] => {

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import type { AttrValue, Graph, Tensor } from "../onnx/graph.ts";
-import { evaluateFloat } from "./evaluate.ts";
+import { evaluateFloat } from "./evaluate-float.ts";
 import { expectClose, GraphBuilder, i64, runOrt, vi } from "./testing.ts";
 
 type Feed = { dims: number[]; data: number[] };

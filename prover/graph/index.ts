@@ -4,6 +4,6 @@
  * calibration and comparison.
  */
 export { simplifyFloatGraph } from "./simplify.ts";
-export { evaluateFloat, evaluateFloatOutput, type FloatInput } from "./evaluate.ts";
+export { evaluateFloat, evaluateFloatOutput, type FloatInput } from "./evaluate-float.ts";
 export { CANONICAL_OPS, FOLDED_OPS, REMOVED_OPS, KERNELS } from "./kernels.ts";
 export type { FloatValue, Kind } from "./value.ts";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ProverError } from "../errors.ts";
 import type { AttrValue, Graph, Tensor } from "../onnx/graph.ts";
-import { evaluateFloat } from "./evaluate.ts";
+import { evaluateFloat } from "./evaluate-float.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { KERNELS } from "./kernels.ts";
 import { expectClose, f32, GraphBuilder, i64, runOrt, vi } from "./testing.ts";

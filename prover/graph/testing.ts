@@ -6,7 +6,7 @@ import ort from "onnxruntime-node";
 import { expect } from "vitest";
 import { tensor, type AttrValue, type DType, type Graph, type Node, type Tensor, type ValueInfo } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
-import { evaluateFloat } from "./evaluate.ts";
+import { evaluateFloat } from "./evaluate-float.ts";
 import { KERNELS } from "./kernels.ts";
 import { fromTensor, type FloatValue } from "./value.ts";
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../models/lib/rng.ts";
 import { simplifyFloatGraph } from "./simplify.ts";
-import { evaluateFloatOutput } from "./evaluate.ts";
+import { evaluateFloatOutput } from "./evaluate-float.ts";
 import { f32, GraphBuilder, vi } from "./testing.ts";
 import type { Graph } from "../onnx/graph.ts";
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readOnnx } from "../onnx/proto.ts";
-import { evaluateFloat, evaluateFloatOutput } from "./evaluate.ts";
+import { evaluateFloat, evaluateFloatOutput } from "./evaluate-float.ts";
 import { KERNELS } from "./kernels.ts";
 import { argmax } from "./testing.ts";
 

@@ -5,8 +5,8 @@
  * branches of a graph meeting at a residual Add, or aligned by a constant Mul, cost nothing).
  */
 import { ProverError } from "../errors.ts";
-import { addLin, constLin, scaleLin, type Lin } from "../compiler/linexpr.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import { addLin, constLin, scaleLin, type Lin } from "../lowering/linexpr.ts";
+import type { SymTensor } from "../lowering/lowering.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";

@@ -11,8 +11,8 @@
  * the differences (8 for int8): the first index product is a constant's, the last maximum unused.
  */
 import { ProverError } from "../errors.ts";
-import { addLin, constLin, scaleLin, type Lin } from "../compiler/linexpr.ts";
-import type { Lowering } from "../compiler/lowering.ts";
+import { addLin, constLin, scaleLin, type Lin } from "../lowering/linexpr.ts";
+import type { Lowering } from "../lowering/lowering.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";

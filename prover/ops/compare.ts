@@ -3,9 +3,9 @@
  * difference (its width from the exact bounds). A comparison the bounds already decide costs
  * nothing.
  */
-import { addLin, constLin, scaleLin, signalLin, type Lin } from "../compiler/linexpr.ts";
-import type { Lowering } from "../compiler/lowering.ts";
-import { offsetWidth } from "../compiler/requant.ts";
+import { addLin, constLin, scaleLin, signalLin, type Lin } from "../lowering/linexpr.ts";
+import type { Lowering } from "../lowering/lowering.ts";
+import { offsetWidth } from "../lowering/requant.ts";
 import { max2 } from "./max-pool.ts";
 
 const big = (a: bigint, b: bigint) => (a > b ? a : b);

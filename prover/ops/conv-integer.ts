@@ -5,7 +5,7 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
+import { addLin, constLin, dot, type Lin } from "../lowering/linexpr.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { constZeroPoint, input } from "./operands.ts";
 import { nodeRef, opContext, wrapInt32 } from "./tensor-util.ts";

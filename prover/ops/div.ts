@@ -9,9 +9,9 @@ import { ProverError } from "../errors.ts";
 import type { OpModule } from "./types.ts";
 import { constOperand, input, sameType, scalarOf } from "./operands.ts";
 import { broadcastDims, broadcastIndex, nodeRef, size, wrapTo } from "./tensor-util.ts";
-import { lowerRequant } from "../compiler/requant.ts";
-import { lowerDivConst } from "../compiler/div-const.ts";
-import { constLin, scaleLin } from "../compiler/linexpr.ts";
+import { lowerRequant } from "../lowering/requant.ts";
+import { lowerDivConst } from "../lowering/div-const.ts";
+import { constLin, scaleLin } from "../lowering/linexpr.ts";
 
 export const Div: OpModule = {
   opType: "Div",

@@ -13,7 +13,7 @@ import { REPO_ROOT } from "../circom.ts";
 import { compileBatch, extremeInputs, randomInputs, type Batch } from "../compiler/testing.ts";
 import { compileToCircom, type CompiledCircuit } from "../compiler/compile.ts";
 import { ensureCircuitBuild } from "../compiler/model.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { calculateWitness } from "../witness.ts";
 import { firstViolated, readR1cs } from "../r1cs.ts";
 import { fromField, toField } from "../field.ts";

@@ -4,14 +4,14 @@
  * indices, the Cast to int32 of an int8 (or uint8) activation. ONNX Gather counts a negative
  * index from the end, so a 256-entry table in two's-complement order (table[v & 255]) serves
  * an int8 index without any Add. In the circuit each element is one TableLookup over the
- * range its bounds allow (compiler/table-lookup.ts).
+ * range its bounds allow (lowering/table-lookup.ts).
  *
  * The Gather op module (./gather.ts) calls `lowerTableLookup` for this case.
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import type { Lowering, SymTensor } from "../compiler/lowering.ts";
-import { lowerLookup, MAX_LOOKUP_BITS } from "../compiler/table-lookup.ts";
+import type { Lowering, SymTensor } from "../lowering/lowering.ts";
+import { lowerLookup, MAX_LOOKUP_BITS } from "../lowering/table-lookup.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef } from "./tensor-util.ts";

@@ -4,7 +4,7 @@
  * In the circuit each output is a linear combination of A's signals: no constraints.
  */
 import { ProverError } from "../errors.ts";
-import { addLin, constLin, dot, type Lin } from "../compiler/linexpr.ts";
+import { addLin, constLin, dot, type Lin } from "../lowering/linexpr.ts";
 import type { OpModule, IntTensor } from "./types.ts";
 import { constZeroPoint, input } from "./operands.ts";
 import { nodeRef, wrapInt32 } from "./tensor-util.ts";

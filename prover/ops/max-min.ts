@@ -4,8 +4,8 @@
  * decomposition of their difference; Min is a + b - max(a, b), at the same cost.
  */
 import { ProverError } from "../errors.ts";
-import type { Lin } from "../compiler/linexpr.ts";
-import type { Lowering, SymTensor } from "../compiler/lowering.ts";
+import type { Lin } from "../lowering/linexpr.ts";
+import type { Lowering, SymTensor } from "../lowering/lowering.ts";
 import type { Node } from "../onnx/graph.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { input } from "./operands.ts";

@@ -5,9 +5,9 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import { signalLin, type Lin } from "../compiler/linexpr.ts";
-import type { Lowering } from "../compiler/lowering.ts";
-import { offsetWidth } from "../compiler/requant.ts";
+import { signalLin, type Lin } from "../lowering/linexpr.ts";
+import type { Lowering } from "../lowering/lowering.ts";
+import { offsetWidth } from "../lowering/requant.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef, opContext } from "./tensor-util.ts";

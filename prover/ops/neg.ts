@@ -3,7 +3,7 @@
  * Free in R1CS. -(-128) wraps to -128 in int8: the bounds check refuses a value that may reach it.
  */
 import { ProverError } from "../errors.ts";
-import { scaleLin } from "../compiler/linexpr.ts";
+import { scaleLin } from "../lowering/linexpr.ts";
 import type { OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef, wrapTo } from "./tensor-util.ts";

@@ -1,7 +1,7 @@
 /** Checks on an op's operands shared by the op modules, with errors naming node and input. */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import type { SymTensor } from "../lowering/lowering.ts";
 import type { IntTensor } from "./types.ts";
 import { nodeRef } from "./tensor-util.ts";
 

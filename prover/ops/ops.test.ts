@@ -7,7 +7,7 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import type { Graph, DType, ValueInfo } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
-import { evaluateGraph } from "../evaluate.ts";
+import { evaluateGraph } from "../evaluate-integer.ts";
 import type { IntTensor } from "./types.ts";
 
 const ORT_TYPE: Record<string, "int8" | "uint8" | "int32" | "int64"> = { int8: "int8", uint8: "uint8", int32: "int32", int64: "int64" };

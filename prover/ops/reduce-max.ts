@@ -7,7 +7,7 @@
  */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import type { SymTensor } from "../lowering/lowering.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { constOperand, input } from "./operands.ts";
 import { max2 } from "./compare.ts";

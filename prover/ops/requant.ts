@@ -4,8 +4,8 @@
  * from ONNX nodes, so that the whole chain is one bit decomposition instead of one per node.
  */
 import type { Node } from "../onnx/graph.ts";
-import type { SymTensor, Lowering } from "../compiler/lowering.ts";
-import { lowerRequant, requantValue, type RequantSpec } from "../compiler/requant.ts";
+import type { SymTensor, Lowering } from "../lowering/lowering.ts";
+import { lowerRequant, requantValue, type RequantSpec } from "../lowering/requant.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef } from "./tensor-util.ts";

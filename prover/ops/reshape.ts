@@ -1,7 +1,7 @@
 /** Reshape and Flatten: only the dims change (row-major order is kept), so no constraints. */
 import { ProverError } from "../errors.ts";
 import type { Node } from "../onnx/graph.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import type { SymTensor } from "../lowering/lowering.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { constOperand, input } from "./operands.ts";
 import { nodeRef, size } from "./tensor-util.ts";

@@ -4,7 +4,7 @@
  * gives one output y. Not used outside tests.
  */
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 
 export const i64 = (v: (number | bigint)[], dims = [v.length]): Tensor => ({ dtype: "int64", dims, data: BigInt64Array.from(v, (x) => BigInt(x)) });
 export const i32 = (v: number[], dims = [v.length]): Tensor => ({ dtype: "int32", dims, data: Int32Array.from(v) });

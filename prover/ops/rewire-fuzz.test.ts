@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
 import { runOnnx } from "../onnx/runtime.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { f32, i64, i8, n } from "./rewire-cases.ts";
 
 function g(dims: number[], node: Node, inits: Record<string, Tensor>, opset = 13): Graph {

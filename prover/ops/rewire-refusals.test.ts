@@ -6,7 +6,7 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import type { DType, Graph, Node, Tensor } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { compileToCircom } from "../compiler/compile.ts";
 import { ProverError } from "../errors.ts";
 import { f32, i32, i64, i8, n } from "./rewire-cases.ts";

@@ -6,8 +6,8 @@
  */
 import { ProverError } from "../errors.ts";
 import type { DType, Node } from "../onnx/graph.ts";
-import { constLin, type Lin } from "../compiler/linexpr.ts";
-import type { SymTensor } from "../compiler/lowering.ts";
+import { constLin, type Lin } from "../lowering/linexpr.ts";
+import type { SymTensor } from "../lowering/lowering.ts";
 import type { IntTensor, OpModule } from "./types.ts";
 import { input } from "./operands.ts";
 import { nodeRef, size } from "./tensor-util.ts";

@@ -8,7 +8,7 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import type { Graph, DType, Tensor, ValueInfo } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
-import { evaluateGraph } from "../evaluate.ts";
+import { evaluateGraph } from "../evaluate-integer.ts";
 import { ProverError } from "../errors.ts";
 import type { IntTensor } from "./types.ts";
 

@@ -3,7 +3,7 @@
  * circuit is tested against), lowering to circom, and its cost in constraints.
  */
 import type { Node, DType } from "../onnx/graph.ts";
-import type { Lowering, SymTensor } from "../compiler/lowering.ts";
+import type { Lowering, SymTensor } from "../lowering/lowering.ts";
 
 /** An integer tensor as the evaluator sees it: plain numbers (all values fit in int32). */
 export interface IntTensor {

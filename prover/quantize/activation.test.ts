@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Graph, Node, Tensor } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
 import { onnxSession } from "../onnx/runtime.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { activationLayer } from "./activation.ts";
 import { QuantizeContext } from "./context.ts";
 import { quantizeModel } from "./index.ts";

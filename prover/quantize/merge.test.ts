@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../circom.ts";
 import type { Graph } from "../onnx/graph.ts";
-import { evaluateGraph } from "../evaluate.ts";
+import { evaluateGraph } from "../evaluate-integer.ts";
 import { conv, expectAccurate, expectCircuitsAgree, expectOrtEqualsEvaluator, f32, floatGraph, quantizeCase, type Quantized } from "./testing.ts";
 
 // 3x3 images keep the circuit small (one circom run for the file); a mean's window needs a power-of-two count: 2x2.

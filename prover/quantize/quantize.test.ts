@@ -5,7 +5,7 @@ import { initMlp, mlpToOnnx, forward, argmax } from "../../models/lib/mlp.ts";
 import { quantizeModel, quantizeInput } from "./index.ts";
 import { writeOnnx, readOnnx } from "../onnx/proto.ts";
 import { runOnnx } from "../onnx/runtime.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 
 describe("quantizeModel", () => {
   const rng = new Rng(1);

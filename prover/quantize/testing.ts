@@ -10,7 +10,7 @@ import { Rng } from "../../models/lib/rng.ts";
 import type { Graph } from "../onnx/graph.ts";
 import { writeOnnx } from "../onnx/proto.ts";
 import { runOnnx } from "../onnx/runtime.ts";
-import { evaluateOutput } from "../evaluate.ts";
+import { evaluateOutput } from "../evaluate-integer.ts";
 import { evaluateFloatOutput } from "../graph/index.ts";
 import { GraphBuilder, vi } from "../graph/testing.ts";
 import { ProverError } from "../errors.ts";

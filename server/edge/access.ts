@@ -7,7 +7,7 @@
  *   const key = access.check({ authorization: "Bearer k1" }, "127.0.0.1"); // throws 401 / 429
  */
 import { timingSafeEqual } from "node:crypto";
-import { ServiceError } from "../service/types.ts";
+import { ServiceError } from "../core/types.ts";
 
 /** n requests per minute: a bucket of n tokens, refilled continuously at n/60 per second. */
 export interface RateLimitOptions {

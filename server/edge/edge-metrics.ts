@@ -3,7 +3,7 @@
  * and status, request latency, and the service's queue depth, proof counts, proving time
  * histogram and pool utilisation (read from service.stats() at scrape time).
  */
-import type { InferenceService } from "../service/types.ts";
+import type { InferenceService } from "../core/types.ts";
 import { Counter, Gauge, Histogram, Registry, SampledHistogram } from "./metrics.ts";
 
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -5,7 +5,7 @@
  * without leaking its message.
  */
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import { ServiceError, type ServiceErrorCode } from "../service/types.ts";
+import { ServiceError, type ServiceErrorCode } from "../core/types.ts";
 
 export interface ErrorMapping {
   http: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ServiceError } from "../service/types.ts";
+import { ServiceError } from "../core/types.ts";
 import { toInt8Input } from "./validate.ts";
 
 const spec = { shape: [1, 2, 3], shift: 4 };

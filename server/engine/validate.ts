@@ -11,7 +11,7 @@
  *   -0.03125 → -1, 100 → 127).
  */
 import { quantizeInput } from "../../prover/quantize/scales.ts";
-import { ServiceError, type InferInput } from "../service/types.ts";
+import { ServiceError, type InferInput } from "../core/types.ts";
 
 export interface InputSpec {
   shape: number[];

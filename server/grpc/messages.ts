@@ -1,7 +1,7 @@
 /**
  * Service values ↔ zkinfer.v1 messages (camelCase, as proto-loader presents them).
  */
-import type { ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../service/types.ts";
+import type { ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../core/types.ts";
 
 export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
 

@@ -5,8 +5,8 @@
  * its log line.
  */
 import * as grpc from "@grpc/grpc-js";
-import type { InferenceService, ProofRecord } from "../service/types.ts";
-import { ServiceError } from "../service/types.ts";
+import type { InferenceService, ProofRecord } from "../core/types.ts";
+import { ServiceError } from "../core/types.ts";
 import type { Access } from "../edge/access.ts";
 import { ERROR_TABLE, retryAfterSeconds, toServiceError } from "../edge/errors.ts";
 import { requestIdFrom, type EdgeLogger } from "../edge/log.ts";

@@ -6,8 +6,8 @@
 import { Hono, type Context } from "hono";
 import type { HttpBindings } from "@hono/node-server";
 import { HTTPException } from "hono/http-exception";
-import type { InferenceService } from "../service/types.ts";
-import { ServiceError } from "../service/types.ts";
+import type { InferenceService } from "../core/types.ts";
+import { ServiceError } from "../core/types.ts";
 import type { Access } from "../edge/access.ts";
 import { ERROR_TABLE, errorBody, retryAfterSeconds, toServiceError } from "../edge/errors.ts";
 import type { EdgeLogger } from "../edge/log.ts";

@@ -10,8 +10,8 @@
  *   mountRoutes(app, routes, { bodyLimitBytes: 1 << 20, before: checkAccess });
  */
 import type { Context, Hono } from "hono";
-import { ServiceError } from "../service/types.ts";
-import { coerce, validate, type Schema } from "./schema.ts";
+import { ServiceError } from "../core/types.ts";
+import { coerce, validate, type Schema } from "./json-schema.ts";
 
 export interface ResponseDef {
   description: string;

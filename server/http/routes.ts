@@ -4,12 +4,12 @@
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { InferenceService, ProofRecord } from "../service/types.ts";
-import { ServiceError } from "../service/types.ts";
+import type { InferenceService, ProofRecord } from "../core/types.ts";
+import { ServiceError } from "../core/types.ts";
 import { PROMETHEUS_CONTENT_TYPE, type Registry } from "../edge/metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { defineRoute, openApiDocument, type RouteDef } from "./route-table.ts";
-import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PAYMENT, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./schemas.ts";
+import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PAYMENT, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./api-schemas.ts";
 
 export interface RouteOptions {
   /** Longest ?timeout= for ?wait=proof, in ms. */

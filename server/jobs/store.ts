@@ -9,7 +9,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { ProofRecord, ProofStatus } from "../service/types.ts";
+import type { ProofRecord, ProofStatus } from "../core/types.ts";
 import { ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION, type JobRow } from "./schema.ts";
 
 export interface NewJob {

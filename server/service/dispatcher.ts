@@ -9,7 +9,7 @@ import type { JobStore, JobRow } from "../jobs/index.ts";
 import type { ProverPool, ProveTask } from "../pool/index.ts";
 import { proofMismatch } from "./check-proof.ts";
 import type { LoadedModel } from "./models.ts";
-import type { ServiceLogger } from "./logger.ts";
+import type { ServiceLogger } from "../core/logger.ts";
 
 export interface DispatcherDeps {
   store: JobStore;

@@ -7,6 +7,6 @@
  *   const service = await createService(loadConfig());
  */
 export { createService, type Service, type CreateServiceOptions } from "./service.ts";
-export { stdoutLogger, silentServiceLogger, type ServiceLogger } from "./logger.ts";
-export * from "./types.ts";
+export { stdoutLogger, silentServiceLogger, type ServiceLogger } from "../core/logger.ts";
+export * from "../core/types.ts";
 export { loadConfig, resolveConfig, DEFAULT_CONFIG, ConfigError, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";

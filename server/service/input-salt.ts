@@ -6,7 +6,7 @@
  */
 import { freshSalt, parseSalt } from "../../prover/commitment.ts";
 import type { LoadedModel } from "./models.ts";
-import { ServiceError } from "./types.ts";
+import { ServiceError } from "../core/types.ts";
 
 /** The salt to use; undefined for a model whose input commitment takes none (then a given salt is refused). */
 export function checkInputSalt(v: unknown, m: LoadedModel): bigint | undefined {

@@ -8,18 +8,7 @@ import path from "node:path";
 import { onnxCid } from "../../prover/content-id.ts";
 import { ConfigError } from "../config/index.ts";
 import type { LoadedModel } from "./models.ts";
-
-export type ModelState = "building" | "ready" | "failed";
-
-export interface ModelStatus {
-  name: string;
-  /** The sha256 id and CID, once the manifest and ONNX could be read. */
-  id?: string;
-  cid?: string;
-  state: ModelState;
-  /** Why a failed model failed. */
-  reason?: string;
-}
+import type { ModelStatus } from "../core/types.ts";
 
 export class ModelRegistry {
   /** Ready models by name, id and CID (the dispatcher reads it as they are added). */

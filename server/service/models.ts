@@ -17,9 +17,9 @@ import type { ServiceConfig } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
 import { openSession, type ModelSession } from "../engine/index.ts";
 import { paymentInfo } from "../settlement/pricing.ts";
-import type { ModelInfo } from "./types.ts";
+import type { ModelInfo } from "../core/types.ts";
 import { onnxCid } from "../../prover/content-id.ts";
-import type { ServiceLogger } from "./logger.ts";
+import type { ServiceLogger } from "../core/logger.ts";
 
 export interface LoadedModel {
   info: ModelInfo;

@@ -7,7 +7,7 @@
  */
 import { DEFAULT_NONCE, hasNonce, parseNonce } from "../../prover/inputs.ts";
 import type { LoadedModel } from "./models.ts";
-import { ServiceError } from "./types.ts";
+import { ServiceError } from "../core/types.ts";
 
 const bad = (msg: string) => new ServiceError("INVALID_ARGUMENT", `nonce: ${msg}`, "nonce");
 

@@ -7,7 +7,7 @@
 import type { ChainConfig } from "../config/index.ts";
 import { admitEscrowRequest, SettlementError, termsFor, type AdmissionQuery, type Settlement, type SettlementSite } from "../settlement/index.ts";
 import type { LoadedModel } from "./models.ts";
-import { ServiceError } from "./types.ts";
+import { ServiceError } from "../core/types.ts";
 
 /** Retry-After when the chain does not answer: an RPC hiccup, or a node restarting. */
 const CHAIN_RETRY_S = 5;

@@ -2,7 +2,7 @@
 import { NONCE_SIGNAL } from "../../prover/inputs.ts";
 import type { JobStore } from "../jobs/index.ts";
 import type { LoadedModel } from "./models.ts";
-import { ServiceError } from "./types.ts";
+import { ServiceError } from "../core/types.ts";
 
 /**
  * The escrow request id of an infer call, as a canonical decimal string; undefined when none.

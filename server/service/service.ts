@@ -15,7 +15,7 @@ import { ProverPool } from "../pool/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
 import { ModelRegistry } from "./model-registry.ts";
-import { stdoutLogger, type ServiceLogger } from "./logger.ts";
+import { stdoutLogger, type ServiceLogger } from "../core/logger.ts";
 import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
@@ -24,7 +24,7 @@ import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
 import { checkEscrowRequestId, nonceMismatch } from "./request-checks.ts";
-import { ServiceError, type InferenceService, type InferInput, type InferResult, type ProofRecord } from "./types.ts";
+import { ServiceError, type InferenceService, type InferInput, type InferResult, type ProofRecord } from "../core/types.ts";
 
 export interface CreateServiceOptions {
   logger?: ServiceLogger;

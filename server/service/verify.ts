@@ -4,7 +4,7 @@
  * snarkjs sees them; a well-formed proof that does not verify is `false`, not an error.
  */
 import type { Groth16Proof } from "../../prover/snarkjs.ts";
-import { ServiceError } from "./types.ts";
+import { ServiceError } from "../core/types.ts";
 
 /** bn128 base field (proof coordinates) and scalar field (public signals). */
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

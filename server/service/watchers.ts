@@ -1,5 +1,5 @@
 /** Listeners per request id, for watch() / waitForProof() / the edges' event streams. */
-import type { ProofRecord } from "./types.ts";
+import type { ProofRecord } from "../core/types.ts";
 
 export class Watchers {
   private readonly byId = new Map<string, Set<(r: ProofRecord) => void>>();

@@ -7,7 +7,7 @@
  * the server would prove, and pay the gas to settle, for nothing.
  */
 import { ZeroAddress } from "ethers";
-import type { ModelInfo } from "../service/types.ts";
+import type { ModelInfo } from "../core/types.ts";
 import { SettlementError } from "./errors.ts";
 import type { EscrowClient, EscrowRequestView } from "./escrow.ts";
 import type { SettlementSite, Terms } from "./pricing.ts";

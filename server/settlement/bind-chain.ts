@@ -5,7 +5,7 @@
  */
 import type { JsonRpcProvider } from "ethers";
 import type { JobStore } from "../jobs/index.ts";
-import type { ServiceLogger } from "../service/logger.ts";
+import type { ServiceLogger } from "../core/logger.ts";
 import { readChainKey } from "./chain-key.ts";
 
 export async function bindStoreToChain(provider: JsonRpcProvider, chainId: number, escrow: string, store: JobStore, log: ServiceLogger): Promise<string> {

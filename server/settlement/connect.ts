@@ -9,8 +9,9 @@ import { compileZkinfer } from "../../verifier-contracts/contracts.ts";
 import { deployModel, registeredVerifier } from "../../verifier-contracts/deploy-model.ts";
 import type { ChainConfig } from "../config/index.ts";
 import type { JobStore } from "../jobs/index.ts";
-import type { LoadedModel } from "../service/models.ts";
-import type { ServiceLogger } from "../service/logger.ts";
+import type { ModelDir } from "../../prover/model-dir.ts";
+import type { ModelInfo } from "../core/types.ts";
+import type { ServiceLogger } from "../core/logger.ts";
 import { SettlementError } from "./errors.ts";
 import { EscrowClient } from "./escrow.ts";
 import { bindStoreToChain } from "./bind-chain.ts";
@@ -32,9 +33,17 @@ export interface Settlement {
   close(): Promise<void>;
 }
 
+/** What settlement reads of a served model; the service's LoadedModel has it. */
+export interface SettledModel {
+  info: Pick<ModelInfo, "id" | "name">;
+  dir: Pick<ModelDir, "manifest">;
+  zkeyPath: string;
+  vkey: unknown;
+}
+
 export interface SettlementDeps {
   store: JobStore;
-  models: LoadedModel[];
+  models: SettledModel[];
   log: ServiceLogger;
   notify(requestId: string): void;
 }

@@ -6,7 +6,7 @@
  */
 import { getAddress } from "ethers";
 import type { ChainConfig } from "../config/index.ts";
-import type { ModelInfo, PaymentInfo } from "../service/types.ts";
+import type { ModelInfo, PaymentInfo } from "../core/types.ts";
 
 export interface Terms {
   /** null: ETH not accepted. */

@@ -15,7 +15,7 @@
  */
 import type { TransactionReceipt } from "ethers";
 import type { JobRow, JobStore } from "../jobs/index.ts";
-import type { ServiceLogger } from "../service/logger.ts";
+import type { ServiceLogger } from "../core/logger.ts";
 import type { ChainConfig } from "../config/index.ts";
 import type { Groth16Proof } from "../../prover/snarkjs.ts";
 import { classify, isAlreadyKnown, isNonceUsed, namedRevert } from "./classify.ts";

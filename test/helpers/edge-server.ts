@@ -5,8 +5,8 @@
  */
 import { loadConfig, type ServiceConfig, type ServiceConfigInput } from "../../server/config/index.ts";
 import { createService, silentServiceLogger } from "../../server/service/index.ts";
-import type { InferenceService } from "../../server/service/types.ts";
-import { startEdges, type Edges } from "../../server/app.ts";
+import type { InferenceService } from "../../server/core/types.ts";
+import { startEdges, type Edges } from "../../server/start-edges.ts";
 import { makeTempDir, type TempDir } from "./temp-dir.ts";
 import { loadDigits, splitDigits } from "../../models/lib/digits.ts";
 

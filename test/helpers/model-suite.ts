@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { openModelDir, buildModelCircuit, MODELS_DIR, type ModelDir } from "../../prover/model-dir.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
 import { runOnnx } from "../../prover/onnx/runtime.ts";
-import { evaluateOutput } from "../../prover/evaluate.ts";
+import { evaluateOutput } from "../../prover/evaluate-integer.ts";
 import { publicWitnesses } from "./witness-workers.ts";
 import { compileToCircom } from "../../prover/compiler/compile.ts";
 import { quantizeInput } from "../../prover/quantize/index.ts";

@@ -12,8 +12,8 @@ import { compileZkinfer, deployZkinfer } from "../../verifier-contracts/contract
 import { inputCommitment } from "../../prover/commitment.ts";
 import { loadConfig, type ServiceConfigInput } from "../../server/config/index.ts";
 import { createService, silentServiceLogger } from "../../server/service/index.ts";
-import { startEdges, type Edges } from "../../server/app.ts";
-import type { InferenceService, ProofRecord } from "../../server/service/types.ts";
+import { startEdges, type Edges } from "../../server/start-edges.ts";
+import type { InferenceService, ProofRecord } from "../../server/core/types.ts";
 import { json } from "./edge-server.ts";
 
 export const PRICE = 10n ** 16n;

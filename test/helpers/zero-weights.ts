@@ -21,7 +21,7 @@ import { readOnnx } from "../../prover/onnx/proto.ts";
 import { circuitInputs } from "../../prover/inputs.ts";
 import { prepareModel, setupModelCircuit } from "../../prover/prepare-model.ts";
 import { proveGroth16, type ProofResult } from "../../prover/prove.ts";
-import { evaluateGraph, evaluateOutput } from "../../prover/evaluate.ts";
+import { evaluateGraph, evaluateOutput } from "../../prover/evaluate-integer.ts";
 import { quantizeInput } from "../../prover/quantize/index.ts";
 import type { Graph } from "../../prover/onnx/graph.ts";
 import type { CompiledCircuit } from "../../prover/compiler/compile.ts";

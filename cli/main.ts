@@ -3,8 +3,8 @@
  * prover/. Exit codes: 0 success, 1 invalid proof, 2 usage or input error, 3 other failure.
  */
 import { parse, UsageError, type Command } from "./args.ts";
-import { ProverError } from "../errors.ts";
-import { terminateSnarkjsCurves } from "../snarkjs.ts";
+import { ProverError } from "../prover/errors.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 
 /**
  * Each command's module is loaded only when it runs: loading all of them (snarkjs, ethers,

@@ -1,12 +1,12 @@
 /** `zkinfer deploy`: a model's verifier deployed and registered (and the zkinfer contracts, without --registry). */
-import { openModelDir } from "../model-dir.ts";
-import { currentSetup, prepareModel } from "../prepare-model.ts";
-import { attachContract, compileZkinfer, deployZkinfer } from "../../verifier-contracts/contracts.ts";
-import { deployModel } from "../../verifier-contracts/deploy-model.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { currentSetup, prepareModel } from "../prover/prepare-model.ts";
+import { attachContract, compileZkinfer, deployZkinfer } from "../verifier-contracts/contracts.ts";
+import { deployModel } from "../verifier-contracts/deploy-model.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 import { address, connect, isEmbeddedLocalChain, needCode, privateKey, revertMessage, rpcUrl } from "./chain-args.ts";
-import { summarize } from "../setup.ts";
-import { keyTrust } from "../ceremony/index.ts";
+import { summarize } from "../prover/setup.ts";
+import { keyTrust } from "../prover/ceremony/index.ts";
 
 export const deploy: Command = {
   name: "deploy",

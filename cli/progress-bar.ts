@@ -11,7 +11,7 @@
  *   s.done("float 0.96, integer 0.97");
  */
 
-import type { ImportProgress, StepProgress } from "../import/index.ts";
+import type { ImportProgress, StepProgress } from "../prover/import/index.ts";
 
 const WIDTH = 24;
 /** A step shorter than this never shows a bar (only its closing line). */

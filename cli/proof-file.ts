@@ -7,8 +7,8 @@
  * against its commitment. The salts (and a hashed output's values) go to the opening file,
  * which stays with whoever proved.
  */
-import type { Manifest } from "../model-dir.ts";
-import type { DecodedSignals } from "../prove.ts";
+import type { Manifest } from "../prover/model-dir.ts";
+import type { DecodedSignals } from "../prover/prove.ts";
 
 export interface ProofFileParts {
   manifest: Manifest;

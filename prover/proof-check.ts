@@ -6,8 +6,8 @@
  * An absent field claims nothing; the decoded values are printed instead.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { Manifest } from "../model-dir.ts";
-import type { DecodedSignals } from "../prove.ts";
+import type { Manifest } from "./model-dir.ts";
+import type { DecodedSignals } from "./prove.ts";
 
 /** The single-value signals a file may repeat: the commitments and the nonce. */
 const SCALARS = ["inputCommitment", "weightsCommitment", "outputCommitment", "nonce"] as const;

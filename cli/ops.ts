@@ -2,7 +2,7 @@
  * `zkinfer ops`: the ONNX ops the circuit compiler supports (in integer graphs), sorted, each
  * with its cost in constraints as a formula in the element count n and bit widths.
  */
-import { OPS } from "../ops/index.ts";
+import { OPS } from "../prover/ops/index.ts";
 import { UsageError, type Command } from "./args.ts";
 
 export interface OpCost {

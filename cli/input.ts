@@ -1,7 +1,7 @@
 /** Reading a model input for the CLI: a JSON array inline or in a file, integers or floats. */
 import { existsSync, readFileSync } from "node:fs";
-import { quantizeInput } from "../quantize/index.ts";
-import type { Manifest } from "../model-dir.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
+import type { Manifest } from "../prover/model-dir.ts";
 import { UsageError } from "./args.ts";
 
 export function readInput(arg: string | undefined, manifest: Manifest, floats: boolean): Int8Array {

@@ -5,13 +5,13 @@
  * stderr) or "INVALID: <reason>" (exit 1).
  */
 import { readFileSync } from "node:fs";
-import { openModelDir } from "../model-dir.ts";
-import { verifyGroth16, decodePublicSignals, type DecodedSignals } from "../prove.ts";
-import { modelCommitmentMismatch } from "../model-commitments.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { verifyGroth16, decodePublicSignals, type DecodedSignals } from "../prover/prove.ts";
+import { modelCommitmentMismatch } from "../prover/model-commitments.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
-import { proofFileMismatch, describeSignals } from "./proof-check.ts";
-import { currentSetup } from "../prepare-model.ts";
-import { hasNonce, parseNonce } from "../inputs.ts";
+import { proofFileMismatch, describeSignals } from "../prover/proof-check.ts";
+import { currentSetup } from "../prover/prepare-model.ts";
+import { hasNonce, parseNonce } from "../prover/inputs.ts";
 
 function readJson(what: string, p: string): Record<string, unknown> {
   try {

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { JsonRpcProvider, Network, Wallet, isAddress, type Contract } from "ethers";
 import { needFile, UsageError } from "./args.ts";
-import { namedRevert } from "../../verifier-contracts/revert.ts";
+import { namedRevert } from "../verifier-contracts/revert.ts";
 
 export function rpcUrl(v: string | boolean | undefined): string {
   if (typeof v !== "string" || !v) throw new UsageError("missing --rpc <url> (the chain's JSON-RPC endpoint)");

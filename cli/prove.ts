@@ -1,14 +1,14 @@
 /** `zkinfer prove`: output of the integer model on one input, with its Groth16 proof. */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readOnnx } from "../onnx/proto.ts";
-import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../inputs.ts";
-import { freshSalt, parseSalt } from "../commitment.ts";
-import { openModelDir, isCircuitOnly } from "../model-dir.ts";
-import { prepareModel } from "../prepare-model.ts";
-import { proveGroth16, decodePublicSignals } from "../prove.ts";
-import { runOnnx } from "../onnx/runtime.ts";
-import { ProverError } from "../errors.ts";
+import { readOnnx } from "../prover/onnx/proto.ts";
+import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../prover/inputs.ts";
+import { freshSalt, parseSalt } from "../prover/commitment.ts";
+import { openModelDir, isCircuitOnly } from "../prover/model-dir.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
+import { proveGroth16, decodePublicSignals } from "../prover/prove.ts";
+import { runOnnx } from "../prover/onnx/runtime.ts";
+import { ProverError } from "../prover/errors.ts";
 import { progress, UsageError, type Command } from "./args.ts";
 import { readInput } from "./input.ts";
 import { proofFile, openingFile } from "./proof-file.ts";

@@ -1,7 +1,7 @@
 /** `zkinfer setup`: Groth16 setup of a compiled model, keyed by its circuit hash. */
-import { devPtau, summarize } from "../setup.ts";
-import { openModelDir } from "../model-dir.ts";
-import { prepareModel } from "../prepare-model.ts";
+import { devPtau, summarize } from "../prover/setup.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { prepareModel } from "../prover/prepare-model.ts";
 import { needFile, progress, type Command } from "./args.ts";
 
 export const setup: Command = {

@@ -1,6 +1,6 @@
 /** `zkinfer settle`: settles an InferenceEscrow request with a proof file written by `zkinfer prove`. */
-import { settleArgs, attachContract, compileZkinfer } from "../../verifier-contracts/contracts.ts";
-import type { Groth16Proof } from "../snarkjs.ts";
+import { settleArgs, attachContract, compileZkinfer } from "../verifier-contracts/contracts.ts";
+import type { Groth16Proof } from "../prover/snarkjs.ts";
 import { UsageError, type Command } from "./args.ts";
 import { address, connect, needCode, privateKey, readJsonFile, revertMessage, rpcUrl } from "./chain-args.ts";
 

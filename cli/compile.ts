@@ -1,9 +1,9 @@
 /** `zkinfer compile`: integer ONNX → <name>.circom, r1cs, wasm, manifest, in the model folder. */
 import path from "node:path";
-import { compileModelFile } from "../compiler/model.ts";
-import { DEFAULT_RANDOM_INPUTS, LARGE_CIRCUIT_CONSTRAINTS, MIN_DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
+import { compileModelFile } from "../prover/compiler/model.ts";
+import { DEFAULT_RANDOM_INPUTS, LARGE_CIRCUIT_CONSTRAINTS, MIN_DEFAULT_RANDOM_INPUTS } from "../prover/compiler/differential.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
-import { MODEL_NAME, templateNameFor } from "../compiler/circuit-path.ts";
+import { MODEL_NAME, templateNameFor } from "../prover/compiler/circuit-path.ts";
 
 export const compile: Command = {
   name: "compile",

@@ -32,8 +32,8 @@ export const serve: Command = {
     };
     const dirs = ((values.models as unknown as string[] | undefined) ?? []).map((d) => path.resolve(d));
     const http = port("port"), grpc = port("grpc-port"), host = values.host as string | undefined;
-    const { runGateway } = await import("../../server/gateway.ts");
-    const { ConfigError } = await import("../../server/config/index.ts");
+    const { runGateway } = await import("../server/gateway.ts");
+    const { ConfigError } = await import("../server/config/index.ts");
     try {
       // The flag's folders add to those of the config and environment.
       return await runGateway({

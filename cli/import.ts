@@ -1,9 +1,9 @@
 /** `zkinfer import`: a float ONNX and sample data → a complete model folder (prover/import). */
 import { existsSync, readFileSync } from "node:fs";
-import { discardStagedDirs, importModel } from "../import/index.ts";
-import { DEFAULT_RANDOM_INPUTS } from "../compiler/differential.ts";
-import { defaultPaths } from "../paths.ts";
-import { devPtau } from "../setup.ts";
+import { discardStagedDirs, importModel } from "../prover/import/index.ts";
+import { DEFAULT_RANDOM_INPUTS } from "../prover/compiler/differential.ts";
+import { defaultPaths } from "../prover/paths.ts";
+import { devPtau } from "../prover/setup.ts";
 import { needFile, UsageError, type Command } from "./args.ts";
 import { Progress } from "./progress-bar.ts";
 

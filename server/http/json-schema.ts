@@ -4,7 +4,7 @@
  * into /openapi.json. The validator reports the first fault with the field's path
  * (`input[3]`, `publicSignals[0]`), so every 400 names the field.
  */
-import { ServiceError } from "../service/types.ts";
+import { ServiceError } from "../core/types.ts";
 
 export interface Schema {
   type?: "object" | "array" | "string" | "number" | "integer" | "boolean";

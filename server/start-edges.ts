@@ -12,7 +12,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
-import type { InferenceService } from "./service/types.ts";
+import type { InferenceService } from "./core/types.ts";
 import type { ServiceConfig } from "./config/defaults.ts";
 import { createAccess } from "./edge/access.ts";
 import { createEdgeMetrics } from "./edge/edge-metrics.ts";

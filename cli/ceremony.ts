@@ -1,8 +1,8 @@
 /** `zkinfer ceremony`: a Groth16 phase-2 ceremony for a model (init, contribute, verify, finalize). */
-import { prepareModel, modelSetupDir } from "../prepare-model.ts";
-import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, devPtau, type PtauSource, type SetupInfo } from "../ceremony/index.ts";
-import { hashJson } from "../ceremony/install.ts";
-import { loadSnarkjs } from "../snarkjs.ts";
+import { prepareModel, modelSetupDir } from "../prover/prepare-model.ts";
+import { contributeCeremony, finalizeCeremony, initCeremony, resolvePtau, summarize, verifyTranscript, ceremonyCircuit, devPtau, type PtauSource, type SetupInfo } from "../prover/ceremony/index.ts";
+import { hashJson } from "../prover/ceremony/install.ts";
+import { loadSnarkjs } from "../prover/snarkjs.ts";
 import { needFile, progress, UsageError, type Command } from "./args.ts";
 
 const USAGE = `usage:

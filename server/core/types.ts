@@ -2,10 +2,23 @@
  * The inference service as the HTTP and gRPC edges see it. server/service implements it
  * (models, onnxruntime, SQLite jobs, the Piscina prover pool); server/http and server/grpc
  * only translate requests and errors. One error type, mapped once per edge.
+ * The lowest layer of server/: the job store, the engine and settlement share these records
+ * without importing the service that composes them (test/import-graph.test.ts).
  */
 
 import type { SetupSummary } from "../../prover/setup.ts";
-import type { ModelStatus } from "./model-registry.ts";
+
+export type ModelState = "building" | "ready" | "failed";
+
+export interface ModelStatus {
+  name: string;
+  /** The sha256 id and CID, once the manifest and ONNX could be read. */
+  id?: string;
+  cid?: string;
+  state: ModelState;
+  /** Why a failed model failed. */
+  reason?: string;
+}
 
 export type ProofStatus = "queued" | "proving" | "proved" | "failed";
 

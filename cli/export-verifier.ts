@@ -1,7 +1,7 @@
 /** `zkinfer export-verifier`: the model's Solidity Groth16 verifier. */
 import { writeFileSync } from "node:fs";
-import { openModelDir } from "../model-dir.ts";
-import { exportGroth16Verifier } from "../../verifier-contracts/groth16-verifier.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { exportGroth16Verifier } from "../verifier-contracts/groth16-verifier.ts";
 import { progress, type Command } from "./args.ts";
 import { currentSetup } from "../prepare-model.ts";
 

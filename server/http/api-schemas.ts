@@ -1,7 +1,7 @@
 /**
  * The request and response schemas of the HTTP API, shared by validation and /openapi.json.
  */
-import type { Schema } from "./schema.ts";
+import type { Schema } from "./json-schema.ts";
 
 export const ROUNDING_RULE =
   'kind "float": each value x is quantized with the model\'s input shift s (GET /v1/models/{id}: input.shift) as q = clamp(round_half_away_from_zero(x * 2^s), -128, 127). kind "int8": the values are already quantized and must be integers in -128..127.';
