@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { openModelDir } from "../prover/model-dir.ts";
 import { exportGroth16Verifier } from "../verifier-contracts/groth16-verifier.ts";
 import { progress, type Command } from "./args.ts";
-import { currentSetup } from "../prepare-model.ts";
+import { currentSetup } from "../prover/prepare-model.ts";
 
 export const exportVerifier: Command = {
   name: "export-verifier",
