@@ -8,6 +8,7 @@ import { openModelDir, buildModelCircuit, isCircuitOnly } from "../model-dir.ts"
 import { proveGroth16, decodePublicSignals } from "../prove.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { ProverError } from "../errors.ts";
+import { proofMismatch } from "../served-check.ts";
 import { progress, UsageError, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 import { readInput } from "./input.ts";
@@ -53,10 +54,9 @@ export const prove: Command = {
     const { proof, publicSignals } = await proveGroth16(zkey, build.wasm, input);
     progress.info(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
     const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
-    // The served output must be the proven one; a mismatch is a compiler bug, never shipped.
-    if (decoded.output.length && decoded.output.some((o, i) => Number(o) !== served[i])) {
-      throw new ProverError(`proof output [${decoded.output}] differs from onnxruntime's [${served}]`);
-    }
+    // The served output must be the proven one; a mismatch is a bug (exit 3), never shipped.
+    const why = await proofMismatch(m.manifest, { input: x, output: served, salt, inputSalt, nonce }, publicSignals);
+    if (why) throw new ProverError(`model ${m.manifest.name}: the proof does not carry onnxruntime's output: ${why}`, { internal: true });
     // A hashed output stays out of the file; whoever runs prove still sees it here.
     if (hashedOutput) progress.info(`output: [${served.join(", ")}]`);
     if (openingPath) {
