@@ -38,7 +38,7 @@ export function parseNonce(v: unknown, field: string): bigint {
   else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) n = BigInt(v);
   else if (typeof v === "bigint") n = v;
   if (n === undefined || n < 0n || n >= NONCE_LIMIT) {
-    throw new ProverError(`${field}: expected an integer 0 <= nonce < 2^64 (decimal string or number), got ${JSON.stringify(typeof v === "bigint" ? v.toString() : v)?.slice(0, 40)}`);
+    throw new ProverError(`${field}: expected an integer 0 <= nonce < 2^64 (decimal string or number), got ${JSON.stringify(typeof v === "bigint" ? v.toString() : v)?.slice(0, 40)}`, { field });
   }
   return n;
 }

@@ -1,5 +1,5 @@
 /** `zkinfer prove`: output of the integer model on one input, with its Groth16 proof. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../onnx/proto.ts";
 import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../inputs.ts";
@@ -9,7 +9,7 @@ import { proveGroth16, decodePublicSignals } from "../prove.ts";
 import { runOnnx } from "../onnx/runtime.ts";
 import { ProverError } from "../errors.ts";
 import { proofMismatch } from "../served-check.ts";
-import { progress, UsageError, type Command } from "./args.ts";
+import { outputTarget, progress, UsageError, writeOutput, type Command } from "./args.ts";
 import { setupFiles } from "./artifacts.ts";
 import { readInput } from "./input.ts";
 import { proofFile, openingFile } from "./proof-file.ts";
@@ -41,7 +41,9 @@ export const prove: Command = {
     const inputSalt = salted ? (v["input-salt"] === undefined ? freshSalt() : parseSalt(v["input-salt"], "--input-salt")) : undefined;
     const nonce = nonceOption(m.manifest, v.nonce as string | undefined);
     const hashedOutput = m.manifest.visibility.output === "hashed";
+    if (v.out !== undefined) outputTarget("--out", v.out as string);
     const openingPath = openingTarget(m.manifest.name, salted || hashedOutput, v.out as string | undefined, v.opening as string | undefined);
+    if (openingPath) outputTarget(v.opening ? "--opening" : "--out", openingPath);
     const { zkey } = setupFiles(m);
     const build = await buildModelCircuit(m, progress.info);
     const onnx = readFileSync(m.onnxPath);
@@ -61,12 +63,12 @@ export const prove: Command = {
     if (hashedOutput) progress.info(`output: [${served.join(", ")}]`);
     if (openingPath) {
       // Owner-only: the salts confirm guesses of the input and output.
-      writeFileSync(openingPath, JSON.stringify(openingFile({ manifest: m.manifest, served, decoded, salt, inputSalt }), null, 1) + "\n", { mode: 0o600 });
+      writeOutput(v.opening ? "--opening" : "--out", openingPath, JSON.stringify(openingFile({ manifest: m.manifest, served, decoded, salt, inputSalt }), null, 1) + "\n", 0o600);
       progress.info(`opening (salts; keep it): ${openingPath}`);
     }
     const result = proofFile({ manifest: m.manifest, x, served, decoded, proof, publicSignals });
     const text = JSON.stringify(result, null, 1) + "\n";
-    if (v.out) writeFileSync(v.out as string, text);
+    if (v.out) writeOutput("--out", v.out as string, text);
     else process.stdout.write(text);
     return 0;
   },
