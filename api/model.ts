@@ -18,7 +18,8 @@ import { ProverError } from "../prover/errors.ts";
 import { toInt8Input } from "../prover/input-values.ts";
 import { proofMismatch } from "../prover/served-check.ts";
 import { defaultPaths } from "../prover/paths.ts";
-import type { Groth16Proof, Logger } from "../prover/snarkjs.ts";
+import type { Groth16Proof } from "../prover/snarkjs.ts";
+import type { Logger } from "../prover/logger.ts";
 
 /** A model folder, by path (or by name among a clone's example models), or one already opened. */
 export type ModelRef = string | ModelDir;
