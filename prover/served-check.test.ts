@@ -59,3 +59,13 @@ describe("proofMismatch (served output == proven output)", () => {
     expect(circuitInputs(layout, x, { salt: 7n }).salt).toBe(7n);
   });
 });
+
+describe("verifyGroth16's public signals", () => {
+  it("refuses a signal at or above r, as the server's /verify and the contracts do (snarkjs would reduce it)", async () => {
+    const { verifyGroth16 } = await import("./prove.ts");
+    const { BN254_R } = await import("./field.ts");
+    const proof = { pi_a: [], pi_b: [], pi_c: [], protocol: "groth16", curve: "bn128" } as never;
+    await expect(verifyGroth16({}, ["1", (BN254_R + 5n).toString()], proof)).rejects.toThrow(/^publicSignals\[1\]: expected a decimal field element below BN254 r/);
+    await expect(verifyGroth16({}, ["1", "-5"], proof)).rejects.toThrow(/^publicSignals\[1\]/);
+  });
+});
