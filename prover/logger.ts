@@ -32,7 +32,7 @@ export function withLevels(log: Logger): LevelledLogger {
 export function snarkjsLogger(log: Logger) {
   const l = withLevels(log);
   return {
-    debug: () => {},
+    debug: (_message: string) => {},
     info: (m: string) => l.info(m),
     warn: (m: string) => l.warn(m),
     error: (m: string) => l.error(m),
