@@ -24,4 +24,5 @@ export { proveGroth16, verifyGroth16, decodePublicSignals, type ProofResult, typ
 export { compileCircom, type CircomOutput, type CompileCircomOptions } from "../prover/circom.ts";
 export { defaultPaths, resolveDataDir, DATA_DIR_ENV, type DefaultPaths, type DataDirOptions } from "../prover/paths.ts";
 export { ProverError } from "../prover/errors.ts";
-export { terminateSnarkjsCurves, type Groth16Proof, type Logger } from "../prover/snarkjs.ts";
+export { terminateSnarkjsCurves, type Groth16Proof } from "../prover/snarkjs.ts";
+export type { Logger } from "../prover/logger.ts";

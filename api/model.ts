@@ -15,7 +15,10 @@ import { readOnnx } from "../prover/onnx/proto.ts";
 import { modelCommitmentMismatch } from "../prover/model-commitments.ts";
 import { proofFileMismatch } from "../prover/proof-check.ts";
 import { ProverError } from "../prover/errors.ts";
-import type { Groth16Proof, Logger } from "../prover/snarkjs.ts";
+import { toInt8Input } from "../prover/input-values.ts";
+import { proofMismatch } from "../prover/served-check.ts";
+import type { Groth16Proof } from "../prover/snarkjs.ts";
+import type { Logger } from "../prover/logger.ts";
 
 export type { ModelRef };
 const open = (m: ModelRef): ModelDir => (typeof m === "string" ? openModelDir(m) : m);
@@ -48,19 +51,17 @@ export async function proveModel(model: ModelRef, x: ArrayLike<number>, o: { non
   const m = open(model);
   const name = m.manifest.name;
   if (isCircuitOnly(m)) throw new ProverError(`model ${name}: its manifest names no integer ONNX (files.integer)`);
-  const n = m.manifest.input.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
-  if (x.length !== n) throw new ProverError(`input: expected ${n} int8 values (shape [${m.manifest.input.shape}]), got ${x.length}`);
-  for (let i = 0; i < n; i++) if (!Number.isInteger(x[i]) || x[i] < -128 || x[i] > 127) throw new ProverError(`input[${i}]: ${x[i]} is not an int8 (-128..127)`);
+  // The same rules as the CLI's --input and the server's input.values (prover/input-values.ts).
+  const input = toInt8Input(Array.isArray(x) || ArrayBuffer.isView(x) ? x : Array.from(x), m.manifest.input, "int8", "input");
   const { build, setup } = await prepareModel(m, { setup: "existing" });
   const onnx = readFileSync(m.onnxPath);
-  const input = Int8Array.from(x);
   const output = await runOnnx(onnx, input, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
   const outputSalt = m.manifest.visibility.output === "hashed" ? freshSalt() : undefined;
   const inputSalt = m.manifest.visibility.input === "hashed-salted" ? freshSalt() : undefined;
   const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, circuitInputs(m.manifest, input, { graph: readOnnx(onnx), salt: outputSalt, inputSalt, nonce: o.nonce }));
-  const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
-  // The served output must be the proven one; a mismatch is a compiler bug, never handed out.
-  if (decoded.output.length && decoded.output.some((v, i) => Number(v) !== output[i])) throw new ProverError(`model ${name}: proof output [${decoded.output}] differs from onnxruntime's [${output}]`);
+  // The served output must be the proven one; a mismatch is a bug, never handed out.
+  const why = await proofMismatch(m.manifest, { input, output, salt: outputSalt, inputSalt, nonce: o.nonce }, publicSignals);
+  if (why) throw new ProverError(`model ${name}: the proof does not carry onnxruntime's output: ${why}`, { internal: true });
   return { model: name, modelId: m.manifest.modelId, output, proof, publicSignals, inputSalt: inputSalt?.toString(), outputSalt: outputSalt?.toString() };
 }
 

@@ -1,6 +1,7 @@
 /** Argument parsing shared by the CLI commands: node's parseArgs with errors that name the option. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { existsSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -35,3 +36,20 @@ export function needFile(what: string, p: string | undefined): string {
 
 /** Progress lines go to stderr, so stdout stays the command's result. */
 export const progress = { info: (m: string) => process.stderr.write(`${m}\n`) };
+
+/** Checks, before any work, that `p` (given with `flag`) can be written: its folder exists and it is not a folder. */
+export function outputTarget(flag: string, p: string): string {
+  const dir = path.dirname(path.resolve(p));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag}: folder ${dir} does not exist (for ${p})`);
+  if (existsSync(p) && statSync(p).isDirectory()) throw new UsageError(`${flag}: ${p} is a folder, not a file`);
+  return p;
+}
+
+/** Writes a file the caller named with `flag`; a failure names the flag. */
+export function writeOutput(flag: string, p: string, text: string, mode?: number): void {
+  try {
+    writeFileSync(p, text, mode === undefined ? undefined : { mode });
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot write ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}

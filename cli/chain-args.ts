@@ -1,6 +1,8 @@
 /** The chain options of `zkinfer deploy` and `zkinfer settle`: checked one by one, each error naming its flag. */
 import { readFileSync } from "node:fs";
-import { JsonRpcProvider, Network, Wallet, isAddress, type Contract } from "ethers";
+import { isAddress, type Contract, type JsonRpcProvider, type Wallet } from "ethers";
+import { connectChain } from "../verifier-contracts/connect.ts";
+import { VerifierContractsError } from "../verifier-contracts/errors.ts";
 import { needFile, UsageError } from "./args.ts";
 import { namedRevert } from "../verifier-contracts/revert.ts";
 
@@ -37,18 +39,12 @@ export function address(flag: string, v: string | boolean | undefined): string {
 
 /** A signer on `url`, after checking the endpoint answers (else: a --rpc error, not a hang). */
 export async function connect(url: string, key: string): Promise<{ wallet: Wallet; provider: JsonRpcProvider; chainId: number }> {
-  const probe = new JsonRpcProvider(url, undefined, { staticNetwork: true });
-  let chainId: number;
   try {
-    chainId = Number((await probe.getNetwork()).chainId);
+    const c = await connectChain(url, key);
+    return { wallet: c.wallet!, provider: c.provider, chainId: c.chainId };
   } catch (e) {
-    throw new UsageError(`--rpc: cannot reach ${url}: ${(e as Error).message.split("\n")[0]}`);
-  } finally {
-    probe.destroy();
+    throw e instanceof VerifierContractsError ? new UsageError(`--rpc: ${e.message}`) : e;
   }
-  // cacheTimeout -1: two transactions back to back must not read the same cached nonce.
-  const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1, pollingInterval: 100 });
-  return { wallet: new Wallet(key, provider), provider, chainId };
 }
 
 /** Checks there is a contract at `addr` (else: an error naming the flag). */

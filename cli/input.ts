@@ -1,10 +1,11 @@
 /** Reading a model input for the CLI: a JSON array inline or in a file, integers or floats. */
 import { existsSync, readFileSync } from "node:fs";
-import { quantizeInput } from "../prover/quantize/index.ts";
 import type { Manifest } from "../prover/model-dir.ts";
+import { toInt8Input } from "../prover/input-values.ts";
 import { UsageError } from "./args.ts";
 
-export function readInput(arg: string | undefined, manifest: Manifest, floats: boolean): Int8Array {
+/** The --input value as the model's int8 vector; checked by the same rules as the server's (prover/input-values.ts). */
+export function readInput(arg: string | undefined, manifest: Pick<Manifest, "input">, floats: boolean): Int8Array {
   if (!arg) throw new UsageError("missing --input (a JSON array, or a file holding one)");
   const text = existsSync(arg) ? readFileSync(arg, "utf8") : arg;
   let v: unknown;
@@ -13,14 +14,11 @@ export function readInput(arg: string | undefined, manifest: Manifest, floats: b
   } catch {
     throw new UsageError(`--input: neither a file nor valid JSON: ${arg.slice(0, 60)}`);
   }
-  const n = manifest.input.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
-  const flat = Array.isArray(v) ? (v as unknown[]).flat(8) : [];
-  if (flat.length !== n) throw new UsageError(`--input: expected an array of ${n} numbers (shape [${manifest.input.shape}]), got ${Array.isArray(v) ? flat.length : typeof v}`);
-  flat.forEach((x, i) => {
-    if (typeof x !== "number" || !Number.isFinite(x)) throw new UsageError(`--input[${i}]: expected a number, got ${JSON.stringify(x)}`);
-    if (!floats && (!Number.isInteger(x) || x < -128 || x > 127)) {
-      throw new UsageError(`--input[${i}]: ${x} is not an int8 (-128..127); pass --float to quantize real values with scale 2^${manifest.input.shift}`);
-    }
-  });
-  return floats ? quantizeInput(flat as number[], manifest.input.shift) : Int8Array.from(flat as number[]);
+  try {
+    return toInt8Input(v, manifest.input, floats ? "float" : "int8", "--input");
+  } catch (e) {
+    const m = (e as Error).message;
+    if (floats || !/is not an int8|expected an integer/.test(m)) throw new UsageError(m);
+    throw new UsageError(`${m}; pass --float to quantize real values with scale 2^${manifest.input.shift}`);
+  }
 }

@@ -1,9 +1,10 @@
 /**
  * The zkinfer command line: reads argv, files and the environment; everything else is in
- * prover/. Exit codes: 0 success, 1 invalid proof, 2 usage or input error, 3 other failure.
+ * prover/. Exit codes (exit-codes.ts): 0 success, 1 invalid proof, 2 usage or input error
+ * (naming the flag), 3 other failure.
  */
-import { parse, UsageError, type Command } from "./args.ts";
-import { ProverError } from "../prover/errors.ts";
+import { parse, type Command } from "./args.ts";
+import { exitFor } from "./exit-codes.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 
 /**
@@ -47,8 +48,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`zkinfer: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
     return 2;
   }
+  let cmd: Command | undefined;
   try {
-    const cmd = await entry.load();
+    cmd = await entry.load();
     const { values, positionals } = parse(cmd, rest);
     if (values.help) {
       process.stdout.write(`${cmd.usage}\n`);
@@ -56,9 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(positionals, values);
   } catch (e) {
-    const err = e as Error;
-    process.stderr.write(`zkinfer ${name}: ${err.message}\n`);
-    return err instanceof UsageError || err instanceof ProverError ? 2 : 3;
+    const { code, message } = exitFor(e, cmd?.options);
+    process.stderr.write(`zkinfer ${name}: ${message}\n`);
+    return code;
   } finally {
     await terminateSnarkjsCurves();
   }

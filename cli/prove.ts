@@ -1,5 +1,5 @@
 /** `zkinfer prove`: output of the integer model on one input, with its Groth16 proof. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { circuitInputs, hasNonce, parseNonce, DEFAULT_NONCE } from "../prover/inputs.ts";
@@ -9,7 +9,8 @@ import { prepareModel } from "../prover/prepare-model.ts";
 import { proveGroth16, decodePublicSignals } from "../prover/prove.ts";
 import { runOnnx } from "../prover/onnx/runtime.ts";
 import { ProverError } from "../prover/errors.ts";
-import { progress, UsageError, type Command } from "./args.ts";
+import { proofMismatch } from "../prover/served-check.ts";
+import { outputTarget, progress, UsageError, writeOutput, type Command } from "./args.ts";
 import { readInput } from "./input.ts";
 import { proofFile, openingFile } from "./proof-file.ts";
 
@@ -40,7 +41,9 @@ export const prove: Command = {
     const inputSalt = salted ? (v["input-salt"] === undefined ? freshSalt() : parseSalt(v["input-salt"], "--input-salt")) : undefined;
     const nonce = nonceOption(m.manifest, v.nonce as string | undefined);
     const hashedOutput = m.manifest.visibility.output === "hashed";
+    if (v.out !== undefined) outputTarget("--out", v.out as string);
     const openingPath = openingTarget(m.manifest.name, salted || hashedOutput, v.out as string | undefined, v.opening as string | undefined);
+    if (openingPath) outputTarget(v.opening ? "--opening" : "--out", openingPath);
     const { build, setup } = await prepareModel(m, { setup: "existing", log: progress });
     const onnx = readFileSync(m.onnxPath);
     const served = await runOnnx(onnx, x, m.manifest.input.shape.map((d) => (typeof d === "number" ? d : 1)));
@@ -52,20 +55,19 @@ export const prove: Command = {
     const { proof, publicSignals } = await proveGroth16(setup.zkeyPath, build.wasm, input);
     progress.info(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
     const decoded = decodePublicSignals(publicSignals, m.manifest.publicSignals);
-    // The served output must be the proven one; a mismatch is a compiler bug, never shipped.
-    if (decoded.output.length && decoded.output.some((o, i) => Number(o) !== served[i])) {
-      throw new ProverError(`proof output [${decoded.output}] differs from onnxruntime's [${served}]`);
-    }
+    // The served output must be the proven one; a mismatch is a bug (exit 3), never shipped.
+    const why = await proofMismatch(m.manifest, { input: x, output: served, salt, inputSalt, nonce }, publicSignals);
+    if (why) throw new ProverError(`model ${m.manifest.name}: the proof does not carry onnxruntime's output: ${why}`, { internal: true });
     // A hashed output stays out of the file; whoever runs prove still sees it here.
     if (hashedOutput) progress.info(`output: [${served.join(", ")}]`);
     if (openingPath) {
       // Owner-only: the salts confirm guesses of the input and output.
-      writeFileSync(openingPath, JSON.stringify(openingFile({ manifest: m.manifest, served, decoded, salt, inputSalt }), null, 1) + "\n", { mode: 0o600 });
+      writeOutput(v.opening ? "--opening" : "--out", openingPath, JSON.stringify(openingFile({ manifest: m.manifest, served, decoded, salt, inputSalt }), null, 1) + "\n", 0o600);
       progress.info(`opening (salts; keep it): ${openingPath}`);
     }
     const result = proofFile({ manifest: m.manifest, x, served, decoded, proof, publicSignals });
     const text = JSON.stringify(result, null, 1) + "\n";
-    if (v.out) writeFileSync(v.out as string, text);
+    if (v.out) writeOutput("--out", v.out as string, text);
     else process.stdout.write(text);
     return 0;
   },

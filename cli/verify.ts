@@ -51,7 +51,15 @@ export const verify: Command = {
         reason = `publicSignals: ${(e as Error).message}`;
       }
     }
-    reason ??= (await verifyGroth16(readJson("--vkey", vkeyPath), signals, proofFile.proof as never)) ? undefined : "the Groth16 proof does not verify against the verifying key";
+    if (!reason) {
+      const vkey = readJson(v.vkey ? "--vkey" : "<model>'s setup", vkeyPath);
+      if (vkey.protocol !== "groth16" || !Array.isArray(vkey.IC) || vkey.IC.length !== signals.length + 1) {
+        throw new UsageError(`${v.vkey ? "--vkey" : "<model>"}: ${vkeyPath} is not a Groth16 verifying key for ${signals.length} public signals`);
+      }
+      // A proof snarkjs cannot even read is an invalid proof (exit 1), not a crash (exit 3).
+      const ok = await verifyGroth16(vkey, signals, proofFile.proof as never).catch((e: Error) => `the proof is malformed (${e.message.split("\n")[0]})`);
+      reason = ok === true ? undefined : ok === false ? "the Groth16 proof does not verify against the verifying key" : ok;
+    }
     // The proof is what it is; the fields people read must say the same.
     reason ??= proofFileMismatch(m.manifest, proofFile, decoded!);
     if (!reason && expectedNonce !== undefined && decoded!.nonce !== expectedNonce) reason = `nonce: the proof carries ${decoded!.nonce}, not the expected ${expectedNonce} (--nonce)`;

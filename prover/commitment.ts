@@ -72,7 +72,7 @@ export async function inputCommitment(values: ArrayLike<number>, salt?: bigint):
 export function parseSalt(v: unknown, field: string): bigint {
   const text = typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v;
   if (typeof text !== "string" || !/^[0-9]{1,78}$/.test(text) || BigInt(text) >= BN254_R) {
-    throw new ProverError(`${field}: expected a decimal field element (0 <= salt < BN254 r = ${BN254_R}), got ${JSON.stringify(v)?.slice(0, 100)}`);
+    throw new ProverError(`${field}: expected a decimal field element (0 <= salt < BN254 r = ${BN254_R}), got ${JSON.stringify(v)?.slice(0, 100)}`, { field });
   }
   return BigInt(text);
 }

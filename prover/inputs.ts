@@ -38,7 +38,7 @@ export function parseNonce(v: unknown, field: string): bigint {
   else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) n = BigInt(v);
   else if (typeof v === "bigint") n = v;
   if (n === undefined || n < 0n || n >= NONCE_LIMIT) {
-    throw new ProverError(`${field}: expected an integer 0 <= nonce < 2^64 (decimal string or number), got ${JSON.stringify(typeof v === "bigint" ? v.toString() : v)?.slice(0, 40)}`);
+    throw new ProverError(`${field}: expected an integer 0 <= nonce < 2^64 (decimal string or number), got ${JSON.stringify(typeof v === "bigint" ? v.toString() : v)?.slice(0, 40)}`, { field });
   }
   return n;
 }
@@ -50,9 +50,14 @@ export function circuitInputs(layout: CircuitLayout, x: ArrayLike<number>, opts:
     if (!t) throw new ProverError(`weights tensor ${w.tensor} (circuit input ${w.signal}) is not in the model`);
     input[w.signal] = Array.from(t.data as ArrayLike<number>, (v) => BigInt(v));
   }
-  if (layout.visibility.output === "hashed") input.salt = opts.salt ?? 0n;
+  if (layout.visibility.output === "hashed") {
+    // Never a default salt: a commitment to a low-entropy output under a known salt (0) opens
+    // by trying every output. Callers draw one with freshSalt and keep it to open the commitment.
+    if (opts.salt === undefined) throw new ProverError("salt: the model's output commitment is salted; the salt is missing (draw one with freshSalt)", { field: "salt" });
+    input.salt = opts.salt;
+  }
   if (layout.visibility.input === "hashed-salted") {
-    if (opts.inputSalt === undefined) throw new ProverError("inputSalt: the model's input commitment is salted; the salt is missing");
+    if (opts.inputSalt === undefined) throw new ProverError("inputSalt: the model's input commitment is salted; the salt is missing", { field: "inputSalt" });
     input.inputSalt = opts.inputSalt;
   }
   if (hasNonce(layout)) input.nonce = parseNonce(opts.nonce ?? DEFAULT_NONCE, "nonce");

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ProverError } from "./errors.ts";
-import { fromField } from "./field.ts";
+import { BN254_R, fromField } from "./field.ts";
 import { loadSnarkjs, type Groth16Proof } from "./snarkjs.ts";
 import { calculateWtns } from "./witness.ts";
 
@@ -23,9 +23,14 @@ export async function proveGroth16(zkeyPath: string, wasmPath: string, input: Ar
 
 export async function verifyGroth16(vkey: unknown, publicSignals: string[], proof: Groth16Proof): Promise<boolean> {
   const snarkjs = await loadSnarkjs();
-  if (!Array.isArray(publicSignals) || publicSignals.some((s) => typeof s !== "string" || !/^\d+$/.test(s))) {
-    throw new ProverError("publicSignals must be an array of decimal strings");
-  }
+  if (!Array.isArray(publicSignals)) throw new ProverError("publicSignals must be an array of decimal strings", { field: "publicSignals" });
+  // Below r, as the server's /verify and the Solidity verifier require: snarkjs would reduce
+  // r + v to v, so a file could show a signal that no contract accepts.
+  publicSignals.forEach((s, i) => {
+    if (typeof s !== "string" || !/^\d{1,78}$/.test(s) || BigInt(s) >= BN254_R) {
+      throw new ProverError(`publicSignals[${i}]: expected a decimal field element below BN254 r, got ${JSON.stringify(s)?.slice(0, 90)}`, { field: `publicSignals[${i}]` });
+    }
+  });
   return snarkjs.groth16.verify(vkey, publicSignals, proof);
 }
 

@@ -48,8 +48,9 @@ export interface Curve {
   };
 }
 
-/** snarkjs logger interface (any console-like object works). */
-export type Logger = Pick<Console, "debug" | "info" | "warn" | "error">;
+/** The logger snarkjs itself calls (any console-like object works; prover/logger.ts snarkjsLogger adapts a Logger). */
+export type SnarkjsLogger = Pick<Console, "debug" | "info" | "warn" | "error">;
+type Logger = SnarkjsLogger;
 
 export interface Snarkjs {
   curves: { getCurveFromName(name: string): Promise<Curve> };

@@ -61,7 +61,7 @@ describe("zkinfer CLI", () => {
   it("prove refuses an input of the wrong length or range, naming the field", async () => {
     const short = await zkinfer("prove", "digits-mlp", "--input", "[1,2,3]");
     expect(short.code).toBe(2);
-    expect(short.stderr).toContain("expected an array of 64 numbers");
+    expect(short.stderr).toContain("--input: expected 64 elements (shape [64]), got 3");
     const big = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify([...digit.pixels.slice(0, 63), 300]));
     expect(big.code).toBe(2);
     expect(big.stderr).toContain("--input[63]: 300 is not an int8");

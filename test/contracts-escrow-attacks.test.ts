@@ -11,8 +11,9 @@ import { deployVerifier } from "../verifier-contracts/groth16-verifier.ts";
 import { proveHashedOutputVariant } from "../verifier-contracts/model-proofs.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { argsOf, commitOf, deadlineIn, expectRevert, lastRequestId, send, startEscrowFixture, timeTravel, type EscrowFixture } from "./helpers/escrow-fixture.ts";
+import { BN254_Q } from "../prover/field.ts";
 
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const Q = BN254_Q;
 const ONE_ETH = 10n ** 18n;
 const ETH = "0x0000000000000000000000000000000000000000";
 const Status = { Open: 1, Settled: 2, Refunded: 3 };

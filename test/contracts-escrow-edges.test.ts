@@ -9,8 +9,9 @@ import { type Contract } from "ethers";
 import { deployContract } from "../verifier-contracts/contracts.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { argsOf, commitOf, deadlineIn, expectRevert, lastRequestId, send, startEscrowFixture, type EscrowFixture } from "./helpers/escrow-fixture.ts";
+import { BN254_R } from "../prover/field.ts";
 
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const R = BN254_R;
 const ETH = "0x0000000000000000000000000000000000000000";
 const PRICE = 10n ** 18n;
 const Status = { Open: 1, Settled: 2, Refunded: 3 };

@@ -15,8 +15,9 @@ import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { makeTempDir, type TempDir } from "./helpers/temp-dir.ts";
+import { BN254_Q } from "../prover/field.ts";
 
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const Q = BN254_Q;
 const PRICE = 10n ** 16n;
 const inputs = splitDigits(loadDigits()).test.slice(0, 5).map((s) => s.pixels);
 

@@ -70,8 +70,8 @@ describe("digits-mlp compiled with a nonce", () => {
     const m = { info: { visibility: V.model.manifest.visibility, publicSignals: V.model.manifest.publicSignals }, dir: { manifest: V.model.manifest } } as unknown as LoadedModel;
     const job = { input: pixels, output: d.output.map(Number), inputCommitment: d.inputCommitment!.toString() };
     expect(await proofMismatch(m, { ...job, nonce: T.toString() }, p.publicSignals)).toBeUndefined();
-    expect(await proofMismatch(m, { ...job, nonce: (T + 1n).toString() }, p.publicSignals)).toMatch(/proven nonce 1767225600 != the job's 1767225601/);
-    expect(await proofMismatch(m, job, p.publicSignals)).toMatch(/proven nonce 1767225600 != the job's 0/); // no nonce stored: the default
+    expect(await proofMismatch(m, { ...job, nonce: (T + 1n).toString() }, p.publicSignals)).toMatch(/proven nonce 1767225600 != the one served 1767225601/);
+    expect(await proofMismatch(m, job, p.publicSignals)).toMatch(/proven nonce 1767225600 != the one served 0/); // no nonce stored: the default
   });
 
   it("the server refuses a nonce for a model without one (400 naming nonce), and defaults it to 0 for a model with one", () => {

@@ -20,9 +20,10 @@ import { VerifierContractsError } from "../verifier-contracts/errors.ts";
 import { loadSnarkjs, terminateSnarkjsCurves, type Groth16Proof } from "../prover/snarkjs.ts";
 import { makeTempDir, type TempDir } from "./helpers/temp-dir.ts";
 import { compileCircom, groth16Setup, snarkjsTestPtau, REPO_ROOT } from "./helpers/groth16-fixture.ts";
+import { BN254_Q } from "../prover/field.ts";
 
 // BN254 base field modulus: -P = (x, q - y).
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const Q = BN254_Q;
 
 let tmp: TempDir;
 let chain: LocalChain | undefined;

@@ -3,7 +3,7 @@
  * circuit, runs (or reuses) its development Groth16 setup, proves the given inputs and exports
  * the model's Solidity verifier. Development setup only: the ptau is insecure by construction.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openModelDir, type ModelDir } from "../prover/model-dir.ts";
@@ -12,7 +12,7 @@ import { compileToCircom, type Visibility } from "../prover/compiler/compile.ts"
 import { ensureCircuitBuild } from "../prover/compiler/model.ts";
 import { readOnnx } from "../prover/onnx/proto.ts";
 import { circuitInputs } from "../prover/inputs.ts";
-import { BN254_R } from "../prover/field.ts";
+import { freshSalt } from "../prover/commitment.ts";
 import { setupGroth16, devPtau } from "../prover/setup.ts";
 import { proveGroth16, type ProofResult } from "../prover/prove.ts";
 import { defaultPaths } from "../prover/paths.ts";
@@ -87,7 +87,7 @@ export async function proveHashedOutputVariant(name: string, inputs: ArrayLike<n
   const proofs: ProofResult[] = [];
   const salts: bigint[] = [];
   for (const x of inputs) {
-    const salt = BigInt(`0x${randomBytes(32).toString("hex")}`) % BN254_R;
+    const salt = freshSalt();
     salts.push(salt);
     proofs.push(await proveGroth16(setup.zkeyPath, build.wasm, circuitInputs(layout, x, { salt })));
   }

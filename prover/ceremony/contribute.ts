@@ -24,7 +24,7 @@ export async function contributeCeremony(o: ContributeOptions): Promise<{ hash: 
   if (path.resolve(o.input) === path.resolve(o.out)) throw new ProverError(`contribute: the output ${o.out} must be a new file, not the input`);
   const before = await readZkeyTranscript(o.input);
   const name = o.name ?? "";
-  if (Buffer.byteLength(name) > 64) throw new ProverError(`contribute: option "name" is ${Buffer.byteLength(name)} bytes, at most 64`);
+  if (Buffer.byteLength(name) > 64) throw new ProverError(`contribute: option "name" is ${Buffer.byteLength(name)} bytes, at most 64`, { field: "name" });
   const snarkjs = await loadSnarkjs();
   const hash = await writeNew(o.out, "output zkey", (tmp) =>
     snarkjs.zKey.contribute(o.input, tmp, name, randomBytes(64).toString("hex"), snarkjsLogger(log)),

@@ -25,9 +25,9 @@ export interface FinalizeOptions {
 }
 
 export function checkBeacon(b: { hash: string; iterationsExp: number }): void {
-  if (!/^([0-9a-fA-F]{2}){1,255}$/.test(b.hash)) throw new ProverError(`option "beacon" must be 1 to 255 bytes of hex (e.g. a block hash without 0x), got ${JSON.stringify(b.hash)}`);
+  if (!/^([0-9a-fA-F]{2}){1,255}$/.test(b.hash)) throw new ProverError(`option "beacon" must be 1 to 255 bytes of hex (e.g. a block hash without 0x), got ${JSON.stringify(b.hash)}`, { field: "beacon" });
   if (!Number.isInteger(b.iterationsExp) || b.iterationsExp < 10 || b.iterationsExp > 63) {
-    throw new ProverError(`option "iterations" must be an integer from 10 to 63 (2^n hashes of the beacon), got ${b.iterationsExp}`);
+    throw new ProverError(`option "iterations" must be an integer from 10 to 63 (2^n hashes of the beacon), got ${b.iterationsExp}`, { field: "iterations" });
   }
 }
 

@@ -61,11 +61,11 @@ export async function resolvePtau(src: PtauSource, power: number, log: Logger): 
   log.info(`checking ${src.path} against the published ceremony hash ...`);
   // A refused ceremony file is bad input, like any other: one error type for prover/'s callers.
   const imported = await importPtau(src.path, { expectedHash: src.expectedHash }).catch((e: unknown) => {
-    throw e instanceof PtauError ? new ProverError(e.message, { cause: e }) : e;
+    throw e instanceof PtauError ? new ProverError(e.message, { cause: e, field: /option "expectedHash" must be/.test(e.message) ? "ptauHash" : "ptau" }) : e;
   });
-  if (imported.power < power) throw new ProverError(`ptau ${src.path}: power ${imported.power} is too small, the circuit needs ${power}`);
+  if (imported.power < power) throw new ProverError(`ptau ${src.path}: power ${imported.power} is too small, the circuit needs ${power}`, { field: "ptau" });
   if (await isDevPtau(src.path)) {
-    throw new ProverError(`ptau ${src.path}: made by zkinfer's development generator (tau is public), not a ceremony; use the development path, which is labelled INSECURE`);
+    throw new ProverError(`ptau ${src.path}: made by zkinfer's development generator (tau is public), not a ceremony; use the development path, which is labelled INSECURE`, { field: "ptau" });
   }
   const published = isPublishedPtauHash(imported.blake2b);
   if (!published) log.info(`ptau ${src.path}: blake2b matches the given --ptau-hash but is not a published ceremony file; keys made from it are NOT trusted`);

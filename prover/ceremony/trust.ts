@@ -50,7 +50,7 @@ export async function keyTrust(o: KeyTrustOptions): Promise<KeyTrust> {
     throw e instanceof PtauError ? new ProverError(`--ptau ${e.message}`, { cause: e }) : e;
   });
   if (!isPublishedPtauHash(hash)) {
-    throw new ProverError(`--ptau ${o.ptauPath}: blake2b-512 ${hash} is not a published ceremony powers of tau; only those can make a key trusted (a file anyone made may come with its tau known)`);
+    throw new ProverError(`--ptau ${o.ptauPath}: blake2b-512 ${hash} is not a published ceremony powers of tau; only those can make a key trusted (a file anyone made may come with its tau known)`, { field: "--ptau" });
   }
   const r1csPath = await o.r1csPath();
   const ptau = await resolvePtau({ kind: "file", path: o.ptauPath, expectedHash: hash }, ceremonyCircuit(r1csPath).power, log);

@@ -93,26 +93,31 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   const progress = o.progress ?? quiet;
   const outDir = path.resolve(o.outDir);
   const name = o.name ?? path.basename(outDir);
-  if (!MODEL_NAME.test(name)) throw new ProverError(`name "${name}" must be lower-case letters, digits and dashes (give --name; the default is the output folder's name)`);
+  if (!MODEL_NAME.test(name)) throw new ProverError(`name "${name}" must be lower-case letters, digits and dashes (give --name; the default is the output folder's name)`, { field: "name" });
   let floatBytes: Buffer;
   let float: Graph;
   try {
     floatBytes = readFileSync(o.floatPath);
     float = readOnnx(floatBytes);
   } catch (e) {
-    throw new ProverError(`${o.floatPath}: ${(e as Error).message}`);
+    throw new ProverError(`${o.floatPath}: ${(e as Error).message}`, { field: "<model.onnx>" });
   }
   const source = sha256(floatBytes);
   refuseIntegerModel(float, o.floatPath);
   checkOutDir(outDir, source);
   const features = float.inputs[0].dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1);
   const pre = checkPreprocessing({ ...IDENTITY, ...o.preprocessing }, features, (k) => `--${k}`);
-  const read = (file: string, labelOptional: boolean): Samples & { inputs: Float32Array[] } => {
-    const s = readSamples(file, { features, labelColumn: o.labelColumn, labelOptional });
-    return { ...s, inputs: s.rows.map((r) => preprocess(r, pre)) };
+  // A refused sample file names the option that gave it (the CLI's --calibration, --test).
+  const read = (file: string, labelOptional: boolean, field: string): Samples & { inputs: Float32Array[] } => {
+    try {
+      const s = readSamples(file, { features, labelColumn: o.labelColumn, labelOptional });
+      return { ...s, inputs: s.rows.map((r) => preprocess(r, pre)) };
+    } catch (e) {
+      throw e instanceof ProverError && e.field === undefined ? new ProverError(e.message, { field, cause: e }) : e;
+    }
   };
-  const calibration = read(o.calibration, true);
-  const test = o.test ? read(o.test, false) : undefined;
+  const calibration = read(o.calibration, true, "calibration");
+  const test = o.test ? read(o.test, false, "test") : undefined;
   // Labels are checked against the float model's output before any work.
   const out0 = float.outputs[0];
   if (test?.labels) checkLabels(test.labels, out0.dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1), out0.dtype === "int64", test.file, test.where);

@@ -2,8 +2,10 @@
 // exponents tau^i and L_j(tau) before they are multiplied onto the generators.
 // BigInt is fast enough here: the curve work dominates by two orders of magnitude.
 
+import { BN254_R } from "../field.ts";
+
 /** Order of the BN254 (alt_bn128) G1/G2 groups, i.e. snarkjs' curve.r. */
-export const FR = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const FR = BN254_R;
 
 /** 2-adicity of FR - 1: the largest power-of-two evaluation domain is 2^FR_S. */
 export const FR_S = 28;

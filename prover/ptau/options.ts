@@ -3,12 +3,10 @@ import os from "node:os";
 import { PtauError } from "./errors.ts";
 import { DEV_PTAU_SEED } from "./secrets.ts";
 
-/** Receives progress messages (console-compatible; snarkjs loggers fit too). */
-export interface PtauLogger {
-  info(message: string): void;
-  warn?(message: string): void;
-  debug?(message: string): void;
-}
+import type { Logger } from "../logger.ts";
+
+/** Receives progress messages: zkinfer's one Logger type (console fits). */
+export type PtauLogger = Logger;
 
 export interface DevPtauOptions {
   /** log2 of the maximum number of constraints, 1..28. */

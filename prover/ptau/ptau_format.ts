@@ -3,8 +3,10 @@
 // count, then sections as (u32 id, u64 byte size, data). All integers little-endian.
 // Points are affine, little-endian Montgomery ("LEM"); the point at infinity is all zeros.
 
-/** BN254 base-field modulus q (written in the header section). */
-export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+import { BN254_Q } from "../field.ts";
+
+/** BN254 base-field modulus q (written in the header section); defined once, in prover/field.ts. */
+export { BN254_Q };
 export const G1_BYTES = 64;
 export const G2_BYTES = 128;
 export const PTAU_MAGIC = "ptau";

@@ -1,9 +1,7 @@
-/** The logger the service takes (console fits); the default writes one line per event to stdout. */
-export interface ServiceLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+/** The logger the service takes (console fits): zkinfer's one logger type with every level (prover/logger.ts); the default writes one line per event to stdout. */
+import type { LevelledLogger } from "../../prover/logger.ts";
+
+export type ServiceLogger = LevelledLogger;
 
 const line = (level: string) => (message: string) => process.stdout.write(`${new Date().toISOString()} ${level} ${message}\n`);
 

@@ -2,13 +2,12 @@
  * Structured logs of the edges: one JSON object per line, one line per request (HTTP) or call
  * (gRPC), always with the request id. The sink is injectable so tests can capture or mute it.
  */
+import type { LevelledLogger } from "../../prover/logger.ts";
+
 export type LogSink = (line: string) => void;
 
-export interface EdgeLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+/** zkinfer's one logger type with every level (prover/logger.ts); here the fields become JSON keys. */
+export type EdgeLogger = LevelledLogger;
 
 export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 export const silentSink: LogSink = () => {};

@@ -4,11 +4,12 @@
  * snarkjs sees them; a well-formed proof that does not verify is `false`, not an error.
  */
 import type { Groth16Proof } from "../../prover/snarkjs.ts";
+import { BN254_Q, BN254_R } from "../../prover/field.ts";
 import { ServiceError } from "../core/types.ts";
 
 /** bn128 base field (proof coordinates) and scalar field (public signals). */
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const Q = BN254_Q;
+const R = BN254_R;
 
 const bad = (field: string, message: string) => new ServiceError("INVALID_ARGUMENT", `${field}: ${message}`, field);
 

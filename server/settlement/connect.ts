@@ -4,7 +4,9 @@
  * registry (deploying and registering missing ones when chain.registerModels is on), and
  * returns the Settler the service feeds with proved jobs.
  */
-import { Contract, JsonRpcProvider, Network, Wallet } from "ethers";
+import { Contract } from "ethers";
+import { connectChain } from "../../verifier-contracts/connect.ts";
+import { VerifierContractsError } from "../../verifier-contracts/errors.ts";
 import { compileZkinfer } from "../../verifier-contracts/contracts.ts";
 import { deployModel, registeredVerifier } from "../../verifier-contracts/deploy-model.ts";
 import type { ChainConfig } from "../config/index.ts";
@@ -55,21 +57,16 @@ export function settlementEnabled(chain: ChainConfig): boolean {
 
 export async function startSettlement(chain: ChainConfig, deps: SettlementDeps): Promise<Settlement> {
   const { log } = deps;
-  // Learn the chain id once, then keep it static: ethers would otherwise re-probe the network
-  // on every request and turn an RPC outage into "network changed" errors.
-  const probe = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
-  let chainId: number;
+  // The one chain connection (verifier-contracts/connect.ts): chain id learnt once, then static.
+  let conn;
   try {
-    chainId = Number((await probe.getNetwork()).chainId);
+    conn = await connectChain(chain.rpcUrl, chain.privateKey);
   } catch (e) {
-    throw new SettlementError(`options.chain.rpcUrl: cannot reach ${chain.rpcUrl}: ${(e as Error).message.split("\n")[0]}`, true);
-  } finally {
-    probe.destroy();
+    throw e instanceof VerifierContractsError ? new SettlementError(`options.chain.rpcUrl: ${e.message}`, true) : e;
   }
-  // cacheTimeout -1: no 250 ms answer cache, so a nonce or a receipt is never read stale.
-  const provider = new JsonRpcProvider(chain.rpcUrl, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1, pollingInterval: 100 });
+  const { provider, chainId } = conn;
   try {
-    const wallet = new Wallet(chain.privateKey, provider);
+    const wallet = conn.wallet!;
     const artifacts = compileZkinfer();
     if ((await provider.getCode(chain.escrow)) === "0x") {
       throw new SettlementError(`options.chain.escrow: no contract at ${chain.escrow} on chain ${chainId} (${chain.rpcUrl})`, true);

@@ -19,8 +19,8 @@ import {Visibility} from "./libraries/Visibility.sol";
 /// What the proof cannot bind is whether the updater waited before proving; that is the trust
 /// placed in the updater (rotated by the feed's owner), as is the choice of input.
 contract ProvenOracle is IProvenOracle {
-    /// @dev BN254 scalar field order; values above HALF are negative (v - r).
-    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev BN254 scalar field order (defined once, in Visibility); values above HALF are negative (v - r).
+    uint256 internal constant R = Visibility.SNARK_SCALAR_FIELD;
     uint256 internal constant HALF = (R - 1) / 2;
 
     IModelRegistry public immutable override registry;
