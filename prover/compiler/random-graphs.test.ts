@@ -23,7 +23,7 @@ import { buildGraph, recipeArb } from "./random-graphs.ts";
 import { describeFree } from "../soundness-probe.ts";
 
 const SEED = Number(process.env.ZKINFER_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const BATCHES = 5;
+const BATCHES = 4;
 const GRAPHS_PER_BATCH = 60;
 const RANDOM_INPUTS = 75;
 /** Inputs (indices into extremes + random) whose witnesses are probed for free wires: two random ones, full and small amplitude. */
