@@ -80,30 +80,23 @@ export async function ensureCircuitBuild(circuitPath: string, outDir: string, lo
       log(`circuit unchanged (${sourceHash.slice(0, 12)}), built meanwhile by another process`);
       return { ...f, sourceHash };
     }
-    return compileInto(circuitPath, outDir, name, sourceHash, log);
-  });
-}
-
-async function compileInto(circuitPath: string, outDir: string, name: string, sourceHash: string, log: (m: string) => void) {
-  const files = (dir: string) => buildFiles(dir, name);
-  const f = files(outDir);
-  const fresh = () => isFreshBuild(outDir, name, sourceHash);
-  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
-  log(`compiling ${path.relative(process.cwd(), circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
-  const t0 = Date.now();
-  await compileCircom(circuitPath, tmp);
-  writeFileSync(files(tmp).stamp, sourceHash);
-  log(`compiled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (!fresh()) {
-    rmSync(outDir, { recursive: true, force: true });
-    try {
-      renameSync(tmp, outDir);
-    } catch {
-      // Another process renamed its build into place first; both builds are identical.
+    const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+    log(`compiling ${path.relative(process.cwd(), circuitPath)} with circom (circom2 ${circomVersion()}) ...`);
+    const t0 = Date.now();
+    await compileCircom(circuitPath, tmp);
+    writeFileSync(files(tmp).stamp, sourceHash);
+    log(`compiled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (!fresh()) {
+      rmSync(outDir, { recursive: true, force: true });
+      try {
+        renameSync(tmp, outDir);
+      } catch {
+        // Another process renamed its build into place first; both builds are identical.
+      }
     }
-  }
-  rmSync(tmp, { recursive: true, force: true });
-  return { ...f, sourceHash };
+    rmSync(tmp, { recursive: true, force: true });
+    return { ...f, sourceHash };
+  });
 }
 
 /** Constraints summed by op type (the manifest's per-op view; perNode has every node). */

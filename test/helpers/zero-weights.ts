@@ -12,9 +12,10 @@
  * weights: an 8k-constraint setup, where digits-mlp's 2,410 weights cost 27k). The fixture's
  * proofs use the default nonce.
  */
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { compileModelFile } from "../../prover/compiler/model.ts";
+import { withFileLock } from "../../prover/file-lock.ts";
 import { REPO_ROOT } from "../../prover/circom.ts";
 import { openModelDir, type ModelDir } from "../../prover/model-dir.ts";
 import { readOnnx } from "../../prover/onnx/proto.ts";
@@ -73,37 +74,10 @@ async function buildCached(): Promise<void> {
   await setupModelCircuit(CACHE, built.r1cs);
 }
 
-/** Runs `fn` holding a lock directory; a lock whose process is gone is taken over. */
-async function withLock(lock: string, fn: () => Promise<void>): Promise<void> {
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    let owner = 0;
-    try {
-      owner = Number(readFileSync(path.join(lock, "pid"), "utf8"));
-      process.kill(owner, 0);
-    } catch (e) {
-      if (owner && (e as NodeJS.ErrnoException).code === "ESRCH") rmSync(lock, { recursive: true, force: true });
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  writeFileSync(path.join(lock, "pid"), String(process.pid));
-  try {
-    await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Copies the built model into `modelsDir`/digits-mlp-weights-hashed and proves both statements there. */
+/** Copies the built model into `modelsDir`/<HASHED_MODEL> and proves both statements there. */
 export async function zeroWeightsFixture(modelsDir: string): Promise<ZeroWeightsFixture> {
   const dir = path.join(modelsDir, HASHED_MODEL);
-  await withLock(`${CACHE}.lock`, buildCached);
+  await withFileLock(`${CACHE}.lock`, buildCached);
   mkdirSync(modelsDir, { recursive: true });
   cpSync(CACHE, dir, { recursive: true });
   const { model, build: built, setup } = await prepareModel(dir);
