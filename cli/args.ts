@@ -1,4 +1,5 @@
 /** Argument parsing shared by the CLI commands: node's parseArgs with errors that name the option. */
+import { streamLogger } from "../prover/log-format.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -34,8 +35,12 @@ export function needFile(what: string, p: string | undefined): string {
   return p;
 }
 
-/** Progress lines go to stderr, so stdout stays the command's result. */
-export const progress = { info: (m: string) => process.stderr.write(`${m}\n`) };
+/**
+ * Progress lines go to stderr, so stdout stays the command's result; they are log lines in
+ * zkinfer's one format (prover/log-format.ts: JSON lines unless stderr is a terminal). A
+ * failure's own message (cli/main.ts) stays one plain line: it is the command's answer.
+ */
+export const progress = streamLogger(process.stderr, { base: { component: "cli" } });
 
 /** Checks, before any work, that `p` (given with `flag`) can be written: its folder exists and it is not a folder. */
 export function outputTarget(flag: string, p: string): string {

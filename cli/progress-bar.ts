@@ -2,7 +2,8 @@
  * Progress of the CLI's long steps on stderr (stdout stays the command's result). On a TTY, a
  * step that runs past a second gets a bar redrawn in place: `compile [######....] 60% 3.2s`,
  * or, when its size is unknown, the elapsed time and its last message. Not on a TTY (CI, a
- * pipe, a log file): no redraws, one line per step when it ends, with its time.
+ * pipe, a log file): no redraws, one line per step when it ends, with its time. The closing
+ * lines are log lines in zkinfer's one format (prover/log-format.ts: JSON lines off a TTY).
  *
  * @example
  *   const bar = new Progress();
@@ -12,6 +13,7 @@
  */
 
 import type { ImportProgress, StepProgress } from "../prover/import/index.ts";
+import { formatLogLine, logFormatFor } from "../prover/log-format.ts";
 
 const WIDTH = 24;
 /** A step shorter than this never shows a bar (only its closing line). */
@@ -77,7 +79,10 @@ export class Progress implements ImportProgress {
       },
       done: (summary?: string) => {
         clear();
-        this.out.write(`${name}: ${summary ? `${summary} ` : ""}(${elapsed()})\n`);
+        // The step and its seconds as keys for a log collector; on a terminal the message says it all.
+        const format = logFormatFor(this.out);
+        const fields = format === "json" ? { component: "cli", step: name, seconds: Number(((this.now() - t0) / 1000).toFixed(1)) } : {};
+        this.out.write(`${formatLogLine(format, "info", `${name}: ${summary ? `${summary} ` : ""}(${elapsed()})`, fields)}\n`);
       },
       fail: clear,
     };

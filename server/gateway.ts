@@ -18,12 +18,17 @@ import { modelFolders } from "./service/models.ts";
 import type { InferenceService, ModelInfo } from "./core/types.ts";
 import { startEdges, type Edges } from "./start-edges.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
+import { streamLogger } from "../prover/log-format.ts";
 import { exampleInput } from "./example-input.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { compileZkinfer, deployZkinfer } from "../verifier-contracts/contracts.ts";
 import { Wallet } from "ethers";
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
+/** What the gateway tells its operator (stderr; stdout carries the request and service logs), in zkinfer's one log format. */
+const gatewayLog = streamLogger(process.stderr, { base: { component: "gateway" } });
+const say = (text: string) => {
+  for (const line of text.split("\n")) gatewayLog.info(line.replace(/^zkinfer: /, ""));
+};
 
 /** A request that works against the first served model: a real test digit for digits-mlp, zeros otherwise. */
 function exampleCurl(edges: Edges, models: ModelInfo[]): string {
@@ -138,12 +143,12 @@ export async function runGateway(overrides: ServiceConfigInput = {}, o: { append
   await assertPortFree(loaded.grpc.host, loaded.grpc.port, "grpc.port (ZKINFER_GRPC_PORT)");
   const local = await startDefaultChain(loaded);
   const config = local.config;
-  // The service's log lines as JSON too, so stdout is one JSON object per line throughout.
+  // The service's log lines in the edges' format, so stdout is one format throughout.
   const log = createLogger(stdoutSink, { component: "service" });
   let service: Service;
   let edges: Edges;
   try {
-    service = await createService(config, { background: true, logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) } });
+    service = await createService(config, { background: true, logger: log });
   } catch (e) {
     await local.chain?.stop();
     throw e;

@@ -84,7 +84,11 @@ describe("zkinfer import", () => {
     expect(r.code, r.stderr).toBe(0);
     // Not a TTY: one line per step, no bars redrawn.
     for (const step of ["calibration", "accuracy", "compile", "differential check", "setup"]) expect(r.stderr).toMatch(new RegExp(`^${step}: .*\\(\\d+\\.\\ds\\)$`, "m"));
-    expect(r.stderr).not.toContain("\r");
+    expect(r.rawStderr).not.toContain("\r");
+    // One log format: every line written is a JSON log line (no raw snarkjs or circom output).
+    const lines = r.rawStderr.split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines) expect(JSON.parse(l), l).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
     const m = manifestOf(out);
     expect(readdirSync(out).sort()).toEqual(["breast-cancer.circom", "build", "manifest.json", "model.float.onnx", "model.int8.onnx"]);
     expect(m.name).toBe("breast-cancer");

@@ -31,7 +31,7 @@ afterAll(async () => {
 /** The embedded chain as the banner of `npm start` describes it, with dev account #1 as client. */
 function chainOf(p: Proc) {
   const err = p.stderr();
-  const rpcUrl = /zkinfer: chain (\S+) \(chain id \d+\): LOCAL/.exec(err)![1];
+  const rpcUrl = /^chain (\S+) \(chain id \d+\): LOCAL/m.exec(err)![1];
   const escrowAddress = /InferenceEscrow (0x[0-9a-fA-F]{40})/.exec(err)![1];
   const operator = /; operator (0x[0-9a-fA-F]{40})/.exec(err)![1];
   const key = /dev account #1, key (0x[0-9a-fA-F]{64})/.exec(err)![1];

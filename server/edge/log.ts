@@ -1,8 +1,11 @@
 /**
- * Structured logs of the edges: one JSON object per line, one line per request (HTTP) or call
- * (gRPC), always with the request id. The sink is injectable so tests can capture or mute it.
+ * Structured logs of the edges: one line per request (HTTP) or call (gRPC), always with the
+ * request id, in zkinfer's one format (prover/log-format.ts: JSON lines unless stdout is a
+ * terminal). The sink is injectable so tests can capture or mute it; a sink given by the caller
+ * gets JSON lines.
  */
 import type { LevelledLogger } from "../../prover/logger.ts";
+import { formatLogLine, logFormatFor, type LogFormat } from "../../prover/log-format.ts";
 
 export type LogSink = (line: string) => void;
 
@@ -12,9 +15,10 @@ export type EdgeLogger = LevelledLogger;
 export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 export const silentSink: LogSink = () => {};
 
-export function createLogger(sink: LogSink = stdoutSink, base: Record<string, unknown> = {}): EdgeLogger {
-  const emit = (level: string, msg: string, fields?: Record<string, unknown>) =>
-    sink(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+export function createLogger(sink: LogSink = stdoutSink, base: Record<string, unknown> = {}, format?: LogFormat): EdgeLogger {
+  const f = format ?? (sink === stdoutSink ? logFormatFor(process.stdout) : "json");
+  const emit = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
+    sink(formatLogLine(f, level, msg, { ...base, ...fields }));
   return {
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),

@@ -5,10 +5,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { REPO_ROOT } from "../../prover/circom.ts";
+import { readableLog } from "./log-lines.ts";
 
 export interface Proc {
   child: ChildProcess;
+  /** stderr with its JSON log lines turned back into their messages. */
   stderr: () => string;
+  rawStderr: () => string;
   exited: Promise<number | null>;
 }
 
@@ -34,7 +37,8 @@ export function start(env: Record<string, string>): Proc {
   child.stderr!.on("data", (d) => (err += d));
   child.stdout!.resume();
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stderr: () => err, exited };
+  // The gateway writes JSON log lines to a pipe; tests read their messages (test/helpers/log-lines.ts).
+  return { child, stderr: () => readableLog(err), rawStderr: () => err, exited };
 }
 
 /** Resolves once the banner (ending with the example curl) is out. */
