@@ -1,9 +1,9 @@
 /** `zkinfer request open|status|refund`: pay-per-proof requests on the InferenceEscrow. */
+import type { Contract } from "ethers";
 import { UsageError, type Command } from "./args.ts";
 import { privateKey, revertMessage } from "./chain-args.ts";
 import { CHAIN_OPTIONS, CHAIN_USAGE, chainTarget, chainTime, connectTarget } from "./chain-target.ts";
 import { parseId } from "./chain-values.ts";
-import { openRequest } from "./request-open.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -42,7 +42,8 @@ async function readRequest(v: Values, key?: string) {
 
 const STEPS: Record<string, (v: Values) => Promise<void>> = {
   async open(v) {
-    out(await openRequest(v));
+    // Loaded only here: the commitment's Poseidon and the model reader cost status and refund a second.
+    out(await (await import("./request-open.ts")).openRequest(v));
   },
   async status(v) {
     const { id, t, c, r, status, now } = await readRequest(v);
@@ -84,7 +85,7 @@ const STEPS: Record<string, (v: Values) => Promise<void>> = {
 };
 
 /** The RequestSettled or RequestRefunded event of a closed request (undefined if the node cannot search its logs). */
-async function closingEvent(escrow: import("ethers").Contract, id: bigint, status: string): Promise<Record<string, unknown> | undefined> {
+async function closingEvent(escrow: Contract, id: bigint, status: string): Promise<Record<string, unknown> | undefined> {
   try {
     const name = status === "settled" ? "RequestSettled" : "RequestRefunded";
     const [e] = await escrow.queryFilter(escrow.filters[name]!(id), 0);

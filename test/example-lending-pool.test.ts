@@ -53,13 +53,26 @@ describe("the lending-pool example", () => {
     expect((await r.pool.getFunction("credit")(alice.wallet.address)).debt).toBe(r.borrowed);
     expect(await r.provider.getBalance(await r.pool.getAddress())).toBe(config.funds - r.borrowed);
     expect(r.staleRefusals.updateLimit).toBe(`StaleValue(${alice.feedId}, ${alice.observedAt}, ${config.maxAge})`);
-    expect(r.staleRefusals.borrow).toMatch(/^StaleScore\(/);
+    expect(r.staleRefusals.borrow).toBe(r.staleRefusals.updateLimit);
     // Re-submitting the old proof cannot refresh it; a new proof of the same record can.
     expect(await refused(as(r.oracle, r.scorer).getFunction("submit").staticCall(alice.feedId, ...settleArgs(alice.proof.proof, alice.proof.publicSignals)))).toMatch(/^ObservationNotNewer\(/);
     const fresh = await proveScore(r.model, healthy, await now());
     await send(as(r.oracle, r.scorer), "submit", alice.feedId, ...settleArgs(fresh.proof, fresh.publicSignals));
     await send(r.pool, "updateLimit", alice.wallet.address);
     await send(as(r.pool, alice.wallet), "borrow", 1n);
+  });
+
+  it("borrow reads the latest score: a worse one submitted after the limit was set counts though nobody refreshed the limit", async () => {
+    const { alice } = r;
+    const limitBefore = (await r.pool.getFunction("credit")(alice.wallet.address)).limit;
+    expect(limitBefore).toBeGreaterThan(1n);
+    await r.provider.send("evm_increaseTime", [1]);
+    await r.provider.send("evm_mine", []);
+    const worse = await proveScore(r.model, breastCancerSplits().test.find((s) => s.label === 1)!.x, await now());
+    await send(as(r.oracle, r.scorer), "submit", alice.feedId, ...settleArgs(worse.proof, worse.publicSignals));
+    const debt = (await r.pool.getFunction("credit")(alice.wallet.address)).debt;
+    expect(await refused(as(r.pool, alice.wallet).getFunction("borrow").staticCall(1n))).toBe(`OverLimit(${alice.wallet.address}, 1, 0)`);
+    expect(debt).toBeGreaterThan(0n);
   });
 
   it("the oracle refuses a tampered proof (a lower risk, a fresher time), a forged one, and a submission by the borrower", async () => {

@@ -10,7 +10,8 @@ import {IProvenOracle} from "../../verifier-contracts/src/interfaces/IProvenOrac
 /// @dev What a borrower could try, and what stops it:
 /// - a proof of another input or a tampered output: the oracle verifies every value (InvalidProof);
 /// - an old, better score: the oracle refuses a proof not newer than the feed's value, and this
-///   pool refuses a value older than maxAge, at refresh and again at borrow;
+///   pool refuses a value older than maxAge;
+/// - a limit set before a worse score arrived: borrow() reads the feed again, never a stored limit;
 /// - a feed of their own (another model, another output, or an updater they control proving the
 ///   real model on made-up data, which verifies): only the feed assigned by the owner is read,
 ///   and it must name the pool's model, output and scorer, checked at assignment and at each
@@ -23,7 +24,6 @@ contract LendingPool {
     error WrongModel(uint256 feedId, bytes32 expected, bytes32 actual);
     error WrongOutput(uint256 feedId, uint16 expected, uint16 actual);
     error WrongScorer(uint256 feedId, address expected, address actual);
-    error StaleScore(address borrower, uint64 scoredAt, uint256 maxAge);
     error OverLimit(address borrower, uint256 requested, uint256 available);
     error LoanFailed(address to, uint256 amount);
 
@@ -76,6 +76,24 @@ contract LendingPool {
     /// @notice Sets `borrower`'s limit from the latest value of their feed; anyone may call it
     /// (a worse score lowers the limit whoever brings it).
     function updateLimit(address borrower) external returns (uint256 limit) {
+        return _updateLimit(borrower);
+    }
+
+    /// @notice Lends `amount` wei to the caller within the limit of their latest score, read
+    /// again now: a limit set earlier is never used, so a worse score submitted since counts even
+    /// if nobody called updateLimit, and a score older than maxAge lends nothing (StaleValue).
+    function borrow(uint256 amount) external {
+        Credit storage c = credit[msg.sender];
+        uint256 limit = _updateLimit(msg.sender);
+        uint256 available = limit > c.debt ? limit - c.debt : 0;
+        if (amount > available) revert OverLimit(msg.sender, amount, available);
+        c.debt += amount;
+        emit Lent(msg.sender, amount);
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert LoanFailed(msg.sender, amount);
+    }
+
+    function _updateLimit(address borrower) private returns (uint256 limit) {
         Credit storage c = credit[borrower];
         uint256 feedId = c.feedId;
         if (feedId == 0) revert NoFeed(borrower);
@@ -86,18 +104,6 @@ contract LendingPool {
         c.limit = limit;
         c.scoredAt = scoredAt;
         emit LimitSet(borrower, feedId, score, scoredAt, limit, f.inputCommitment);
-    }
-
-    /// @notice Lends `amount` wei to the caller within their limit, while the score behind it is fresh.
-    function borrow(uint256 amount) external {
-        Credit storage c = credit[msg.sender];
-        if (block.timestamp - c.scoredAt > maxAge) revert StaleScore(msg.sender, c.scoredAt, maxAge);
-        uint256 available = c.limit > c.debt ? c.limit - c.debt : 0;
-        if (amount > available) revert OverLimit(msg.sender, amount, available);
-        c.debt += amount;
-        emit Lent(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert LoanFailed(msg.sender, amount);
     }
 
     /// @notice maxCredit at risk 0, falling linearly to 0 at maxRisk; a negative score counts as 0.
