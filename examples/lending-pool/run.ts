@@ -16,7 +16,7 @@ import { deployModel } from "../../verifier-contracts/deploy-model.ts";
 import { currentSetup } from "../../prover/prepare-model.ts";
 import { terminateSnarkjsCurves, type ModelDir, type ModelProof } from "../../api/index.ts";
 import { breastCancerSplits } from "../../models/lib/breast-cancer.ts";
-import { proveScore, readyScoreModel, scoreIndex } from "./score-model.ts";
+import { BASE_MODEL, proveScore, readyScoreModel, scoreIndex } from "./score-model.ts";
 import { deployLendingPool, type PoolConfig } from "./pool.ts";
 import { refusal } from "./refusal.ts";
 
@@ -70,7 +70,7 @@ export async function main(o: RunOptions = {}): Promise<RunResult> {
     log(`1. chain ${rpcUrl}: deploying ModelRegistry, InferenceEscrow, ProvenOracle`);
     const { registry, oracle } = await deployZkinfer(owner);
 
-    log(`2. the risk model: ${"tabular-breast-cancer"} with a nonce (the observation time)`);
+    log(`2. the risk model: ${BASE_MODEL} with a nonce (the observation time)`);
     const model = await readyScoreModel(log);
     const dep = await deployModel(owner, registry, { manifest: model.manifest, zkeyPath: currentSetup(model).zkeyPath, metadataURI: `zkinfer:${model.manifest.name}` });
     log(`   verifier ${dep.verifier}, model id ${dep.modelId}`);
