@@ -21,6 +21,8 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "export-verifier", summary: "write the Solidity verifier of a model's verifying key", load: async () => (await import("./export-verifier.ts")).exportVerifier },
   { name: "deploy", summary: "deploy a model's verifier and register it (and the contracts)", load: async () => (await import("./deploy.ts")).deploy },
   { name: "settle", summary: "settle an escrow request with a proof file", load: async () => (await import("./settle.ts")).settle },
+  { name: "request", summary: "escrow requests: open (input commitment computed here), status, refund", load: async () => (await import("./request.ts")).request },
+  { name: "oracle", summary: "oracle feeds: submit a proof file, read the latest value and its age", load: async () => (await import("./oracle.ts")).oracle },
   { name: "ops", summary: "list the supported ONNX ops and their constraint cost", load: async () => (await import("./ops.ts")).ops },
   { name: "serve", summary: "start the HTTP/gRPC gateway (as npm start) on the examples plus --models folders", load: async () => (await import("./serve.ts")).serve },
 ];
