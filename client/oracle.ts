@@ -40,6 +40,7 @@ export async function readFeed(oracleAddress: string, o: ReadOracleOptions): Pro
     throw new ZkinferClientError("CHAIN", r ? (why[r.name] ?? `oracle ${oracleAddress}: ${r.name}(${r.args.join(", ")})`) : `oracle ${oracleAddress}: ${(e as Error).message}`, r?.name === "StaleValue" ? "maxAge" : "feedId");
   };
   const f = (await oracle.getFunction("feed")(feedId).catch(explain)) as { modelId: string; outputIndex: bigint; updatedAt: bigint; value: bigint; inputCommitment: bigint };
+  if (/^0x0{64}$/.test(f.modelId)) throw new ZkinferClientError("CHAIN", `feedId: no feed ${feedId} on oracle ${oracleAddress}`, "feedId");
   if (f.updatedAt === 0n) throw new ZkinferClientError("CHAIN", `feedId: feed ${feedId} has no value yet`, "feedId");
   if (o.maxAge !== undefined) await oracle.getFunction("latest")(feedId, o.maxAge).catch(explain);
   return {
