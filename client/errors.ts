@@ -6,6 +6,7 @@
 export type ClientErrorCode =
   | "INVALID_ARGUMENT" // a value given to the client is malformed
   | "HTTP" // the gateway answered with an error (status and the gateway's code are kept)
+  | "NETWORK" // the gateway could not be reached
   | "TIMEOUT" // a wait ran out
   | "WRONG_CHAIN" // the signer's or provider's chain is not the gateway's
   | "WRONG_ESCROW" // an escrow that is not the gateway's, or not an InferenceEscrow of its registry

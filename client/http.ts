@@ -25,9 +25,14 @@ export class Http {
     return { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...extra };
   }
 
-  /** The raw response of GET/POST `path` (throws only on network errors). */
-  raw(path: string, init: RequestInit = {}): Promise<Response> {
-    return this.fetch(`${this.baseUrl}${path}`, { ...init, headers: this.headers(init.headers as Record<string, string> | undefined) });
+  /** The raw response of GET/POST `path`; a gateway that cannot be reached is a NETWORK error. */
+  async raw(path: string, init: RequestInit = {}): Promise<Response> {
+    try {
+      return await this.fetch(`${this.baseUrl}${path}`, { ...init, headers: this.headers(init.headers as Record<string, string> | undefined) });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      throw new ZkinferClientError("NETWORK", `${this.baseUrl}${path}: ${(e as Error).message}${cause ? ` (${cause})` : ""}`, "baseUrl");
+    }
   }
 
   async get<T>(path: string): Promise<T> {

@@ -16,7 +16,7 @@ import { ZkinferClient, ZkinferClientError } from "../client/index.ts";
 let s: TestServer;
 
 beforeAll(async () => {
-  s = await startTestServer({ chain: { mode: "off" } });
+  s = await startTestServer({ chain: { mode: "off" }, apiKeys: ["k1"] });
 }, 300_000);
 
 afterAll(async () => {
@@ -26,11 +26,11 @@ afterAll(async () => {
 
 describe("chain discovery without a chain", () => {
   it("answers 404 NOT_FOUND saying settlement is not configured, on HTTP, gRPC and through the client", async () => {
-    const r = await json(`${s.url}/v1/chain`);
+    const r = await json(`${s.url}/v1/chain`, { headers: { authorization: "Bearer k1" } });
     expect(r.status).toBe(404);
     expect(r.body.error).toMatchObject({ code: "NOT_FOUND", field: "chain" });
     expect(r.body.error.message).toMatch(/settlement is not configured on this server \(options\.chain\.mode is off/);
-    const c = grpcClient(s.edges.grpcAddress);
+    const c = grpcClient(s.edges.grpcAddress, { apiKey: "k1" });
     try {
       const e = await c.unary("getChain", {}).catch((x: { code: number; details: string }) => x);
       expect(e).toMatchObject({ code: 5 }); // NOT_FOUND
@@ -38,9 +38,18 @@ describe("chain discovery without a chain", () => {
     } finally {
       c.close();
     }
-    const e = await new ZkinferClient({ baseUrl: s.url }).chain().catch((x: unknown) => x);
+    const e = await new ZkinferClient({ baseUrl: s.url, apiKey: "k1" }).chain().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ZkinferClientError);
-    expect(e).toMatchObject({ code: "HTTP", http: { status: 404, code: "NOT_FOUND" } });
+    expect(e).toMatchObject({ code: "HTTP", field: "chain", http: { status: 404, code: "NOT_FOUND" } });
+  });
+
+  it("is protected like /v1: the client sends its API key, and a wrong one is UNAUTHENTICATED naming the header", async () => {
+    expect((await json(`${s.url}/v1/chain`)).status).toBe(401);
+    const ok = new ZkinferClient({ baseUrl: s.url, apiKey: "k1" });
+    expect((await ok.models()).map((m) => m.name)).toEqual(["digits-mlp"]);
+    const e = await new ZkinferClient({ baseUrl: s.url, apiKey: "nope" }).models().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ZkinferClientError);
+    expect(e).toMatchObject({ code: "HTTP", http: { status: 401, code: "UNAUTHENTICATED" } });
   });
 });
 
