@@ -107,3 +107,14 @@ describe("openEscrowRequest refuses before sending a transaction", () => {
     expect([Number(onChain.status), onChain.operator, String(onChain.inputCommitment), onChain.price, onChain.modelId]).toEqual([1, p.operator.address, r.inputCommitment, minPrice, `0x${modelId}`]);
   });
 });
+
+describe("the gateway refuses to publish an oracle that is not the escrow's", () => {
+  it("an address without code, a contract that is not a ProvenOracle, an oracle of another registry: the start fails naming options.chain.oracle", async () => {
+    const start = (oracle: string) => startPayServer(p, tmp.file(`o-${oracle}.sqlite`), { oracle }).then(async (s) => { await s.close(); return "started"; }, (e: Error) => e.message);
+    expect(await start(p.client.address)).toBe(`options.chain.oracle: no contract at ${p.client.address} on chain 31337`);
+    const escrow = await p.escrow.getAddress();
+    expect(await start(escrow)).toMatch(new RegExp(`^options\\.chain\\.oracle: ${escrow} does not answer nextFeedId\\(\\) and registry\\(\\); is it a ProvenOracle\\?`));
+    expect(await start(otherDeployment.addresses.oracle)).toBe(`options.chain.oracle: ${otherDeployment.addresses.oracle} reads registry ${otherDeployment.addresses.registry}, but the escrow's registry is ${await p.registry.getAddress()}`);
+    expect(await start(await p.oracle.getAddress())).toBe("started");
+  }, 120_000);
+});
