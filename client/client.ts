@@ -102,7 +102,8 @@ export class ZkinferClient {
    * and the chain (ZkinferClientError naming the wrong value, nothing sent).
    */
   async openEscrowRequest(o: OpenRequestOptions): Promise<OpenedRequest> {
-    const [chain, card] = await Promise.all([this.chain(), this.model(o?.modelId)]);
+    if (typeof o?.modelId !== "string" || o.modelId === "") throw new ZkinferClientError("INVALID_ARGUMENT", `modelId: expected a model id or name, got ${JSON.stringify(o?.modelId)}`, "modelId");
+    const [chain, card] = await Promise.all([this.chain(), this.model(o.modelId)]);
     return openRequest(chain, card, o);
   }
 
