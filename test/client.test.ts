@@ -82,6 +82,15 @@ describe("ZkinferClient", () => {
     expect(proved).toMatchObject({ status: "proved", requestId: r.requestId, output: r.output });
   });
 
+  it("waits on the event stream when it is there: no polling", async () => {
+    const seen: string[] = [];
+    const watched = new ZkinferClient({ baseUrl: server.url, fetch: (url, init) => (seen.push(new URL(url).pathname), fetch(url, init)) });
+    const r = await watched.infer("digits-mlp", digits[0]);
+    const rec = await watched.waitForProof(r.requestId, { timeoutMs: 60_000, pollMs: 10 });
+    expect(rec).toMatchObject({ status: "proved", requestId: r.requestId });
+    expect(seen).toEqual(["/v1/models/digits-mlp/infer", `/v1/proofs/${r.requestId}/events`]);
+  });
+
   it("waits by polling when the event stream is unavailable (a proxy answering it with 502)", async () => {
     const seen: string[] = [];
     const proxy = (url: string, init?: RequestInit) => {
