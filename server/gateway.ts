@@ -41,9 +41,10 @@ function exampleCurl(edges: Edges, models: ModelInfo[]): string {
 /**
  * The embedded default chain: a local Hardhat node (dev keys, in memory: gone on exit) with the
  * registry, escrow and oracle deployed by dev account #0, which is also the operator. Returns
- * the config with chain.* filled in, so createService settles against it like any other chain.
+ * the config with chain.* filled in (the oracle too, so GET /v1/chain names it), so createService
+ * settles against it like any other chain.
  */
-async function startDefaultChain(config: ServiceConfig): Promise<{ config: ServiceConfig; chain?: LocalChain; oracle?: string }> {
+export async function startDefaultChain(config: ServiceConfig): Promise<{ config: ServiceConfig; chain?: LocalChain; oracle?: string }> {
   if (config.chain.mode !== "local" || config.chain.rpcUrl !== "") return { config };
   const t0 = Date.now();
   const started = startLocalChain();
@@ -54,7 +55,7 @@ async function startDefaultChain(config: ServiceConfig): Promise<{ config: Servi
     const d = await deployZkinfer(new Wallet(operatorKey, chain.provider));
     say(`zkinfer: local chain ${chain.rpcUrl} (chain id ${chain.chainId}) up with contracts in ${Date.now() - t0} ms`);
     return {
-      config: { ...config, chain: { ...config.chain, rpcUrl: chain.rpcUrl, privateKey: operatorKey, escrow: d.addresses.escrow, registerModels: true } },
+      config: { ...config, chain: { ...config.chain, rpcUrl: chain.rpcUrl, privateKey: operatorKey, escrow: d.addresses.escrow, oracle: d.addresses.oracle, registerModels: true } },
       chain,
       oracle: d.addresses.oracle,
     };

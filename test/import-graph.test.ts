@@ -1,6 +1,6 @@
 /**
  * The layering of the library, read from the import statements of every library file under
- * prover/, server/, verifier-contracts/, api/ and cli/: not tests, nor the test-support files that
+ * prover/, server/, verifier-contracts/, api/, cli/ and client/: not tests, nor the test-support files that
  * package.json's "files" keeps out of the package. A unit is a folder; a file directly in a top
  * folder (prover/errors.ts, server/gateway.ts) is its own unit, as those roots hold both the base
  * modules and the entry points. Type-only imports count: a cycle of types is still a knot.
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TOPS = ["prover", "server", "verifier-contracts", "api", "cli"];
+const TOPS = ["prover", "server", "verifier-contracts", "api", "cli", "client"];
 
 /** Test support that does not ship: the exact paths package.json's "files" negates. */
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { files: string[] };
@@ -69,6 +69,8 @@ const RULES: { files: string[]; mustNotImport: string[]; why: string }[] = [
   { files: ["verifier-contracts"], mustNotImport: ["server", "api", "cli"], why: "the contracts build on prover, under the server and the CLI" },
   { files: ["server"], mustNotImport: ["api", "cli"], why: "the CLI starts the server, not the reverse" },
   { files: ["api"], mustNotImport: ["cli", "server"], why: "the library's entry point exports prover's API, not a command" },
+  { files: ["client"], mustNotImport: ["cli", "api", "server/service", "server/http", "server/grpc", "server/settlement", "server/jobs", "server/engine", "server/pool", "server/edge", "server/config"], why: "the client talks to a gateway over HTTP; of the server it shares only the records' types (server/core)" },
+  { files: ["prover", "verifier-contracts", "server", "api"], mustNotImport: ["client"], why: "the client is a consumer of the gateway, never a part of it" },
   { files: ["prover/lowering"], mustNotImport: ["prover/ops", "prover/compiler"], why: "the op modules lower through it; the compiler drives the ops" },
   { files: ["prover/ops"], mustNotImport: ["prover/compiler"], why: "the compiler drives the op registry" },
   { files: ["server/core"], mustNotImport: ["server/service", "server/jobs", "server/engine", "server/settlement", "server/pool", "server/http", "server/grpc", "server/edge", "server/config"], why: "the records and errors every part of the server shares" },
@@ -88,7 +90,7 @@ describe("the import graph of the library", () => {
     expect(unitCycles(unit)).toEqual([]);
   });
 
-  it("has no cycle between the top folders (prover, verifier-contracts, server, api, cli)", () => {
+  it("has no cycle between the top folders (prover, verifier-contracts, server, api, cli, client)", () => {
     expect(unitCycles(top)).toEqual([]);
   });
 

@@ -63,8 +63,21 @@ const bad = await proveModel(model, [...x.slice(1), 300]).catch((e: unknown) => 
 console.log(JSON.stringify({ setupCached: setup.cached, trusted: setup.trusted, sameOutput: proof.output.join() === cli.output.join(), valid: verdict.valid, cliValid: (await verifyModel(model, cli)).valid, edited: edited.valid, reason: edited.reason, bad, ptauDir: defaultPaths().ptauDir }));
 await terminateSnarkjsCurves();
 `);
+  // The client and the ABIs through their own exports, with the types ethers infers from the `as const` ABI.
+  writeFileSync(path.join(project, "use-client.ts"), `import { ZkinferClient, ZkinferClientError, commitInput, type ChainInfo, type LocalVerdict } from "${PKG.name}/client";
+import { inferenceEscrowAbi } from "${PKG.name}/abi";
+import { Contract, JsonRpcProvider } from "ethers";
+
+const zk = new ZkinferClient({ baseUrl: "http://127.0.0.1:1" });
+const escrow = new Contract("0x0000000000000000000000000000000000000001", inferenceEscrowAbi, new JsonRpcProvider("http://127.0.0.1:1"));
+const open = inferenceEscrowAbi.find((x) => x.type === "function" && x.name === "openRequest");
+const c: { inputCommitment: string } = await commitInput({ name: "m", visibility: { input: "hashed", weights: "fixed", output: "public" }, input: { name: "x", shape: [2], dtype: "int8", shift: 0, quantization: "" } }, [1, -1]);
+const chain: ChainInfo | string = await zk.chain().catch((e: unknown) => (e instanceof ZkinferClientError ? e.code : "other"));
+const verdict: LocalVerdict | undefined = undefined;
+console.log(escrow, open?.name, c, chain, verdict);
+`);
   writeFileSync(path.join(project, "misuse.ts"), `import { proveModel } from "${PKG.name}";\nawait proveModel("digits-mlp", "not an input");\n`);
-  return tsc(["use-api.ts", "misuse.ts"]);
+  return tsc(["use-api.ts", "use-client.ts", "misuse.ts"]);
 }
 
 beforeAll(async () => {

@@ -66,6 +66,11 @@ export interface ChainConfig {
   /** InferenceEscrow address (its registry is read from it). */
   escrow: string;
   /**
+   * ProvenOracle address, "" when none: only published (GET /v1/chain), for clients that read
+   * proven values; the server never calls it. `npm start` fills it with the oracle it deploys.
+   */
+  oracle: string;
+  /**
    * Deploy the verifier of every loaded model that the registry lacks and register it (the key
    * must own the registry). On for the local chain of `npm start`.
    */
@@ -141,6 +146,7 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
     rpcUrl: "",
     privateKey: "",
     escrow: "",
+    oracle: "",
     registerModels: false,
     settleAttempts: 8,
     retryBaseMs: 500,

@@ -28,6 +28,7 @@
  *   ZKINFER_CHAIN_RPC_URL        chain.rpcUrl (setting it without ZKINFER_CHAIN means external)
  *   ZKINFER_CHAIN_KEY            chain.privateKey (the operator's key, 0x + 64 hex digits)
  *   ZKINFER_CHAIN_ESCROW         chain.escrow (InferenceEscrow address)
+ *   ZKINFER_CHAIN_ORACLE         chain.oracle (ProvenOracle address, published on GET /v1/chain)
  *   ZKINFER_CHAIN_REGISTER_MODELS chain.registerModels (1/true: deploy and register missing models)
  *   ZKINFER_SETTLE_ATTEMPTS      chain.settleAttempts
  *   ZKINFER_SETTLE_RETRY_MS      chain.retryBaseMs
@@ -97,6 +98,7 @@ function fromEnv(env: Env): ServiceConfigInput {
   if (env.ZKINFER_CHAIN_RPC_URL) chain.rpcUrl = env.ZKINFER_CHAIN_RPC_URL.trim();
   if (env.ZKINFER_CHAIN_KEY) chain.privateKey = env.ZKINFER_CHAIN_KEY.trim();
   if (env.ZKINFER_CHAIN_ESCROW) chain.escrow = env.ZKINFER_CHAIN_ESCROW.trim();
+  if (env.ZKINFER_CHAIN_ORACLE) chain.oracle = env.ZKINFER_CHAIN_ORACLE.trim();
   const reg = env.ZKINFER_CHAIN_REGISTER_MODELS?.trim().toLowerCase();
   if (reg) {
     if (!["1", "0", "true", "false"].includes(reg)) throw new ConfigError(`options.chain.registerModels (ZKINFER_CHAIN_REGISTER_MODELS) must be 1, 0, true or false (got ${JSON.stringify(reg)})`);

@@ -91,6 +91,7 @@ function validateChain(ch: ServiceConfig["chain"]): void {
   // Never echo a key: a typo'd one is still a secret.
   if (ch.privateKey !== "" && !/^0x[0-9a-fA-F]{64}$/.test(ch.privateKey)) fail(`chain.privateKey must be 0x followed by 64 hex digits (got ${ch.privateKey.length} characters)`);
   if (ch.escrow !== "" && !/^0x[0-9a-fA-F]{40}$/.test(ch.escrow)) fail(`chain.escrow must be an address, 0x followed by 40 hex digits (got ${JSON.stringify(ch.escrow)})`);
+  if (typeof ch.oracle !== "string" || (ch.oracle !== "" && !/^0x[0-9a-fA-F]{40}$/.test(ch.oracle))) fail(`chain.oracle (ZKINFER_CHAIN_ORACLE) must be a ProvenOracle address, 0x followed by 40 hex digits, or "" for none (got ${JSON.stringify(ch.oracle)})`);
   if (typeof ch.registerModels !== "boolean") fail(`chain.registerModels must be a boolean (got ${JSON.stringify(ch.registerModels)})`);
   positiveInt("chain.settleAttempts", ch.settleAttempts);
   nonNegativeInt("chain.retryBaseMs", ch.retryBaseMs);

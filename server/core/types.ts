@@ -73,6 +73,21 @@ export interface PaymentInfo {
   minDeadlineSeconds: number;
 }
 
+/**
+ * Where and how to pay and read proofs on chain (GET /v1/chain, gRPC GetChain): enough for a
+ * client to open an escrow request or read an oracle feed without reading Solidity or config.
+ */
+export interface ChainInfo {
+  chainId: number;
+  /** The JSON-RPC URL the server itself uses (for `npm start`'s local chain, its loopback URL); null if unknown. */
+  rpcUrl: string | null;
+  /** The address the server settles as: the payee a request must name. */
+  operator: string;
+  contracts: { registry: string; escrow: string; oracle: string | null };
+  /** Every ready model: its registered verifier (null when not registered) and payment terms. */
+  models: { id: string; name: string; verifier: string | null; payment: PaymentInfo }[];
+}
+
 /** An input as sent: real values (quantized with the model's input scale) or int8 values. */
 export interface InferInput {
   kind: "float" | "int8";
@@ -205,6 +220,8 @@ export interface InferenceService {
   getVkey(idOrName: string): unknown;
   /** The model's payment terms (also ModelInfo.payment); throws NOT_FOUND. */
   getPrice(idOrName: string): PaymentInfo;
+  /** The chain the server settles on; throws NOT_FOUND when settlement is not configured. */
+  getChain(): ChainInfo;
   /**
    * Runs the model at once and queues the proof; throws INVALID_ARGUMENT / NOT_FOUND / QUEUE_FULL,
    * and with an escrowRequestId NOT_FOUND / CONFLICT / PAYMENT_REQUIRED / UNAVAILABLE (chain

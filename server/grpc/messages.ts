@@ -1,7 +1,7 @@
 /**
  * Service values ↔ zkinfer.v1 messages (camelCase, as proto-loader presents them).
  */
-import type { ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../core/types.ts";
+import type { ChainInfo, ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../core/types.ts";
 
 export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
 
@@ -61,5 +61,16 @@ export function proofMessage(r: ProofRecord) {
     provingMs: r.provingMs ?? 0,
     escrowRequestId: r.escrowRequestId ?? "",
     settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "", chainGone: r.settlement.chainGone } : null,
+  };
+}
+
+/** GET /v1/chain's answer; nulls become proto3's empty strings. */
+export function chainMessage(c: ChainInfo) {
+  return {
+    chainId: c.chainId,
+    rpcUrl: c.rpcUrl ?? "",
+    operator: c.operator,
+    contracts: { registry: c.contracts.registry, escrow: c.contracts.escrow, oracle: c.contracts.oracle ?? "" },
+    models: c.models.map((m) => ({ id: m.id, name: m.name, verifier: m.verifier ?? "", payment: paymentMessage(m.payment) })),
   };
 }

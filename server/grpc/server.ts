@@ -13,7 +13,7 @@ import { requestIdFrom, type EdgeLogger } from "../edge/log.ts";
 import type { EdgeMetrics } from "../edge/edge-metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { loadInference } from "./proto.ts";
-import { modelMessage, proofMessage, statusEnum, paymentMessage } from "./messages.ts";
+import { chainMessage, modelMessage, proofMessage, statusEnum, paymentMessage } from "./messages.ts";
 
 export interface GrpcOptions {
   host: string;
@@ -120,6 +120,7 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       return modelMessage(m, req.includeVkey ? service.getVkey(m.id) : undefined);
     }),
     getPrice: unary<Req, unknown>("GetPrice", (req) => paymentMessage(service.getPrice(required(req.model, "model")))),
+    getChain: unary<Req, unknown>("GetChain", () => chainMessage(service.getChain())),
     infer: unary<Req, unknown>("Infer", async (req, ctx) => {
       const model = required(req.model, "model");
       const timeout = req.timeoutMs || o.defaultWaitMs;

@@ -9,6 +9,7 @@ import { ServiceError } from "../core/types.ts";
 import { PROMETHEUS_CONTENT_TYPE, type Registry } from "../edge/metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { defineRoute, openApiDocument, type RouteDef } from "./route-table.ts";
+import { chainRoute } from "./chain-route.ts";
 import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PAYMENT, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./api-schemas.ts";
 
 export interface RouteOptions {
@@ -117,6 +118,7 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
         return c.json(await service.verify(b.model, b.proof, b.publicSignals, { nonce: b.nonce }));
       },
     }),
+    chainRoute(service),
     defineRoute({
       method: "get", path: "/healthz", operationId: "health", summary: "Liveness: the event loop answers", tags: ["operations"],
       responses: { 200: { description: "Alive", schema: { type: "object", properties: { ok: { type: "boolean" } } } } },

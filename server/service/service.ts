@@ -24,6 +24,7 @@ import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
 import { checkEscrowRequestId, nonceMismatch } from "./request-checks.ts";
+import { chainInfo } from "./chain-info.ts";
 import { ServiceError, type InferenceService, type InferInput, type InferResult, type ProofRecord } from "../core/types.ts";
 
 export interface CreateServiceOptions {
@@ -217,6 +218,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     getModel: (idOrName) => model(idOrName).info,
     getVkey: (idOrName) => model(idOrName).vkey,
     getPrice: (idOrName) => model(idOrName).info.payment,
+    getChain: () => chainInfo(settlement, cfg.chain, modelList()),
 
     async infer(idOrName: string, input: InferInput): Promise<InferResult> {
       open();

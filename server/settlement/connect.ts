@@ -4,10 +4,10 @@
  * registry (deploying and registering missing ones when chain.registerModels is on), and
  * returns the Settler the service feeds with proved jobs.
  */
-import { Contract } from "ethers";
+import { Contract, type JsonRpcProvider } from "ethers";
 import { connectChain } from "../../verifier-contracts/connect.ts";
 import { VerifierContractsError } from "../../verifier-contracts/errors.ts";
-import { compileZkinfer } from "../../verifier-contracts/contracts.ts";
+import { compileZkinfer, type ZkinferArtifacts } from "../../verifier-contracts/contracts.ts";
 import { deployModel, registeredVerifier } from "../../verifier-contracts/deploy-model.ts";
 import type { ChainConfig } from "../config/index.ts";
 import type { JobStore } from "../jobs/index.ts";
@@ -55,6 +55,23 @@ export function settlementEnabled(chain: ChainConfig): boolean {
   return chain.mode !== "off" && chain.rpcUrl !== "" && chain.privateKey !== "" && chain.escrow !== "";
 }
 
+/**
+ * options.chain.oracle is only published (GET /v1/chain), but clients read proven values from it:
+ * it must be a ProvenOracle over the escrow's registry, or the server would point them elsewhere.
+ */
+async function checkOracle(address: string, registry: string, provider: JsonRpcProvider, artifacts: ZkinferArtifacts, chainId: number): Promise<void> {
+  if ((await provider.getCode(address)) === "0x") throw new SettlementError(`options.chain.oracle: no contract at ${address} on chain ${chainId}`, true);
+  const oracle = new Contract(address, artifacts.ProvenOracle.abi as never[], provider);
+  let of: string;
+  try {
+    await oracle.getFunction("nextFeedId")();
+    of = String(await oracle.getFunction("registry")());
+  } catch (e) {
+    throw new SettlementError(`options.chain.oracle: ${address} does not answer nextFeedId() and registry(); is it a ProvenOracle? (${(e as Error).message.split("\n")[0]})`, true);
+  }
+  if (of.toLowerCase() !== registry.toLowerCase()) throw new SettlementError(`options.chain.oracle: ${address} reads registry ${of}, but the escrow's registry is ${registry}`, true);
+}
+
 export async function startSettlement(chain: ChainConfig, deps: SettlementDeps): Promise<Settlement> {
   const { log } = deps;
   // The one chain connection (verifier-contracts/connect.ts): chain id learnt once, then static.
@@ -78,6 +95,7 @@ export async function startSettlement(chain: ChainConfig, deps: SettlementDeps):
     } catch (e) {
       throw new SettlementError(`options.chain.escrow: ${chain.escrow} does not answer registry(); is it an InferenceEscrow? (${(e as Error).message.split("\n")[0]})`, true);
     }
+    if (chain.oracle) await checkOracle(chain.oracle, registryAddress, provider, artifacts, chainId);
     const registry = new Contract(registryAddress, artifacts.ModelRegistry.abi as never[], wallet);
     const verifiers = new Map<string, string>();
     const refused = new Map<string, string>();

@@ -63,6 +63,8 @@ export interface PayChain {
   client: Wallet;
   escrow: Contract;
   registry: Contract;
+  /** The ProvenOracle deployed with them (for GET /v1/chain: pass its address as chain.oracle). */
+  oracle: Contract;
   relay: Relay;
   stop(): Promise<void>;
 }
@@ -72,11 +74,11 @@ export async function startPayChain(): Promise<PayChain> {
   compileZkinfer();
   const chain = await chainP;
   const [operator, client] = chain.privateKeys.slice(0, 2).map((k) => new Wallet(k, chain.provider));
-  const { escrow, registry } = await deployZkinfer(operator);
+  const { escrow, registry, oracle } = await deployZkinfer(operator);
   const relay = new Relay(Number(new URL(chain.rpcUrl).port));
   await relay.up();
   return {
-    chain, operator, client, escrow, registry, relay,
+    chain, operator, client, escrow, registry, oracle, relay,
     async stop() {
       await relay.down();
       await chain.stop();
