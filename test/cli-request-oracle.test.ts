@@ -4,7 +4,7 @@
  * deploy` and proof files made by `zkinfer prove`. The input commitment `request open` computes
  * locally is checked the hard way: a real proof settles the request. Each refusal names its flag
  * and sends nothing (the signer's transaction count does not move).
- * --gateway is not run here: it reads GET /v1/chain, which another branch adds.
+ * --gateway (GET /v1/chain of a running gateway) is tested in test/cli-gateway.test.ts.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
