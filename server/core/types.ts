@@ -28,8 +28,23 @@ export interface ModelInfo {
   /** IPFS CIDv1 of the same bytes (raw codec, sha2-256, base32): fetch and pin the weights by it. */
   cid: string;
   name: string;
-  input: { name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string };
-  output: { name: string; shape: number[]; dtype: string; shift: number };
+  input: {
+    name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string;
+    /** kind "float": the values the input scale represents exactly (q / 2^shift, q in -128..127); beyond them a value is clipped. */
+    floatRange: { min: number; max: number };
+    /** How a raw sample becomes the float input the model was trained on. */
+    preprocessing: Preprocessing;
+  };
+  output: {
+    name: string; shape: number[]; dtype: string; shift: number;
+    /**
+     * How a class is read from the output: "argmax" of the scores, or "threshold" for one score
+     * p (class 1 when p > 0.5: the argmax of [1 - p, p]); absent for a model that does not classify.
+     */
+    decision?: "argmax" | "threshold";
+  };
+  /** Class names by class index, where the data set has them. */
+  labels?: string[];
   visibility: { weights: string; input: string; output: string };
   publicSignals: string[];
   constraints: number;
@@ -49,6 +64,37 @@ export interface ModelInfo {
   weightsCommitment?: string;
   /** How to pay this server for a proof of this model through the escrow (GET /v1/models/{id}/price). */
   payment: PaymentInfo;
+}
+
+/** A model's input preprocessing, as far as its manifest and training card record it. */
+export interface Preprocessing {
+  description: string;
+  /** The range of the preprocessed values the model was trained on, where known. */
+  expectedRange?: { min: number; max: number };
+  /** Tabular models standardised per feature: float input j = (raw_j - mean[j]) / std[j]. */
+  features?: string[];
+  mean?: number[];
+  std?: number[];
+}
+
+/** The output as a client reads it: dequantized, and for a classifier the class and its name. */
+export interface OutputReading {
+  /** output[i] / 2^output.shift. */
+  outputFloat: number[];
+  /** Classifiers: the class index (see ModelInfo.output.decision). */
+  argmax?: number;
+  /** The class name from the card's labels, when it has them. */
+  label?: string;
+}
+
+/** A float input with values the input scale cannot represent, clipped (the answer still stands). */
+export interface InputWarning {
+  code: "INPUT_CLIPPED";
+  /** How many values were clipped to -128 or 127 after scaling. */
+  clipped: number;
+  /** The first of them, e.g. "input.values[3]" (each edge names it as its request does). */
+  field: string;
+  message: string;
 }
 
 /**
@@ -94,9 +140,46 @@ export interface InferInput {
    * Refused for a model without one.
    */
   nonce?: unknown;
+  /** kind "float": refuse (INVALID_ARGUMENT naming the first) values the input scale would clip, instead of a warning. */
+  strict?: boolean;
 }
 
-export interface InferResult {
+/** What commit() takes: the input (and salt) as infer takes them; nothing about payment or nonce. */
+export type CommitInput = Pick<InferInput, "kind" | "values" | "inputSalt" | "strict">;
+
+/** The input commitment infer would compute for the same input (and salt), without a job. */
+export interface CommitResult {
+  modelId: string;
+  /** Decimal; the proof's inputCommitment signal for this input. */
+  inputCommitment: string;
+  /** Hashed-salted-input models: the salt used (the client's, or a fresh one). */
+  inputSalt?: string;
+  warning?: InputWarning;
+}
+
+/** GET /v1/proofs: newest first; the cursor is the nextCursor of the page before. */
+export interface ProofQuery {
+  limit?: number;
+  cursor?: string;
+  status?: ProofStatus;
+  /** Model id, CID or name. */
+  model?: string;
+  escrowRequestId?: string;
+}
+
+export interface ProofPage {
+  proofs: ProofRecord[];
+  /** Pass as cursor for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Where a job's proof key stands: the setup whose key proved it (or will, while not proved). */
+export interface JobSetup {
+  trusted: boolean;
+  vkeyHash: string;
+}
+
+export interface InferResult extends OutputReading {
   requestId: string;
   modelId: string;
   /** The model's output, exactly what the proof will carry. */
@@ -113,6 +196,8 @@ export interface InferResult {
   escrowRequestId?: string;
   /** Models compiled with a nonce: the nonce the proof will carry (decimal). */
   nonce?: string;
+  /** kind "float" with values the input scale clipped (never with strict: that is a 400). */
+  warning?: InputWarning;
   proof: { status: ProofStatus };
 }
 
@@ -133,9 +218,16 @@ export interface SettlementRecord {
   chainGone: boolean;
 }
 
-export interface ProofRecord {
+export interface ProofRecord extends Partial<OutputReading> {
   requestId: string;
   modelId: string;
+  /** The model's name, while the model is served. */
+  modelName?: string;
+  /**
+   * The trust of the key: once proved, the setup that proved it (recorded at proving); before,
+   * the served model's current one. Absent for a proof recorded before the server kept it.
+   */
+  setup?: JobSetup;
   status: ProofStatus;
   /** The public output; empty for a hashed-output model (only the infer answer has its values). */
   output: number[];
@@ -215,8 +307,15 @@ export interface InferenceService {
   getProof(requestId: string): ProofRecord;
   /** Calls `listener` on every status change of the request (and once at once with the current record); returns unsubscribe. */
   watch(requestId: string, listener: (r: ProofRecord) => void): () => void;
-  /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
-  waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
+  /**
+   * Resolves when the proof is proved or failed (with `settlement`: and, for a job with an escrow
+   * request, its settlement settled or failed); throws DEADLINE_EXCEEDED after timeoutMs.
+   */
+  waitForProof(requestId: string, timeoutMs: number, opts?: { settlement?: boolean }): Promise<ProofRecord>;
+  /** The input commitment of an input (and salt) as infer computes it; no job, no proof. INVALID_ARGUMENT for a public-input model. */
+  commit(idOrName: string, input: CommitInput): Promise<CommitResult>;
+  /** Jobs newest first, paged and filtered; INVALID_ARGUMENT naming a bad query field. */
+  listProofs(q: ProofQuery): ProofPage;
   /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
   verify(idOrName: string, proof: unknown, publicSignals: unknown, opts?: VerifyOptions): Promise<VerifyResult>;
   health(): { ok: boolean };
