@@ -5,10 +5,9 @@
  * arrive meanwhile. Records are those of GET /v1/proofs/{id} (never a salt).
  */
 import type { JobRow, JobStore } from "../jobs/index.ts";
+import { DEFAULT_PAGE, MAX_PAGE } from "../core/records.ts";
 import { ServiceError, type ProofPage, type ProofQuery, type ProofRecord, type ProofStatus } from "../core/types.ts";
 
-export const DEFAULT_PAGE = 20;
-export const MAX_PAGE = 100;
 const STATUSES: ProofStatus[] = ["queued", "proving", "proved", "failed"];
 
 const bad = (field: string, message: string) => new ServiceError("INVALID_ARGUMENT", `${field}: ${message}`, field);

@@ -23,6 +23,7 @@ import { Watchers } from "./watchers.ts";
 import { clipWarning, commitInput, quantizedInput } from "./commit.ts";
 import { listProofs } from "./list-proofs.ts";
 import { readOutput } from "./model-card.ts";
+import { isFinal } from "../core/records.ts";
 import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
@@ -46,10 +47,6 @@ export interface Service extends InferenceService {
   /** Settles when the background loading is over (every model ready or failed). */
   readonly loaded: Promise<void>;
 }
-
-/** Nothing more will change: failed, or proved with no settlement or a final one. */
-export const isFinal = (r: ProofRecord): boolean =>
-  r.status === "failed" || (r.status === "proved" && (r.settlement === undefined || r.settlement.status === "settled" || r.settlement.status === "failed"));
 
 /** How long a client is told to wait for a model that is still building. */
 const BUILDING_RETRY_S = 10;
