@@ -15,7 +15,8 @@ const names = readdirSync(MODELS_DIR).filter((d) => existsSync(path.join(MODELS_
 const card = (name: string) => {
   const d = openModelDir(name);
   const f = cardFields(d.manifest, d.dir);
-  return { m: d.manifest, f, info: { labels: f.labels, output: { shift: d.manifest.output.shift, decision: f.decision } } };
+  const info = { labels: f.labels, output: { name: "out", shape: [], dtype: "int32", shift: d.manifest.output.shift, decision: f.decision } };
+  return { m: d.manifest, f, info };
 };
 
 describe("model cards", () => {
