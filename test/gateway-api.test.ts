@@ -336,3 +336,22 @@ describe("GET /v1/proofs and gRPC ListProofs", () => {
     await expectGrpcError(g.unary("listProofs", { model: "no-such-model" }), status.NOT_FOUND, "model");
   });
 });
+
+describe("/openapi.json", () => {
+  it("documents the new routes, parameters and fields from the route table", async () => {
+    const doc = (await json(`${url}/openapi.json`)).body;
+    const list = doc.paths["/v1/proofs"].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor", "status", "model", "escrowRequestId"]);
+    expect(list.parameters[0].schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    const commit = doc.paths["/v1/models/{id}/commit"].post;
+    expect(Object.keys(commit.requestBody.content["application/json"].schema.properties)).toEqual(["input", "kind", "inputSalt", "strict"]);
+    const infer = doc.paths["/v1/models/{id}/infer"].post;
+    expect(infer.parameters.find((p: { name: string }) => p.name === "wait").schema.enum).toEqual(["proof", "settlement"]);
+    expect(Object.keys(infer.requestBody.content["application/json"].schema.properties)).toContain("strict");
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas.InferResult.properties)).toEqual(expect.arrayContaining(["outputFloat", "argmax", "label", "warning"]));
+    expect(Object.keys(schemas.ProofRecord.properties)).toEqual(expect.arrayContaining(["modelName", "setup", "settlement", "outputFloat", "argmax", "label"]));
+    expect(Object.keys(schemas.Model.properties.input.properties)).toEqual(expect.arrayContaining(["floatRange", "preprocessing"]));
+    expect(schemas.Model.properties.labels.type).toBe("array");
+  });
+});

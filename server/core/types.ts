@@ -7,6 +7,9 @@
  */
 
 import type { SetupSummary } from "../../prover/setup.ts";
+import type { CommitInput, CommitResult, InputWarning, JobSetup, OutputReading, Preprocessing, ProofPage, ProofQuery } from "./client-types.ts";
+
+export type { CommitInput, CommitResult, InputWarning, JobSetup, OutputReading, Preprocessing, ProofPage, ProofQuery };
 
 export type ModelState = "building" | "ready" | "failed";
 
@@ -66,37 +69,6 @@ export interface ModelInfo {
   payment: PaymentInfo;
 }
 
-/** A model's input preprocessing, as far as its manifest and training card record it. */
-export interface Preprocessing {
-  description: string;
-  /** The range of the preprocessed values the model was trained on, where known. */
-  expectedRange?: { min: number; max: number };
-  /** Tabular models standardised per feature: float input j = (raw_j - mean[j]) / std[j]. */
-  features?: string[];
-  mean?: number[];
-  std?: number[];
-}
-
-/** The output as a client reads it: dequantized, and for a classifier the class and its name. */
-export interface OutputReading {
-  /** output[i] / 2^output.shift. */
-  outputFloat: number[];
-  /** Classifiers: the class index (see ModelInfo.output.decision). */
-  argmax?: number;
-  /** The class name from the card's labels, when it has them. */
-  label?: string;
-}
-
-/** A float input with values the input scale cannot represent, clipped (the answer still stands). */
-export interface InputWarning {
-  code: "INPUT_CLIPPED";
-  /** How many values were clipped to -128 or 127 after scaling. */
-  clipped: number;
-  /** The first of them, e.g. "input.values[3]" (each edge names it as its request does). */
-  field: string;
-  message: string;
-}
-
 /**
  * The terms on which this server takes an escrow request for a model: what infer checks on chain
  * before it proves anything. Amounts are decimal strings (wei and token units exceed 2^53).
@@ -142,41 +114,6 @@ export interface InferInput {
   nonce?: unknown;
   /** kind "float": refuse (INVALID_ARGUMENT naming the first) values the input scale would clip, instead of a warning. */
   strict?: boolean;
-}
-
-/** What commit() takes: the input (and salt) as infer takes them; nothing about payment or nonce. */
-export type CommitInput = Pick<InferInput, "kind" | "values" | "inputSalt" | "strict">;
-
-/** The input commitment infer would compute for the same input (and salt), without a job. */
-export interface CommitResult {
-  modelId: string;
-  /** Decimal; the proof's inputCommitment signal for this input. */
-  inputCommitment: string;
-  /** Hashed-salted-input models: the salt used (the client's, or a fresh one). */
-  inputSalt?: string;
-  warning?: InputWarning;
-}
-
-/** GET /v1/proofs: newest first; the cursor is the nextCursor of the page before. */
-export interface ProofQuery {
-  limit?: number;
-  cursor?: string;
-  status?: ProofStatus;
-  /** Model id, CID or name. */
-  model?: string;
-  escrowRequestId?: string;
-}
-
-export interface ProofPage {
-  proofs: ProofRecord[];
-  /** Pass as cursor for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-}
-
-/** Where a job's proof key stands: the setup whose key proved it (or will, while not proved). */
-export interface JobSetup {
-  trusted: boolean;
-  vkeyHash: string;
 }
 
 export interface InferResult extends OutputReading {
