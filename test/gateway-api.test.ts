@@ -227,8 +227,13 @@ describe("outputs and records", () => {
     const Database = (await import("better-sqlite3")).default;
     const h = new Database(db);
     h.prepare("UPDATE jobs SET setup_vkey_hash = 'older-key', setup_trusted = 1 WHERE request_id = ?").run(r.body.requestId);
-    h.close();
     expect((await json(`${url}/v1/proofs/${r.body.requestId}`)).body.setup).toEqual({ trusted: true, vkeyHash: "older-key" });
+    // Proved before the server kept it: unknown, so absent (never today's key passed off as the proof's).
+    h.prepare("UPDATE jobs SET setup_vkey_hash = NULL, setup_trusted = NULL WHERE request_id = ?").run(r.body.requestId);
+    h.close();
+    const old = (await json(`${url}/v1/proofs/${r.body.requestId}`)).body;
+    expect(old.status).toBe("proved");
+    expect(old.setup).toBeUndefined();
   });
 
   it("a model whose card has no labels (compiled here, no data set recorded) gets the argmax only", async () => {
