@@ -18,6 +18,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "ceremony", summary: "a phase-2 trusted-setup ceremony: init, contribute, verify, finalize", load: async () => (await import("./ceremony.ts")).ceremony },
   { name: "prove", summary: "run the model on an input and prove the output", load: async () => (await import("./prove.ts")).prove },
   { name: "verify", summary: "verify a proof in JavaScript", load: async () => (await import("./verify.ts")).verify },
+  { name: "commit", summary: "the input commitment of an input (locally or from a --gateway), without proving", load: async () => (await import("./commit.ts")).commit },
   { name: "export-verifier", summary: "write the Solidity verifier of a model's verifying key", load: async () => (await import("./export-verifier.ts")).exportVerifier },
   { name: "deploy", summary: "deploy a model's verifier and register it (and the contracts)", load: async () => (await import("./deploy.ts")).deploy },
   { name: "settle", summary: "settle an escrow request with a proof file", load: async () => (await import("./settle.ts")).settle },

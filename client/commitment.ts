@@ -75,7 +75,10 @@ export async function inputCommitmentOf(values: readonly number[], salt?: bigint
  * @example
  *   const { inputCommitment, inputSalt } = await commitInput(card, pixels);
  */
-export async function commitInput(model: Pick<ModelInfo, "name" | "visibility" | "input">, values: unknown, salt?: string | bigint): Promise<InputCommitment> {
+/** What commitInput reads of a model card: its name, input visibility and input shape. */
+export type CommitCard = Pick<ModelInfo, "name"> & { visibility: Pick<ModelInfo["visibility"], "input">; input: Pick<ModelInfo["input"], "shape"> };
+
+export async function commitInput(model: CommitCard, values: unknown, salt?: string | bigint): Promise<InputCommitment> {
   const input = model.visibility.input;
   if (input !== "hashed" && input !== "hashed-salted") {
     throw new ZkinferClientError("INVALID_ARGUMENT", `model ${model.name}: its input is ${JSON.stringify(input)}, not hashed: proofs carry no input commitment`, "model");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProverError } from "./errors.ts";
-import { toInt8Input } from "./input-values.ts";
+import { checkInputValues, floatRange, toInt8Input } from "./input-values.ts";
 import { readInput } from "../cli/input.ts";
 import { UsageError } from "../cli/args.ts";
 
@@ -51,5 +51,31 @@ describe("the one input check", () => {
     expect(() => readInput(JSON.stringify(rows(16)), manifest, false)).toThrow(UsageError);
     expect(() => readInput(JSON.stringify(rows(16)), manifest, false)).toThrow(/^--input: expected 8 elements/);
     expect(() => readInput(JSON.stringify([...ramp.slice(0, 63), 300]), manifest, false)).toThrow(/^--input\[63\]: 300 is not an int8 \(-128\.\.127\); pass --float/);
+  });
+});
+
+describe("float values the input scale cannot represent", () => {
+  const spec = { shape: [1, 2, 3], shift: 4 }; // 16 per unit: -8 .. 7.9375
+  const grid = (vals: number[]) => [vals.slice(0, 3), vals.slice(3, 6)];
+
+  it("are counted exactly at the rounding boundaries, the first named in the caller's layout", () => {
+    expect(floatRange(4)).toEqual({ min: -8, max: 7.9375 });
+    // 127.4999 and -128.4999 round inside; 127.5 and -128.5 round (half away from zero) outside.
+    const inside = checkInputValues(grid([127.4999 / 16, -128.4999 / 16, 7.9375, -8, 0, 1]), spec, "float", "x");
+    expect(inside.clipped).toBe(0);
+    expect(inside.firstClipped).toBeUndefined();
+    const out = checkInputValues(grid([0, 127.5 / 16, -128.5 / 16, 1e9, -Number.MAX_VALUE, 1]), spec, "float", "x");
+    expect(out).toMatchObject({ clipped: 4, firstClipped: "x[0][1]" });
+    // Clipped, not wrapped: the same int8 vector as before.
+    expect(Array.from(out.x)).toEqual([0, 127, -128, 127, -128, 16]);
+    expect(Array.from(toInt8Input(grid([0, 127.5 / 16, -128.5 / 16, 1e9, -Number.MAX_VALUE, 1]), spec, "float", "x"))).toEqual(Array.from(out.x));
+  });
+
+  it("strict refuses the first, naming it and the range; int8 values are never 'clipped'", () => {
+    const e = refusal(() => checkInputValues(grid([0, 1, 2, -9, 100, 0]), spec, "float", "--input", { strict: true }));
+    expect(e.field).toBe("--input[1][0]");
+    expect(e.message).toMatch(/-9 is outside the range the input scale 2\^4 represents \(-8\.\.7\.9375; it would be clipped to -8\)/);
+    expect(checkInputValues(grid([7.9375, -8, 0, 0, 0, 0]), spec, "float", "x", { strict: true }).clipped).toBe(0);
+    expect(checkInputValues(grid([127, -128, 0, 0, 0, 0]), spec, "int8", "x", { strict: true }).clipped).toBe(0);
   });
 });

@@ -58,6 +58,27 @@ function fieldOf(root: string, i: number, shape: number[]): string {
  * Example: `toInt8Input([[0, 1], [2, 3]], { shape: [1, 2, 2], shift: 4 }, "int8", "--input")`.
  */
 export function toInt8Input(values: unknown, spec: InputSpec, kind: InputKind, field: string): Int8Array {
+  return checkInputValues(values, spec, kind, field).x;
+}
+
+/** The exactly representable float range of an input shift: q / 2^shift for q in -128..127. */
+export function floatRange(shift: number): { min: number; max: number } {
+  return { min: -128 / 2 ** shift, max: 127 / 2 ** shift };
+}
+
+export interface CheckedInput {
+  x: Int8Array;
+  /** kind "float": how many values quantized outside -128..127 and were clipped to it. */
+  clipped: number;
+  /** The field of the first clipped value, e.g. "input.values[3]". */
+  firstClipped?: string;
+}
+
+/**
+ * As toInt8Input, also counting the float values that the quantization clips (their
+ * round(x * 2^shift) falls outside -128..127); `strict` refuses the first one instead, naming it.
+ */
+export function checkInputValues(values: unknown, spec: InputSpec, kind: InputKind, field: string, o: { strict?: boolean } = {}): CheckedInput {
   const full = spec.shape.map((d) => (typeof d === "number" ? d : 1));
   const n = full.reduce((a, b) => a * b, 1);
   // The caller's layout: the model shape less leading 1s until the depths match (flat = [n]).
@@ -68,13 +89,26 @@ export function toInt8Input(values: unknown, spec: InputSpec, kind: InputKind, f
   if (d === 1 && shape.length > 1) shape = [n];
   const flat: unknown[] = [];
   flatten(given, shape, field, flat);
+  let clipped = 0;
+  let firstClipped: string | undefined;
+  const scale = 2 ** spec.shift;
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (typeof v !== "number" || !Number.isFinite(v)) throw bad(fieldOf(field, i, shape), `expected a finite number, got ${describeValue(v)}`);
     if (kind === "int8") {
       if (!Number.isInteger(v)) throw bad(fieldOf(field, i, shape), `expected an integer (an int8: the input is already quantized), got ${v}`);
       if (v < -128 || v > 127) throw bad(fieldOf(field, i, shape), `${v} is not an int8 (-128..127)`);
+      continue;
     }
+    const q = Math.sign(v) * Math.round(Math.abs(v) * scale);
+    if (q >= -128 && q <= 127) continue;
+    if (o.strict) {
+      const r = floatRange(spec.shift);
+      throw bad(fieldOf(field, i, shape), `${v} is outside the range the input scale 2^${spec.shift} represents (${r.min}..${r.max}; it would be clipped to ${q < 0 ? r.min : r.max}); strict mode refuses it`);
+    }
+    clipped++;
+    firstClipped ??= fieldOf(field, i, shape);
   }
-  return kind === "int8" ? Int8Array.from(flat as number[]) : quantizeInput(flat as number[], spec.shift);
+  const x = kind === "int8" ? Int8Array.from(flat as number[]) : quantizeInput(flat as number[], spec.shift);
+  return firstClipped === undefined ? { x, clipped } : { x, clipped, firstClipped };
 }

@@ -12,7 +12,7 @@ export const DIGITS_EXAMPLE: readonly number[] = [
   0, 0, 13, 16, 16, 15, 4, 0, 0, 0, 13, 13, 6, 4, 12, 0, 0, 0, 9, 11, 5, 9, 15, 2, 0, 0, 2, 12, 16, 12, 6, 0,
 ];
 
-export function exampleInput(m: Pick<ModelInfo, "name" | "input">): number[] {
+export function exampleInput(m: Pick<ModelInfo, "name"> & { input: Pick<ModelInfo["input"], "shape"> }): number[] {
   const size = m.input.shape.reduce((a, b) => a * b, 1);
   return m.name === "digits-mlp" && size === DIGITS_EXAMPLE.length ? [...DIGITS_EXAMPLE] : new Array(size).fill(0);
 }

@@ -189,8 +189,8 @@ describe("operations", () => {
     expect(ops.sort()).toEqual([
       "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz",
       "GET /v1/chain", "GET /v1/models", "GET /v1/models/{id}", "GET /v1/models/{id}/price", "GET /v1/models/{id}/vkey",
-      "GET /v1/proofs/{requestId}", "GET /v1/proofs/{requestId}/events",
-      "POST /v1/models/{id}/infer", "POST /v1/verify",
+      "GET /v1/proofs", "GET /v1/proofs/{requestId}", "GET /v1/proofs/{requestId}/events",
+      "POST /v1/models/{id}/commit", "POST /v1/models/{id}/infer", "POST /v1/verify",
     ].sort());
     const infer = doc.paths["/v1/models/{id}/infer"].post;
     expect(infer.requestBody.content["application/json"].schema.required).toEqual(["input"]);

@@ -7,6 +7,9 @@
  */
 
 import type { SetupSummary } from "../../prover/setup.ts";
+import type { CommitInput, CommitResult, InputWarning, JobSetup, OutputReading, Preprocessing, ProofPage, ProofQuery } from "./client-types.ts";
+
+export type { CommitInput, CommitResult, InputWarning, JobSetup, OutputReading, Preprocessing, ProofPage, ProofQuery };
 
 export type ModelState = "building" | "ready" | "failed";
 
@@ -28,8 +31,23 @@ export interface ModelInfo {
   /** IPFS CIDv1 of the same bytes (raw codec, sha2-256, base32): fetch and pin the weights by it. */
   cid: string;
   name: string;
-  input: { name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string };
-  output: { name: string; shape: number[]; dtype: string; shift: number };
+  input: {
+    name: string; shape: number[]; dtype: "int8"; shift: number; quantization: string;
+    /** kind "float": the values the input scale represents exactly (q / 2^shift, q in -128..127); beyond them a value is clipped. */
+    floatRange: { min: number; max: number };
+    /** How a raw sample becomes the float input the model was trained on. */
+    preprocessing: Preprocessing;
+  };
+  output: {
+    name: string; shape: number[]; dtype: string; shift: number;
+    /**
+     * How a class is read from the output: "argmax" of the scores, or "threshold" for one score
+     * p (class 1 when p > 0.5: the argmax of [1 - p, p]); absent for a model that does not classify.
+     */
+    decision?: "argmax" | "threshold";
+  };
+  /** Class names by class index, where the data set has them. */
+  labels?: string[];
   visibility: { weights: string; input: string; output: string };
   publicSignals: string[];
   constraints: number;
@@ -109,9 +127,11 @@ export interface InferInput {
    * Refused for a model without one.
    */
   nonce?: unknown;
+  /** kind "float": refuse (INVALID_ARGUMENT naming the first) values the input scale would clip, instead of a warning. */
+  strict?: boolean;
 }
 
-export interface InferResult {
+export interface InferResult extends OutputReading {
   requestId: string;
   modelId: string;
   /** The model's output, exactly what the proof will carry. */
@@ -128,6 +148,8 @@ export interface InferResult {
   escrowRequestId?: string;
   /** Models compiled with a nonce: the nonce the proof will carry (decimal). */
   nonce?: string;
+  /** kind "float" with values the input scale clipped (never with strict: that is a 400). */
+  warning?: InputWarning;
   proof: { status: ProofStatus };
 }
 
@@ -148,9 +170,16 @@ export interface SettlementRecord {
   chainGone: boolean;
 }
 
-export interface ProofRecord {
+export interface ProofRecord extends Partial<OutputReading> {
   requestId: string;
   modelId: string;
+  /** The model's name, while the model is served. */
+  modelName?: string;
+  /**
+   * The trust of the key: once proved, the setup that proved it (recorded at proving); before,
+   * the served model's current one. Absent for a proof recorded before the server kept it.
+   */
+  setup?: JobSetup;
   status: ProofStatus;
   /** The public output; empty for a hashed-output model (only the infer answer has its values). */
   output: number[];
@@ -232,8 +261,15 @@ export interface InferenceService {
   getProof(requestId: string): ProofRecord;
   /** Calls `listener` on every status change of the request (and once at once with the current record); returns unsubscribe. */
   watch(requestId: string, listener: (r: ProofRecord) => void): () => void;
-  /** Resolves when the proof is proved or failed; throws DEADLINE_EXCEEDED after timeoutMs. */
-  waitForProof(requestId: string, timeoutMs: number): Promise<ProofRecord>;
+  /**
+   * Resolves when the proof is proved or failed (with `settlement`: and, for a job with an escrow
+   * request, its settlement settled or failed); throws DEADLINE_EXCEEDED after timeoutMs.
+   */
+  waitForProof(requestId: string, timeoutMs: number, opts?: { settlement?: boolean }): Promise<ProofRecord>;
+  /** The input commitment of an input (and salt) as infer computes it; no job, no proof. INVALID_ARGUMENT for a public-input model. */
+  commit(idOrName: string, input: CommitInput): Promise<CommitResult>;
+  /** Jobs newest first, paged and filtered; INVALID_ARGUMENT naming a bad query field. */
+  listProofs(q: ProofQuery): ProofPage;
   /** A malformed proof throws INVALID_ARGUMENT; a well-formed one that fails is { valid: false, reason }. */
   verify(idOrName: string, proof: unknown, publicSignals: unknown, opts?: VerifyOptions): Promise<VerifyResult>;
   health(): { ok: boolean };

@@ -12,7 +12,7 @@ import { loadInference } from "./proto.ts";
 
 export interface GrpcClient {
   raw: grpc.Client & Record<string, any>;
-  /** A unary call by its JavaScript method name (listModels, getModel, getPrice, getChain, infer, getProof, verify). */
+  /** A unary call by its JavaScript method name (listModels, getModel, getPrice, getChain, infer, commit, getProof, waitForProof, listProofs, verify). */
   unary<T = any>(method: string, request: object, options?: { deadlineMs?: number; metadata?: Record<string, string> }): Promise<T>;
   /** The WatchProof stream as an async iterable. */
   watch<T = any>(requestId: string): AsyncIterable<T>;

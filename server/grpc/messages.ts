@@ -1,7 +1,7 @@
 /**
  * Service values ↔ zkinfer.v1 messages (camelCase, as proto-loader presents them).
  */
-import type { ChainInfo, ModelInfo, PaymentInfo, ProofRecord, ProofStatus } from "../core/types.ts";
+import type { ChainInfo, InputWarning, ModelInfo, OutputReading, PaymentInfo, Preprocessing, ProofRecord, ProofStatus } from "../core/types.ts";
 
 export const statusEnum = (s: ProofStatus) => `PROOF_STATUS_${s.toUpperCase()}`;
 
@@ -12,8 +12,12 @@ export function modelMessage(m: ModelInfo, vkey?: unknown) {
     state: "ready",
     stateReason: "",
     name: m.name,
-    input: { name: m.input.name, shape: m.input.shape, dtype: m.input.dtype, shift: m.input.shift, quantization: m.input.quantization },
-    output: { name: m.output.name, shape: m.output.shape, dtype: m.output.dtype, shift: m.output.shift, quantization: "" },
+    input: {
+      name: m.input.name, shape: m.input.shape, dtype: m.input.dtype, shift: m.input.shift, quantization: m.input.quantization,
+      floatRange: m.input.floatRange, preprocessing: preprocessingMessage(m.input.preprocessing), decision: "",
+    },
+    output: { name: m.output.name, shape: m.output.shape, dtype: m.output.dtype, shift: m.output.shift, quantization: "", floatRange: null, preprocessing: null, decision: m.output.decision ?? "" },
+    labels: m.labels ?? [],
     visibility: m.visibility,
     publicSignals: m.publicSignals,
     constraints: m.constraints,
@@ -44,6 +48,17 @@ export function paymentMessage(p: PaymentInfo) {
   };
 }
 
+const preprocessingMessage = (p: Preprocessing) => ({
+  description: p.description, expectedRange: p.expectedRange ?? null, features: p.features ?? [], mean: p.mean ?? [], std: p.std ?? [],
+});
+
+/** The output reading as proto3 fields: argmax -1 and label empty when absent. */
+export const readingMessage = (r: Partial<OutputReading>) => ({ outputFloat: r.outputFloat ?? [], argmax: r.argmax ?? -1, label: r.label ?? "" });
+
+/** The service names input fields `input.values[3]`; a gRPC request has them as `values[3]`. */
+export const warningMessage = (w: InputWarning | undefined) =>
+  w ? { ...w, field: w.field.replace(/^input\.values/, "values"), message: w.message.split("input.values").join("values") } : null;
+
 export function proofMessage(r: ProofRecord) {
   return {
     requestId: r.requestId,
@@ -61,6 +76,9 @@ export function proofMessage(r: ProofRecord) {
     provingMs: r.provingMs ?? 0,
     escrowRequestId: r.escrowRequestId ?? "",
     settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "", chainGone: r.settlement.chainGone } : null,
+    modelName: r.modelName ?? "",
+    setup: r.setup ?? null,
+    ...readingMessage(r),
   };
 }
 

@@ -13,7 +13,9 @@ import { requestIdFrom, type EdgeLogger } from "../edge/log.ts";
 import type { EdgeMetrics } from "../edge/edge-metrics.ts";
 import { renameField } from "../edge/fields.ts";
 import { loadInference } from "./proto.ts";
-import { chainMessage, modelMessage, proofMessage, statusEnum, paymentMessage } from "./messages.ts";
+import { chainMessage, modelMessage, proofMessage, statusEnum, paymentMessage, readingMessage, warningMessage } from "./messages.ts";
+import { isFinal } from "../core/records.ts";
+import type { ProofStatus } from "../core/types.ts";
 
 export interface GrpcOptions {
   host: string;
@@ -101,9 +103,9 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       }
     };
 
-  const waitFor = async (requestId: string, timeoutMs: number): Promise<ProofRecord> => {
+  const waitFor = async (requestId: string, timeoutMs: number, settlement = false): Promise<ProofRecord> => {
     try {
-      return await service.waitForProof(requestId, timeoutMs);
+      return await service.waitForProof(requestId, timeoutMs, { settlement });
     } catch (e) {
       if (e instanceof ServiceError && e.code === "DEADLINE_EXCEEDED") return service.getProof(requestId);
       throw e;
@@ -126,12 +128,15 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
       const timeout = req.timeoutMs || o.defaultWaitMs;
       if (req.waitForProof && timeout > o.maxWaitMs) throw new ServiceError("INVALID_ARGUMENT", `timeout_ms: expected <= ${o.maxWaitMs}, got ${timeout}`, "timeout_ms");
       const kind = req.kind === "INPUT_KIND_FLOAT" ? "float" : "int8";
-      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined, inputSalt: req.inputSalt || undefined, nonce: req.nonce || undefined }).catch((e: unknown) => {
+      if (req.waitForSettlement && !req.waitForProof) throw new ServiceError("INVALID_ARGUMENT", "wait_for_settlement: needs wait_for_proof", "wait_for_settlement");
+      // Refused before anything is created: there would be no settlement to wait for.
+      if (req.waitForSettlement && !req.escrowRequestId) throw new ServiceError("INVALID_ARGUMENT", "wait_for_settlement: needs an escrow_request_id (a request without one is never settled)", "wait_for_settlement");
+      const result = await service.infer(model, { kind, values: req.values, escrowRequestId: req.escrowRequestId || undefined, inputSalt: req.inputSalt || undefined, nonce: req.nonce || undefined, strict: req.strict }).catch((e: unknown) => {
         throw renameField(renameField(renameField(e, "input.values", "values"), "escrowRequestId", "escrow_request_id"), "inputSalt", "input_salt");
       });
       let record: ProofRecord | undefined;
       // Leave the caller's deadline some room to receive the answer.
-      if (req.waitForProof) record = await waitFor(result.requestId, Math.max(0, Math.min(timeout, ctx.deadlineMs - 100)));
+      if (req.waitForProof) record = await waitFor(result.requestId, Math.max(0, Math.min(timeout, ctx.deadlineMs - 100)), req.waitForSettlement);
       return {
         requestId: result.requestId,
         modelId: result.modelId,
@@ -141,10 +146,38 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
         inputSalt: result.inputSalt ?? "",
         escrowRequestId: result.escrowRequestId ?? "",
         nonce: result.nonce ?? "",
+        ...readingMessage(result),
+        warning: warningMessage(result.warning),
         proof: record ? proofMessage(record) : { requestId: result.requestId, modelId: result.modelId, status: statusEnum(result.proof.status), output: result.output, inputCommitment: result.inputCommitment ?? "" },
       };
     }),
     getProof: unary<Req, unknown>("GetProof", (req) => proofMessage(service.getProof(required(req.requestId, "request_id")))),
+    commit: unary<Req, unknown>("Commit", async (req) => {
+      const model = required(req.model, "model");
+      const kind = req.kind === "INPUT_KIND_FLOAT" ? "float" : "int8";
+      const r = await service.commit(model, { kind, values: req.values, inputSalt: req.inputSalt || undefined, strict: req.strict }).catch((e: unknown) => {
+        throw renameField(renameField(e, "input.values", "values"), "inputSalt", "input_salt");
+      });
+      return { modelId: r.modelId, inputCommitment: r.inputCommitment, inputSalt: r.inputSalt ?? "", warning: warningMessage(r.warning) };
+    }),
+    waitForProof: unary<Req, unknown>("WaitForProof", async (req, ctx) => {
+      const id = required(req.requestId, "request_id");
+      const timeout = req.timeoutMs || o.defaultWaitMs;
+      if (timeout > o.maxWaitMs) throw new ServiceError("INVALID_ARGUMENT", `timeout_ms: expected <= ${o.maxWaitMs}, got ${timeout}`, "timeout_ms");
+      service.getProof(id);
+      return proofMessage(await waitFor(id, Math.max(0, Math.min(timeout, ctx.deadlineMs - 100)), req.settlement === true));
+    }),
+    listProofs: unary<Req, unknown>("ListProofs", (req) => {
+      const status = req.status && req.status !== "PROOF_STATUS_UNSPECIFIED" ? (String(req.status).replace("PROOF_STATUS_", "").toLowerCase() as ProofStatus) : undefined;
+      const page = (() => {
+        try {
+          return service.listProofs({ limit: req.limit || undefined, cursor: req.cursor || undefined, status, model: req.model || undefined, escrowRequestId: req.escrowRequestId || undefined });
+        } catch (e) {
+          throw renameField(e, "escrowRequestId", "escrow_request_id");
+        }
+      })();
+      return { proofs: page.proofs.map(proofMessage), nextCursor: page.nextCursor ?? "" };
+    }),
     verify: unary<Req, unknown>("Verify", async (req) => {
       const model = required(req.model, "model");
       let proof: unknown;
@@ -177,10 +210,11 @@ export async function startGrpcServer(service: InferenceService, o: GrpcOptions)
         let last: string | undefined;
         call.on("cancelled", () => stop(grpc.status.CANCELLED));
         unsubscribe = service.watch(id, (r) => {
-          if (done || r.status === last) return;
-          last = r.status;
+          const key = `${r.status}/${r.settlement?.status ?? ""}`;
+          if (done || key === last) return;
+          last = key;
           call.write(proofMessage(r));
-          if (r.status === "proved" || r.status === "failed") {
+          if (isFinal(r)) {
             // watch() may call back before it has returned the unsubscribe function.
             queueMicrotask(() => stop(grpc.status.OK));
             call.end();

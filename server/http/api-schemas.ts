@@ -9,6 +9,8 @@ export const ROUNDING_RULE =
 export const MODEL_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "Model id (sha256 of the integer ONNX), its IPFS CIDv1 (`bafkrei...`) or model name, e.g. `digits-mlp`." };
 export const REQUEST_ID: Schema = { type: "string", minLength: 1, maxLength: 128, description: "The requestId returned by infer." };
 
+const RANGE: Schema = { type: "object", properties: { min: { type: "number" }, max: { type: "number" } } };
+
 export const MODEL: Schema = {
   type: "object",
   description: "A model's manifest as served.",
@@ -18,8 +20,32 @@ export const MODEL: Schema = {
     state: { type: "string", enum: ["building", "ready", "failed"], description: "GET /v1/models: a model not ready has only name, id, cid, state and reason" },
     reason: { type: "string", description: "Why a failed model failed" },
     name: { type: "string" },
-    input: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" }, quantization: { type: "string" } } },
-    output: { type: "object", properties: { name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" } } },
+    input: {
+      type: "object",
+      properties: {
+        name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer" }, quantization: { type: "string" },
+        floatRange: { ...RANGE, description: 'kind "float": the values the input scale represents, q / 2^shift for q in -128..127. A value beyond it is clipped (the answer carries warning INPUT_CLIPPED), or refused with strict: true.' },
+        preprocessing: {
+          type: "object",
+          description: "How a raw sample becomes the float input the model was trained on.",
+          properties: {
+            description: { type: "string" },
+            expectedRange: { ...RANGE, description: "The range of the preprocessed values in training, where known." },
+            features: { type: "array", items: { type: "string" }, description: "Tabular models: the feature names, in input order." },
+            mean: { type: "array", items: { type: "number" }, description: "Standardised tabular models: float input j = (raw_j - mean[j]) / std[j]." },
+            std: { type: "array", items: { type: "number" } },
+          },
+        },
+      },
+    },
+    output: {
+      type: "object",
+      properties: {
+        name: { type: "string" }, shape: { type: "array", items: { type: "integer" } }, dtype: { type: "string" }, shift: { type: "integer", description: "Dequantized value = q / 2^shift." },
+        decision: { type: "string", enum: ["argmax", "threshold"], description: "Classifiers: how the class (argmax) is read: the argmax of the scores, or for one score p, 1 when p > 0.5 (the argmax of [1 - p, p]). Absent for a model that does not classify." },
+      },
+    },
+    labels: { type: "array", items: { type: "string" }, description: "Class names by class index, where the data set has them." },
     visibility: { type: "object", properties: { weights: { type: "string" }, input: { type: "string" }, output: { type: "string" } } },
     publicSignals: { type: "array", items: { type: "string" }, description: "The layout of the public signals, e.g. [inputCommitment, out[0], ...]." },
     constraints: { type: "integer" },
@@ -71,6 +97,26 @@ export const PAYMENT: Schema = {
 
 const STATUS: Schema = { type: "string", enum: ["queued", "proving", "proved", "failed"] };
 
+/** The output as a client reads it (infer answers, and records of public outputs). */
+const OUTPUT_READING: Record<string, Schema> = {
+  outputFloat: { type: "array", items: { type: "number" }, description: "output[i] / 2^output.shift (GET /v1/models/{id}: output.shift)." },
+  argmax: { type: "integer", description: "Classifiers: the class index (see the model's output.decision)." },
+  label: { type: "string", description: "The class name from the model card's labels, when it has them." },
+};
+
+const WARNING: Schema = {
+  type: "object",
+  description: 'kind "float": values beyond the input scale\'s range (the model\'s input.floatRange) were clipped; the output and its proof are of the clipped input. With strict: true such an input is a 400 instead.',
+  properties: {
+    code: { type: "string", enum: ["INPUT_CLIPPED"] },
+    clipped: { type: "integer", description: "How many values were clipped." },
+    field: { type: "string", description: "The first of them, e.g. `input[3]`." },
+    message: { type: "string" },
+  },
+};
+
+const STRICT: Schema = { type: "boolean", default: false, description: 'kind "float": refuse (400 naming the first, e.g. `input[3]`) a value beyond what the input scale represents instead of clipping it with a warning; nothing is created.' };
+
 export const PROOF_FIELDS: Record<string, Schema> = {
   status: STATUS,
   proof: { type: "object", description: "The Groth16 proof (snarkjs JSON), once proved." },
@@ -96,6 +142,30 @@ export const INFER_BODY: Schema = {
       description: "Optional, models with a hashed-salted input: the input commitment's salt, a decimal field element below the BN254 scalar field order, so the client can compute the commitment before inferring. Absent: the server draws a fresh one (returned as inputSalt).",
     },
     nonce: { description: "Optional, models compiled with a nonce (publicSignals ends with \"nonce\"): the number the proof binds, an integer 0 <= nonce < 2^64 as a decimal string or number; for a ProvenOracle feed, the unix time in seconds of the observation. Absent: 0 (never fresh for an oracle). Refused for a model without a nonce.", examples: ["1767225600"] },
+    strict: STRICT,
+  },
+};
+
+export const COMMIT_BODY: Schema = {
+  type: "object",
+  required: ["input"],
+  additionalProperties: false,
+  properties: {
+    input: (INFER_BODY.properties as Record<string, Schema>).input,
+    kind: (INFER_BODY.properties as Record<string, Schema>).kind,
+    inputSalt: { type: "string", pattern: "^[0-9]{1,78}$", description: "Optional, models with a hashed-salted input: the salt to commit with (as infer takes it). Absent: a fresh one, returned as inputSalt: pass it to infer to get the same commitment." },
+    strict: STRICT,
+  },
+};
+
+export const COMMIT_RESULT: Schema = {
+  type: "object",
+  required: ["modelId", "inputCommitment"],
+  properties: {
+    modelId: { type: "string" },
+    inputCommitment: { type: "string", description: "Poseidon commitment to the quantized input (decimal): what infer with the same input (and salt) returns and its proof carries." },
+    inputSalt: { type: "string", description: "Hashed-salted-input models: the salt of inputCommitment (decimal); send it to infer as inputSalt." },
+    warning: WARNING,
   },
 };
 
@@ -121,7 +191,9 @@ export const INFER_RESULT: Schema = {
     outputSalt: { type: "string", description: "Hashed-output models only: the salt of the proof's outputCommitment (decimal)." },
     escrowRequestId: { type: "string", description: "The escrow request this inference settles, when given." },
     nonce: { type: "string", description: "Models compiled with a nonce: the nonce the proof will carry (decimal), its last public signal." },
-    proof: { type: "object", properties: PROOF_FIELDS, description: "`{status}` at once; with ?wait=proof also the proof once proved." },
+    ...OUTPUT_READING,
+    warning: WARNING,
+    proof: { type: "object", properties: { ...PROOF_FIELDS, settlement: SETTLEMENT }, description: "`{status}` at once; with ?wait=proof also the proof once proved; with ?wait=settlement also the settlement." },
   },
 };
 
@@ -130,7 +202,14 @@ export const PROOF_RECORD: Schema = {
   properties: {
     requestId: { type: "string" },
     modelId: { type: "string" },
+    modelName: { type: "string", description: "While the model is served." },
+    setup: {
+      type: "object",
+      description: "The trust of the key: once proved, the setup whose key made the proof (as recorded when proved; absent for proofs recorded before); before, the served model's current setup.",
+      properties: { trusted: { type: "boolean", description: "As the model card's trusted." }, vkeyHash: { type: "string" } },
+    },
     output: { type: "array", items: { type: "integer" }, description: "The public output the proof carries; empty for a hashed-output model (its values are in the infer answer only)." },
+    ...OUTPUT_READING,
     inputCommitment: { type: "string" },
     nonce: { type: "string", description: "Models compiled with a nonce: the nonce the proof carries (decimal)." },
     ...PROOF_FIELDS,
@@ -139,6 +218,14 @@ export const PROOF_RECORD: Schema = {
     provingMs: { type: "number" },
     escrowRequestId: { type: "string" },
     settlement: SETTLEMENT,
+  },
+};
+
+export const PROOF_PAGE: Schema = {
+  type: "object",
+  properties: {
+    proofs: { type: "array", items: { $ref: "#/components/schemas/ProofRecord" }, description: "Newest first." },
+    nextCursor: { description: "A string: pass it as ?cursor= for the next (older) page; null on the last page." },
   },
 };
 

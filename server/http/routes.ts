@@ -11,6 +11,8 @@ import { renameField } from "../edge/fields.ts";
 import { defineRoute, openApiDocument, type RouteDef } from "./route-table.ts";
 import { chainRoute } from "./chain-route.ts";
 import { INFER_BODY, INFER_RESULT, MODEL, MODEL_ID, PAYMENT, PROOF_RECORD, REQUEST_ID, ROUNDING_RULE, VERIFY_BODY } from "./api-schemas.ts";
+import { httpWarning, jobRoutes } from "./job-routes.ts";
+import { isFinal } from "../core/records.ts";
 
 export interface RouteOptions {
   /** Longest ?timeout= for ?wait=proof, in ms. */
@@ -22,11 +24,12 @@ export interface RouteOptions {
 
 const isDone = (r: ProofRecord) => r.status === "proved" || r.status === "failed";
 
-/** The proof part of a record, as infer?wait=proof and the SSE events carry it. */
+/** The proof part of a record, as infer?wait=proof carries it (with the settlement, once there is one). */
 const proofPart = (r: ProofRecord) => ({
   status: r.status,
   ...(r.proof !== undefined ? { proof: r.proof, publicSignals: r.publicSignals, calldata: r.calldata } : {}),
   ...(r.error !== undefined ? { error: r.error } : {}),
+  ...(r.settlement !== undefined ? { settlement: r.settlement } : {}),
 });
 
 export function apiRoutes(service: InferenceService, metrics: Registry, o: RouteOptions): RouteDef[] {
@@ -58,11 +61,11 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
     defineRoute({
       method: "post", path: "/v1/models/{id}/infer", operationId: "infer", tags: ["inference"], protected: true,
       summary: "Run the model now and queue the proof of its output",
-      description: `Answers with the output at once and the proof status; with ?wait=proof waits up to ?timeout= ms for the proof (200 when proved or failed, 202 with the current status when the wait ran out: poll GET /v1/proofs/{requestId}). ${ROUNDING_RULE}`,
+      description: `Answers with the output at once (with its dequantized values and, for a classifier, the class and its label) and the proof status; with ?wait=proof waits up to ?timeout= ms for the proof (200 when proved or failed, 202 with the current status when the wait ran out: poll GET /v1/proofs/{requestId}); with ?wait=settlement (needs an escrowRequestId) also for the settlement to be final, settled or failed (200; 202 with the current proof and settlement when the wait ran out). ${ROUNDING_RULE}`,
       params: { id: MODEL_ID },
       query: {
-        wait: { type: "string", enum: ["proof"], description: "`proof`: wait for the proof before answering." },
-        timeout: { type: "integer", minimum: 0, maximum: o.maxWaitMs, default: o.defaultWaitMs, description: `With wait=proof: the longest wait in ms (at most ${o.maxWaitMs}).` },
+        wait: { type: "string", enum: ["proof", "settlement"], description: "`proof`: wait for the proof before answering; `settlement`: for the proof and then the escrow request's settlement (only with an escrowRequestId)." },
+        timeout: { type: "integer", minimum: 0, maximum: o.maxWaitMs, default: o.defaultWaitMs, description: `With wait: the longest wait in ms (at most ${o.maxWaitMs}).` },
       },
       body: INFER_BODY,
       responses: {
@@ -74,19 +77,25 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
         503: { description: "The proving queue is full, or the chain does not answer while admitting an escrow request (Retry-After)", schema: { $ref: "#/components/schemas/Error" } },
       },
       handler: async ({ c, params, query, body }) => {
-        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string; nonce?: unknown };
-        const result = await service
-          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId, inputSalt: b.inputSalt, nonce: b.nonce })
+        const b = body as { input: unknown[]; kind?: "float" | "int8"; escrowRequestId?: unknown; inputSalt?: string; nonce?: unknown; strict?: boolean };
+        const settlement = query.wait === "settlement";
+        // Refused before anything is created: there would be no settlement to wait for.
+        if (settlement && (b.escrowRequestId === undefined || b.escrowRequestId === null || b.escrowRequestId === "")) {
+          throw new ServiceError("INVALID_ARGUMENT", "wait: settlement needs an escrowRequestId in the body (a request without one is never settled); use wait=proof", "wait");
+        }
+        const answer = await service
+          .infer(params.id, { kind: b.kind ?? "int8", values: b.input, escrowRequestId: b.escrowRequestId, inputSalt: b.inputSalt, nonce: b.nonce, strict: b.strict })
           .catch((e: unknown) => { throw renameField(e, "input.values", "input"); });
-        if (query.wait !== "proof") return c.json(result);
+        const result = answer.warning ? { ...answer, warning: httpWarning(answer.warning) } : answer;
+        if (query.wait === undefined) return c.json(result);
         let record: ProofRecord;
         try {
-          record = await service.waitForProof(result.requestId, query.timeout as number);
+          record = await service.waitForProof(result.requestId, query.timeout as number, { settlement });
         } catch (e) {
           if (!(e instanceof ServiceError && e.code === "DEADLINE_EXCEEDED")) throw e;
           record = service.getProof(result.requestId);
         }
-        return c.json({ ...result, proof: proofPart(record) }, isDone(record) ? 200 : 202);
+        return c.json({ ...result, proof: proofPart(record) }, (settlement ? isFinal(record) : isDone(record)) ? 200 : 202);
       },
     }),
     defineRoute({
@@ -98,7 +107,7 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
     }),
     defineRoute({
       method: "get", path: "/v1/proofs/{requestId}/events", operationId: "watchProof", tags: ["proofs"], protected: true,
-      summary: "Server-sent events: one `status` event per status change (the first is the current one); the stream ends after proved or failed",
+      summary: "Server-sent events: one `status` event per change of the proof status or the settlement status (the first is the current record); the stream ends once nothing more changes: failed, or proved with no escrow request or a final (settled, failed) settlement",
       params: { requestId: REQUEST_ID },
       responses: { 200: { description: "`event: status`, `data:` the proof record as JSON", contentType: "text/event-stream", schema: { type: "string" } } },
       handler: ({ c, params }) => sseProof(c, service, params.requestId),
@@ -140,6 +149,7 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       responses: { 200: { description: "Metrics", contentType: "text/plain", schema: { type: "string" } } },
       handler: ({ c }) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
     }),
+    ...jobRoutes(service),
   ];
   let doc: Record<string, unknown> | undefined;
   routes.push(
@@ -182,10 +192,11 @@ function sseProof(c: Context, service: InferenceService, requestId: string): Res
           wake = undefined;
           continue;
         }
-        if (r.status === last) continue;
-        last = r.status;
+        const key = `${r.status}/${r.settlement?.status ?? ""}`;
+        if (key === last) continue;
+        last = key;
         await stream.writeSSE({ event: "status", id: String(n++), data: JSON.stringify(r) });
-        if (isDone(r)) break;
+        if (isFinal(r)) break;
       }
     } finally {
       unsubscribe();

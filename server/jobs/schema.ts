@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -37,9 +37,13 @@ CREATE TABLE IF NOT EXISTS jobs (
   settlement_chain    TEXT,
   settlement_gone_at  TEXT,                   -- when a start found that chain replaced (same id and escrow, new genesis)
   -- version 5: the nonce the proof binds (decimal, < 2^64), for models compiled with one
-  nonce               TEXT
+  nonce               TEXT,
+  -- version 6: the setup whose key proved the job, recorded with the proof
+  setup_vkey_hash     TEXT,
+  setup_trusted       INTEGER                 -- 1 trusted, 0 not
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
+CREATE INDEX IF NOT EXISTS jobs_seq ON jobs (seq);
 `;
 
 /** Columns added after version 1, as ALTER TABLE adds them to an older file (SQLite cannot add a CHECK later). */
@@ -54,6 +58,8 @@ export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
   ["settlement_chain", "TEXT"],
   ["settlement_gone_at", "TEXT"],
   ["nonce", "TEXT"],
+  ["setup_vkey_hash", "TEXT"],
+  ["setup_trusted", "INTEGER"],
 ];
 
 /** Where a job's settlement stands; null when the job references no escrow request. */
@@ -86,4 +92,6 @@ export interface JobRow {
   settlement_chain: string | null;
   settlement_gone_at: string | null;
   nonce: string | null;
+  setup_vkey_hash: string | null;
+  setup_trusted: number | null;
 }

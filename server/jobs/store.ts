@@ -32,6 +32,8 @@ export interface ProvedResult {
   publicSignals: string[];
   calldata: unknown;
   provingMs: number;
+  /** The setup whose proving key made the proof. */
+  setup?: { vkeyHash: string; trusted: boolean };
 }
 
 /** What bindChain found among the rows of earlier runs. */
@@ -99,11 +101,13 @@ export class JobStore {
 
   /** proving → proved, at most once per job. */
   markProved(requestId: string, r: ProvedResult): boolean {
-    return this.transition(requestId, "proving", `status = 'proved', proof = ?, public_signals = ?, calldata = ?, proving_ms = ?, error = NULL`, [
+    return this.transition(requestId, "proving", `status = 'proved', proof = ?, public_signals = ?, calldata = ?, proving_ms = ?, error = NULL, setup_vkey_hash = ?, setup_trusted = ?`, [
       JSON.stringify(r.proof),
       JSON.stringify(r.publicSignals),
       JSON.stringify(r.calldata),
       r.provingMs,
+      r.setup?.vkeyHash ?? null,
+      r.setup === undefined ? null : Number(r.setup.trusted),
     ]);
   }
 
@@ -223,6 +227,17 @@ export class JobStore {
     const rows = this.db.prepare(`SELECT model_id, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'proving') GROUP BY model_id`).all() as { model_id: string; n: number }[];
     return new Map(rows.map((r) => [r.model_id, r.n]));
   }
+  /** Jobs newest first (by arrival), before the `before` seq, filtered; one more than `limit` tells the caller another page exists. */
+  page(q: { limit: number; before?: number; status?: ProofStatus; modelId?: string; escrowRequestId?: string }): JobRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.before !== undefined) (where.push("seq < ?"), params.push(q.before));
+    if (q.status !== undefined) (where.push("status = ?"), params.push(q.status));
+    if (q.modelId !== undefined) (where.push("model_id = ?"), params.push(q.modelId));
+    if (q.escrowRequestId !== undefined) (where.push("escrow_request_id = ?"), params.push(q.escrowRequestId));
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
+    return this.db.prepare(sql).all(...params, q.limit + 1) as JobRow[];
+  }
   counts(): Record<ProofStatus, number> {
     const c: Record<ProofStatus, number> = { queued: 0, proving: 0, proved: 0, failed: 0 };
     for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`).all() as { status: ProofStatus; n: number }[]) c[r.status] = r.n;
@@ -253,6 +268,7 @@ export function toProofRecord(r: JobRow): ProofRecord {
   if (r.calldata !== null) rec.calldata = JSON.parse(r.calldata);
   if (r.error !== null) rec.error = r.error;
   if (r.proving_ms !== null) rec.provingMs = r.proving_ms;
+  if (r.setup_vkey_hash !== null && r.setup_trusted !== null) rec.setup = { trusted: r.setup_trusted === 1, vkeyHash: r.setup_vkey_hash };
   if (r.escrow_request_id !== null) {
     rec.escrowRequestId = r.escrow_request_id;
     rec.settlement = { status: r.settlement_status ?? "pending", txHash: r.settlement_tx, error: r.settlement_error, chainGone: r.settlement_gone_at !== null };

@@ -101,7 +101,7 @@ export class Dispatcher {
       const calldata = groth16Calldata(result.proof, result.publicSignals).map(function dec(v: unknown): unknown {
         return Array.isArray(v) ? v.map(dec) : String(v);
       });
-      if (store.markProved(id, { proof: result.proof, publicSignals: result.publicSignals, calldata, provingMs: result.provingMs })) {
+      if (store.markProved(id, { proof: result.proof, publicSignals: result.publicSignals, calldata, provingMs: result.provingMs, setup: { vkeyHash: m.info.vkeyHash, trusted: m.info.trusted } })) {
         this.d.onProved(result.provingMs, row.model_id);
       }
     }

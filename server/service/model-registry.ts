@@ -37,6 +37,10 @@ export class ModelRegistry {
       }
       const twin = out.find((o) => o.name === s.name);
       if (twin) throw new ConfigError(`options.modelDirs: two models are named ${JSON.stringify(s.name)} (${twin.dir} and ${dir}); serve one of them`);
+      // Jobs, the prover and the on-chain registry know a model by its id (the ONNX hash): two
+      // circuits of one ONNX (say a hashed and a public input) would prove each other's jobs.
+      const same = s.id === undefined || s.state === "failed" ? undefined : out.find((o) => o.state !== "failed" && o.id === s.id);
+      if (same) throw new ConfigError(`options.modelDirs: models ${JSON.stringify(same.name)} (${same.dir}) and ${JSON.stringify(s.name)} (${dir}) have the same model id ${s.id} (the same integer ONNX); serve one of them`);
       out.push(s);
     }
     return new ModelRegistry(out);

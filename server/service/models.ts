@@ -19,6 +19,8 @@ import { openSession, type ModelSession } from "../engine/index.ts";
 import { paymentInfo } from "../settlement/pricing.ts";
 import type { ModelInfo } from "../core/types.ts";
 import { onnxCid } from "../../prover/content-id.ts";
+import { floatRange } from "../../prover/input-values.ts";
+import { cardFields } from "./model-card.ts";
 import type { ServiceLogger } from "../core/logger.ts";
 
 export interface LoadedModel {
@@ -72,12 +74,18 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     if (stale) throw new ConfigError(stale);
   }
   const session = await openSession(onnx, config.executionProviders, log, `model ${m.name}`);
+  const card = cardFields(m, dir.dir);
   const info: ModelInfo = {
     id: m.modelId,
     cid: await onnxCid(onnx),
     name: m.name,
-    input: { name: m.input.name, shape: numericShape(m.input.shape), dtype: "int8", shift: m.input.shift, quantization: String((m.input as { quantization?: string }).quantization ?? "q = clamp(round_half_away_from_zero(x * 2^shift), -128, 127)") },
-    output: { name: m.output.name, shape: numericShape(m.output.shape), dtype: m.output.dtype, shift: m.output.shift },
+    input: {
+      name: m.input.name, shape: numericShape(m.input.shape), dtype: "int8", shift: m.input.shift,
+      quantization: String((m.input as { quantization?: string }).quantization ?? "q = clamp(round_half_away_from_zero(x * 2^shift), -128, 127)"),
+      floatRange: floatRange(m.input.shift), preprocessing: card.preprocessing,
+    },
+    output: { name: m.output.name, shape: numericShape(m.output.shape), dtype: m.output.dtype, shift: m.output.shift, ...(card.decision ? { decision: card.decision } : {}) },
+    ...(card.labels ? { labels: card.labels } : {}),
     visibility: m.visibility,
     publicSignals: m.publicSignals,
     constraints: m.circuit.constraints,

@@ -9,8 +9,8 @@ import { freshSalt, inputCommitment } from "../../prover/commitment.ts";
 import { verifyGroth16 } from "../../prover/prove.ts";
 import { modelCommitmentMismatch } from "../../prover/model-commitments.ts";
 import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";
-import { runSession, toInt8Input } from "../engine/index.ts";
-import { JobStore, toProofRecord } from "../jobs/index.ts";
+import { runSession } from "../engine/index.ts";
+import { JobStore, toProofRecord, type JobRow } from "../jobs/index.ts";
 import { ProverPool } from "../pool/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
@@ -20,6 +20,10 @@ import { checkProofShape, checkPublicSignals } from "./verify.ts";
 import { checkInputSalt } from "./input-salt.ts";
 import { checkNonce } from "./nonce.ts";
 import { Watchers } from "./watchers.ts";
+import { clipWarning, commitInput, quantizedInput } from "./commit.ts";
+import { listProofs } from "./list-proofs.ts";
+import { readOutput } from "./model-card.ts";
+import { isFinal } from "../core/records.ts";
 import { ProvingTimes, queueWait } from "./queue-wait.ts";
 import { paymentInfo, startSettlement, settlementEnabled, unknownPriceKeys, type Settlement } from "../settlement/index.ts";
 import { admitPaidRequest, settlementSite } from "./paid-request.ts";
@@ -87,7 +91,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     maxAttempts: cfg.maxAttempts,
     notify: (id) => {
       const row = watchers.has(id) || settlement ? store.get(id) : undefined;
-      if (row && watchers.has(id)) watchers.emit(toProofRecord(row));
+      if (row && watchers.has(id)) watchers.emit(recordOf(row));
       // Proved with an escrow request to settle: hand it to the settler.
       if (row?.status === "proved" && row.settlement_status === "pending") settlement?.settler.enqueue(id);
     },
@@ -162,7 +166,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       notify: (id) => {
         if (!watchers.has(id)) return;
         const row = store.get(id);
-        if (row) watchers.emit(toProofRecord(row));
+        if (row) watchers.emit(recordOf(row));
       },
     });
     for (const m of uniqueModels) {
@@ -195,7 +199,23 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     if (!store.db.open) throw new ServiceError("UNAVAILABLE", "the service is closed");
     const row = typeof requestId === "string" ? store.get(requestId) : undefined;
     if (!row) throw new ServiceError("NOT_FOUND", `requestId: no request ${JSON.stringify(requestId)}`, "requestId");
-    return toProofRecord(row);
+    return recordOf(row);
+  };
+  /** A job as the edges show it: the stored record, with its model's name, key trust and output reading while the model is served. */
+  function recordOf(row: JobRow): ProofRecord {
+    const rec = toProofRecord(row);
+    const m = models.get(row.model_id);
+    if (!m) return rec;
+    rec.modelName = m.info.name;
+    // Not proved yet: the key that will prove it is the served one.
+    if (!rec.setup && rec.status !== "proved") rec.setup = { trusted: m.info.trusted, vkeyHash: m.info.vkeyHash };
+    if (rec.output.length) Object.assign(rec, readOutput(m.info, rec.output));
+    return rec;
+  }
+  /** A list filter's model: a served model by id, CID or name, a building or failed one by name, or any 64-hex id (a model no longer served). */
+  const modelIdOf = (q: string): string => {
+    if (typeof q === "string" && /^[0-9a-f]{64}$/.test(q)) return q;
+    return models.get(q)?.info.id ?? registry.status(q)?.id ?? model(q).info.id;
   };
   const meanProvingSeconds = () => (provingSeconds.length ? provingSeconds.reduce((a, b) => a + b, 0) / provingSeconds.length : 1);
   const active = () => {
@@ -223,7 +243,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
     async infer(idOrName: string, input: InferInput): Promise<InferResult> {
       open();
       const m = model(idOrName);
-      const x = toInt8Input(input, { shape: m.info.input.shape, shift: m.info.input.shift });
+      const checked = quantizedInput(m, input);
+      const x = checked.x;
       const escrowRequestId = checkEscrowRequestId(input.escrowRequestId, m, settlement !== undefined, store);
       if (escrowRequestId !== undefined && admitting.has(escrowRequestId)) {
         throw new ServiceError("INVALID_ARGUMENT", `escrowRequestId: escrow request ${escrowRequestId} is being admitted for another call`, "escrowRequestId");
@@ -257,7 +278,9 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
         store.insert({ requestId, modelId: m.info.id, input: xs, output, inputCommitment: commitment, salt, escrowRequestId, inputSalt: inputSalt?.toString(), nonce: nonce?.toString() });
         reserved--;
         dispatcher.enqueue(requestId);
-        const r: InferResult = { requestId, modelId: m.info.id, output, proof: { status: store.get(requestId)!.status } };
+        const r: InferResult = { requestId, modelId: m.info.id, output, ...readOutput(m.info, output), proof: { status: store.get(requestId)!.status } };
+        const warning = clipWarning(m, checked);
+        if (warning) r.warning = warning;
         if (commitment !== undefined) r.inputCommitment = commitment;
         if (inputSalt !== undefined) r.inputSalt = inputSalt.toString();
         if (salt !== undefined) r.outputSalt = salt;
@@ -274,6 +297,16 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
     getProof: record,
 
+    async commit(idOrName, input) {
+      open();
+      return commitInput(model(idOrName), input);
+    },
+
+    listProofs(q) {
+      if (!store.db.open) throw new ServiceError("UNAVAILABLE", "the service is closed");
+      return listProofs(store, q, modelIdOf, recordOf);
+    },
+
     watch(requestId, listener) {
       const r = record(requestId);
       const off = watchers.add(requestId, listener);
@@ -281,7 +314,7 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
       return off;
     },
 
-    waitForProof(requestId, timeoutMs) {
+    waitForProof(requestId, timeoutMs, opts = {}) {
       return new Promise<ProofRecord>((resolve, reject) => {
         let off = () => {};
         const fail = (e: Error) => {
@@ -290,9 +323,10 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
           off();
           reject(e);
         };
-        const timer = setTimeout(() => fail(new ServiceError("DEADLINE_EXCEEDED", `requestId: proof of ${requestId} not ready within ${timeoutMs} ms`, "requestId")), timeoutMs);
+        const what = opts.settlement ? "proof and settlement" : "proof";
+        const timer = setTimeout(() => fail(new ServiceError("DEADLINE_EXCEEDED", `requestId: ${what} of ${requestId} not final within ${timeoutMs} ms`, "requestId")), timeoutMs);
         const settle = (r: ProofRecord) => {
-          if (r.status !== "proved" && r.status !== "failed") return;
+          if (!(opts.settlement ? isFinal(r) : r.status === "proved" || r.status === "failed")) return;
           clearTimeout(timer);
           waiters.delete(fail);
           queueMicrotask(() => off());
