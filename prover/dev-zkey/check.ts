@@ -51,7 +51,7 @@ export async function checkDevPtau(ptau: DevPtau, cirPower: number, pool: Worker
   const { tau, alpha, beta } = ptau.secrets;
   const n = 2 ** cirPower;
   const seg = n - 1; // the 2^p segment of sections 12..15 starts at point 2^p - 1
-  const hLast = 2 * n - 1; // the highest tau power the H hash reads (see hHashExponents)
+  const hLast = 2 * n - 1; // the highest tau power the H hash reads (see hHashCount)
   const lag = (f: bigint, j: number) => lagrangeScalars(tau, f, cirPower, j, 1, false)[0];
   const g1: [string, number, number, bigint][] = [
     ["tau*G1", 2, 1, tau], [`tau^${hLast}*G1`, 2, hLast, pow(tau, BigInt(hLast))],

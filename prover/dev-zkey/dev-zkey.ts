@@ -10,12 +10,14 @@ import { chooseWindow } from "../ptau/layout.ts";
 import { WorkerPool, type PoolTask } from "../ptau/pool.ts";
 import { concat } from "../ptau/ptau_format.ts";
 import type { FfCurve } from "../ptau/fixed_base.ts";
-import { checkDevPtau, openDevPtau } from "./check.ts";
-import { circuitPower, hHashExponents, zkeyExponents } from "./exponents.ts";
+import { checkDevPtau, openDevPtau, type DevPtau } from "./check.ts";
+import { circuitPower, hHashCount, zkeyExponents } from "./exponents.ts";
 import { coefficients, grothHeader, pointSections, section, u32 } from "./layout.ts";
 import { readR1csTerms } from "./r1cs-terms.ts";
 
-type Group = { batchLEMtoU(b: Uint8Array): Promise<Uint8Array>; toRprLEM(b: Uint8Array, o: number, p: Uint8Array): void; g: Uint8Array };
+type Group = {
+  batchLEMtoU(b: Uint8Array): Promise<Uint8Array>; batchToAffine(b: Uint8Array): Promise<Uint8Array>; sub(a: Uint8Array, b: Uint8Array): Uint8Array;
+  toRprLEM(b: Uint8Array, o: number, p: Uint8Array): void; g: Uint8Array };
 type Curve = FfCurve & { G1: Group; G2: Group };
 
 const CHUNK = { G1: 4096, G2: 2048 } as const;
@@ -32,8 +34,7 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
   const n = 2 ** power;
   const ptau = await openDevPtau(ptauPath, power);
   if (typeof ptau === "string") return { written: false, why: `ptau ${ptauPath}: ${ptau}` };
-  const hExp = hHashExponents(ptau.secrets.tau, power);
-  const totals = { G1: 2 * r.nVars + hExp.length, G2: r.nVars };
+  const totals = { G1: 2 * r.nVars, G2: r.nVars };
   const windows = { G1: chooseWindow(totals.G1, threads), G2: chooseWindow(totals.G2, threads) };
   let pool: WorkerPool | undefined;
   let curve: Curve | undefined;
@@ -42,7 +43,7 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
     const bad = await checkDevPtau(ptau, power, pool);
     if (bad) return { written: false, why: `ptau ${ptauPath}: ${bad}` };
     const e = zkeyExponents(r, ptau.secrets, power);
-    const lists = [...pointSections(e), { id: 0, group: "G1" as const, scalars: hExp }];
+    const lists = pointSections(e);
     const tasks: (PoolTask & { list: number })[] = [];
     lists.forEach((l, list) => {
       for (let i = 0; i < l.scalars.length; i += CHUNK[l.group]) {
@@ -67,21 +68,20 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
     for (const [k, p] of headerPoints.entries()) await hashPoints(k === 0 || k === 1 || k === 4 ? "G1" : "G2", p);
 
     // H: the odd points of the 2n-point Lagrange segment of tau*G1, copied; the hash covers
-    // tau^i (tau^n - 1) G1 instead (computed above, as the exponents of snarkjs' differences).
+    // tau^(i+n) G1 - tau^i G1 instead (section 2), as snarkjs computes it.
     const lag2n = await ptau.read(12, 2 * n - 1, 2 * n);
     const h = new Uint8Array(n * SIZE.G1);
     for (let i = 0; i < n; i++) h.set(lag2n.subarray((2 * i + 1) * SIZE.G1, (2 * i + 2) * SIZE.G1), i * SIZE.G1);
 
     const out: Uint8Array[] = [new TextEncoder().encode("zkey"), u32(1), u32(10), section(1, u32(1)), grothHeader(r, n, headerPoints), section(4, coefficients(r))];
     for (const [k, l] of lists.entries()) {
-      if (l.id === 0) continue;
       csHasher.update(be32(l.scalars.length));
       await hashPoints(l.group, points[k]);
       out.push(section(l.id, points[k]));
       if (l.id === 3) {
         out.push(section(9, h));
         csHasher.update(be32(n - 1));
-        await hashPoints("G1", points[lists.length - 1]);
+        await hashPoints("G1", await hDifferences(curve, ptau, n));
       }
     }
     const csHash = new Uint8Array(csHasher.digest());
@@ -93,4 +93,15 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
     await curve?.terminate();
     await ptau.close();
   }
+}
+
+/** tau^(i+n) G1 - tau^i G1 for i < hHashCount(n), affine LEM, read from section 2. */
+async function hDifferences(curve: Curve, ptau: DevPtau, n: number): Promise<Uint8Array> {
+  const count = hHashCount(n);
+  const [low, high] = [await ptau.read(2, 0, count), await ptau.read(2, n, count)];
+  const jac = new Uint8Array(count * 96);
+  for (let i = 0; i < count; i++) {
+    jac.set(curve.G1.sub(high.subarray(i * 64, (i + 1) * 64), low.subarray(i * 64, (i + 1) * 64)), i * 96);
+  }
+  return curve.G1.batchToAffine(jac);
 }

@@ -3,7 +3,7 @@
 // read from the ptau; with the toxic waste known the same sum is a field element times the
 // generator. Rows nConstraints..nConstraints+nPublic hold snarkjs' extra "public input"
 // constraints (signal s, coefficient 1, in A only).
-import { FR, pow } from "../ptau/field.ts";
+import { FR } from "../ptau/field.ts";
 import { lagrangeScalars } from "../ptau/scalars.ts";
 import type { DevSecrets } from "../ptau/secrets.ts";
 import type { R1csTerms } from "./r1cs-terms.ts";
@@ -40,22 +40,13 @@ export function zkeyExponents(r: R1csTerms, s: DevSecrets, power: number): ZkeyE
 }
 
 /**
- * Exponents of the points snarkjs hashes for H: tau^(i+n) - tau^i for i below a count that
- * is its loop's: chunks of 2^14 points, each a full 2^14 even past n - 1 (so n points are
- * hashed once n > 2^14, while the count it hashes in front says n - 1).
+ * How many points snarkjs hashes for H (tau^(i+n) - tau^i, i from 0): its loop takes chunks
+ * of 2^14 points, each a full 2^14 even past n - 1, so it hashes n points once n > 2^14,
+ * while the count it hashes in front of them says n - 1.
  */
-export function hHashExponents(tau: bigint, power: number): bigint[] {
-  const n = 2 ** power;
+export function hHashCount(n: number): number {
   const chunk = 1 << 14;
-  const count = n - 1 <= chunk ? n - 1 : Math.ceil((n - 1) / chunk) * chunk;
-  const zn = (pow(tau, BigInt(n)) - 1n + FR) % FR;
-  const out = new Array<bigint>(count);
-  let cur = zn;
-  for (let i = 0; i < count; i++) {
-    out[i] = cur;
-    cur = (cur * tau) % FR;
-  }
-  return out;
+  return n - 1 <= chunk ? n - 1 : Math.ceil((n - 1) / chunk) * chunk;
 }
 
 /** Section 4's value of a coefficient: c * R^2 mod r in plain form (R = 2^256), as snarkjs writes it. */
