@@ -5,20 +5,16 @@
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
-import { loadFfjavascript } from "../ptau/deps.ts";
 import { chooseWindow } from "../ptau/layout.ts";
-import { WorkerPool, type PoolTask } from "../ptau/pool.ts";
+import { WorkerPool } from "../ptau/pool.ts";
 import { concat } from "../ptau/ptau_format.ts";
-import type { FfCurve } from "../ptau/fixed_base.ts";
+import type { ScalarJob } from "../ptau/scalars.ts";
+import type { DiffJob } from "../ptau/worker.ts";
 import { checkDevPtau, openDevPtau, type DevPtau } from "./check.ts";
 import { circuitPower, hHashCount, zkeyExponents } from "./exponents.ts";
 import { coefficients, grothHeader, pointSections, section, u32 } from "./layout.ts";
 import { readR1csTerms } from "./r1cs-terms.ts";
 
-type Group = {
-  batchLEMtoU(b: Uint8Array): Promise<Uint8Array>; batchToAffine(b: Uint8Array): Promise<Uint8Array>; sub(a: Uint8Array, b: Uint8Array): Uint8Array;
-  toRprLEM(b: Uint8Array, o: number, p: Uint8Array): void; g: Uint8Array };
-type Curve = FfCurve & { G1: Group; G2: Group };
 
 const CHUNK = { G1: 4096, G2: 2048 } as const;
 const SIZE = { G1: 64, G2: 128 } as const;
@@ -38,52 +34,49 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
   threads ??= defaultThreads(totals.G1 + 3 * totals.G2);
   const windows = { G1: chooseWindow(totals.G1, threads), G2: chooseWindow(totals.G2, threads) };
   let pool: WorkerPool | undefined;
-  let curve: Curve | undefined;
   try {
     pool = await WorkerPool.start(threads, ptau.secrets.tau, windows);
     const bad = await checkDevPtau(ptau, power, pool);
     if (bad) return { written: false, why: `ptau ${ptauPath}: ${bad}` };
-    const e = zkeyExponents(r, ptau.secrets, power);
-    const lists = pointSections(e);
-    const tasks: (PoolTask & { list: number })[] = [];
-    lists.forEach((l, list) => {
-      for (let i = 0; i < l.scalars.length; i += CHUNK[l.group]) {
-        tasks.push({ list, group: l.group, job: { kind: "list", scalars: l.scalars.slice(i, i + CHUNK[l.group]) } });
-      }
-    });
-    const parts: Uint8Array[][] = lists.map(() => []);
-    const curveP = loadFfjavascript().then((f) => f.getCurveFromName("bn128", { singleThread: true }) as Promise<Curve>);
-    await pool.run(tasks, async (i, points) => { parts[tasks[i].list].push(points); });
-    curve = await curveP;
-    const points = parts.map((p) => concat(p));
+    const { alpha, beta } = ptau.secrets;
+    // Buckets in hashing order: the header's points (alpha1, beta1, G1; beta2, G2), IC, the H
+    // hash's differences tau^(i+n) G1 - tau^i G1 (section 2, as snarkjs computes them), C, A, B1, B2.
+    const buckets: { id: number; group: "G1" | "G2"; jobs: (ScalarJob | DiffJob)[]; count: number }[] = [
+      { id: 0, group: "G1", jobs: [{ kind: "list", scalars: [alpha, beta, 1n] }], count: 3 },
+      { id: 0, group: "G2", jobs: [{ kind: "list", scalars: [beta, 1n] }], count: 2 },
+    ];
+    for (const l of pointSections(zkeyExponents(r, ptau.secrets, power))) {
+      const jobs: ScalarJob[] = [];
+      for (let i = 0; i < l.scalars.length; i += CHUNK[l.group]) jobs.push({ kind: "list", scalars: l.scalars.slice(i, i + CHUNK[l.group]) });
+      buckets.push({ ...l, jobs, count: l.scalars.length });
+      if (l.id === 3) buckets.push({ id: 9, group: "G1", jobs: await hDifferenceJobs(ptau, n), count: n - 1 });
+    }
+    const tasks = buckets.flatMap((b, bucket) => b.jobs.map((job) => ({ bucket, group: b.group, job, uncompressed: true })));
+    const lem: Uint8Array[][] = buckets.map(() => []);
+    const unc: Uint8Array[][] = buckets.map(() => []);
+    await pool.run(tasks, async (i, points, u) => { lem[tasks[i].bucket].push(points); unc[tasks[i].bucket].push(u!); });
 
     const csHasher = createHash("blake2b512");
-    const hashPoints = async (group: "G1" | "G2", b: Uint8Array) => csHasher.update(await curve![group].batchLEMtoU(b));
     const be32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v); return b; };
+    const [h1, h2] = [lem[0][0], lem[1][0]];
+    const [u1, u2] = [unc[0][0], unc[1][0]];
+    const g1p = (u: Uint8Array, k: number) => u.subarray(k * SIZE.G1, (k + 1) * SIZE.G1);
+    const g2p = (u: Uint8Array, k: number) => u.subarray(k * SIZE.G2, (k + 1) * SIZE.G2);
+    // alpha1, beta1, beta2, gamma2 = G2, delta1 = G1, delta2 = G2 (snarkjs' initial key)
+    const headerPoints = [g1p(h1, 0), g1p(h1, 1), g2p(h2, 0), g2p(h2, 1), g1p(h1, 2), g2p(h2, 1)];
+    for (const u of [g1p(u1, 0), g1p(u1, 1), g2p(u2, 0), g2p(u2, 1), g1p(u1, 2), g2p(u2, 1)]) csHasher.update(u);
 
-    const keyPoints = [await ptau.read(4, 0, 1), await ptau.read(5, 0, 1), await ptau.read(6, 0, 1)];
-    const g1 = new Uint8Array(SIZE.G1), g2 = new Uint8Array(SIZE.G2);
-    curve.G1.toRprLEM(g1, 0, curve.G1.g);
-    curve.G2.toRprLEM(g2, 0, curve.G2.g);
-    const headerPoints = [...keyPoints, g2, g1, g2]; // alpha1, beta1, beta2, gamma2, delta1, delta2
-    for (const [k, p] of headerPoints.entries()) await hashPoints(k === 0 || k === 1 || k === 4 ? "G1" : "G2", p);
-
-    // H: the odd points of the 2n-point Lagrange segment of tau*G1, copied; the hash covers
-    // tau^(i+n) G1 - tau^i G1 instead (section 2), as snarkjs computes it.
+    // H: the odd points of the 2n-point Lagrange segment of tau*G1, copied as snarkjs does.
     const lag2n = await ptau.read(12, 2 * n - 1, 2 * n);
     const h = new Uint8Array(n * SIZE.G1);
     for (let i = 0; i < n; i++) h.set(lag2n.subarray((2 * i + 1) * SIZE.G1, (2 * i + 2) * SIZE.G1), i * SIZE.G1);
 
     const out: Uint8Array[] = [new TextEncoder().encode("zkey"), u32(1), u32(10), section(1, u32(1)), grothHeader(r, n, headerPoints), section(4, coefficients(r))];
-    for (const [k, l] of lists.entries()) {
-      csHasher.update(be32(l.scalars.length));
-      await hashPoints(l.group, points[k]);
-      out.push(section(l.id, points[k]));
-      if (l.id === 3) {
-        out.push(section(9, h));
-        csHasher.update(be32(n - 1));
-        await hashPoints("G1", await hDifferences(curve, ptau, n));
-      }
+    for (const [k, b] of buckets.entries()) {
+      if (b.id === 0) continue;
+      csHasher.update(be32(b.count));
+      for (const u of unc[k]) csHasher.update(u);
+      out.push(section(b.id, b.id === 9 ? h : concat(lem[k])));
     }
     const csHash = new Uint8Array(csHasher.digest());
     out.push(section(10, [csHash, u32(0)]));
@@ -91,7 +84,6 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
     return { written: true, csHash };
   } finally {
     await pool?.close();
-    await curve?.terminate();
     await ptau.close();
   }
 }
@@ -105,13 +97,14 @@ function defaultThreads(work: number): number {
   return Math.max(1, Math.min(os.availableParallelism(), Math.floor(work / 200_000)));
 }
 
-/** tau^(i+n) G1 - tau^i G1 for i < hHashCount(n), affine LEM, read from section 2. */
-async function hDifferences(curve: Curve, ptau: DevPtau, n: number): Promise<Uint8Array> {
+/** Jobs computing tau^(i+n) G1 - tau^i G1 for i < hHashCount(n) from section 2. */
+async function hDifferenceJobs(ptau: DevPtau, n: number): Promise<DiffJob[]> {
   const count = hHashCount(n);
   const [low, high] = [await ptau.read(2, 0, count), await ptau.read(2, n, count)];
-  const jac = new Uint8Array(count * 96);
-  for (let i = 0; i < count; i++) {
-    jac.set(curve.G1.sub(high.subarray(i * 64, (i + 1) * 64), low.subarray(i * 64, (i + 1) * 64)), i * 96);
+  const jobs: DiffJob[] = [];
+  for (let i = 0; i < count; i += CHUNK.G1) {
+    const end = Math.min(count, i + CHUNK.G1) * SIZE.G1;
+    jobs.push({ kind: "diff", high: high.slice(i * SIZE.G1, end), low: low.slice(i * SIZE.G1, end) }); // copies: a posted view carries its whole buffer
   }
-  return curve.G1.batchToAffine(jac);
+  return jobs;
 }
