@@ -38,8 +38,8 @@ export async function openDevPtau(file: string, cirPower: number): Promise<DevPt
   };
   const s7 = header.sections.get(7)!;
   const contrib = Buffer.alloc(Math.min(s7.size, 4096));
-  await fd.read(contrib, 0, contrib.length, s7.offset);
-  if (!contrib.includes(Buffer.from(DEV_NAME))) {
+  const named = await fd.read(contrib, 0, contrib.length, s7.offset).then(() => contrib.includes(Buffer.from(DEV_NAME)), () => false);
+  if (!named) {
     await fd.close();
     return "its contribution is not the development generator's with the public seed";
   }

@@ -23,6 +23,7 @@ export interface MatrixTerms {
 export function readR1csTerms(file: string): R1csTerms | string {
   const buf = readFileSync(file);
   if (buf.length < 12 || buf.toString("latin1", 0, 4) !== "r1cs") return "not an r1cs file";
+  if (buf.readUInt32LE(4) !== 1) return `r1cs version ${buf.readUInt32LE(4)} (snarkjs reads version 1)`;
   const sections = new Map<number, { offset: number; size: number }>();
   let pos = 12;
   for (let i = 0, n = buf.readUInt32LE(8); i < n; i++) {
