@@ -15,7 +15,6 @@ import { circuitPower, hHashCount, zkeyExponents } from "./exponents.ts";
 import { coefficients, grothHeader, pointSections, section, u32 } from "./layout.ts";
 import { readR1csTerms } from "./r1cs-terms.ts";
 
-
 const CHUNK = { G1: 4096, G2: 2048 } as const;
 const SIZE = { G1: 64, G2: 128 } as const;
 
@@ -62,7 +61,8 @@ export async function newDevZKey(r1csPath: string, ptauPath: string, zkeyPath: s
     const [u1, u2] = [unc[0][0], unc[1][0]];
     const g1p = (u: Uint8Array, k: number) => u.subarray(k * SIZE.G1, (k + 1) * SIZE.G1);
     const g2p = (u: Uint8Array, k: number) => u.subarray(k * SIZE.G2, (k + 1) * SIZE.G2);
-    // alpha1, beta1, beta2, gamma2 = G2, delta1 = G1, delta2 = G2 (snarkjs' initial key)
+    // alpha1, beta1, beta2 (the bytes of the file's, which checkDevPtau compared), then
+    // gamma2 = G2, delta1 = G1, delta2 = G2 as in every initial key of snarkjs.
     const headerPoints = [g1p(h1, 0), g1p(h1, 1), g2p(h2, 0), g2p(h2, 1), g1p(h1, 2), g2p(h2, 1)];
     for (const u of [g1p(u1, 0), g1p(u1, 1), g2p(u2, 0), g2p(u2, 1), g1p(u1, 2), g2p(u2, 1)]) csHasher.update(u);
 
