@@ -18,6 +18,7 @@ import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts"
 import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
 import { installSetup, scratchName } from "./ceremony/install.ts";
 import { withFileLock } from "./file-lock.ts";
+import { newZKey } from "./dev-zkey/index.ts";
 
 export { hashJson } from "./ceremony/install.ts";
 export { MIN_DEV_POWER, requiredPower, devPtau, type PtauSource } from "./ceremony/ptau.ts";
@@ -102,7 +103,7 @@ async function newSetup(
   try {
     log.info(`groth16 setup: ${r1cs.nConstraints} constraints`);
     const t0 = Date.now();
-    await snarkjs.zKey.newZKey(o.r1csPath, tau.file, zkeys[0], slog);
+    await newZKey(o.r1csPath, tau, zkeys[0], log);
     // snarkjs mixes this with 64 random bytes of its own; neither is kept anywhere.
     const secret = await snarkjs.zKey.contribute(zkeys[0], zkeys[1], SECRET_CONTRIBUTION_NAME, randomBytes(64).toString("hex"), slog);
     const beaconName = `zkinfer public beacon${tau.info.insecure ? " (development ptau: INSECURE)" : ""}`;

@@ -4,14 +4,16 @@
 import { Worker } from "node:worker_threads";
 import { PtauError } from "./errors.ts";
 import type { ScalarJob } from "./scalars.ts";
-import type { WorkerRequest, WorkerResponse } from "./worker.ts";
+import type { DiffJob, WorkerRequest, WorkerResponse } from "./worker.ts";
 
-export interface PoolTask { group: "G1" | "G2"; job: ScalarJob }
+/** uncompressed: also return the points' uncompressed encoding (`u`). */
+export interface PoolTask { group: "G1" | "G2"; job: ScalarJob | DiffJob; uncompressed?: boolean }
+export interface PoolResult { points: Uint8Array; u?: Uint8Array }
 
 interface Slot {
   worker: Worker;
   exited: boolean;
-  pending: Map<number, { resolve: (p: Uint8Array) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (p: PoolResult) => void; reject: (e: Error) => void }>;
 }
 
 export class WorkerPool {
@@ -40,7 +42,7 @@ export class WorkerPool {
         });
         worker.on("message", (m: WorkerResponse) => {
           if (m.type === "ready") resolve();
-          else if (m.type === "result") { slot.pending.get(m.id)?.resolve(m.points); slot.pending.delete(m.id); }
+          else if (m.type === "result") { slot.pending.get(m.id)?.resolve({ points: m.points, u: m.u }); slot.pending.delete(m.id); }
           else if (m.type === "error") { slot.pending.get(m.id)?.reject(new PtauError(`dev ptau worker failed: ${m.message}`)); slot.pending.delete(m.id); }
         });
         worker.on("error", (e) => {
@@ -62,21 +64,21 @@ export class WorkerPool {
     return pool;
   }
 
-  private send(slot: Slot, task: PoolTask): Promise<Uint8Array> {
+  private send(slot: Slot, task: PoolTask): Promise<PoolResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ type: "job", id, group: task.group, job: task.job } satisfies WorkerRequest);
+      slot.worker.postMessage({ type: "job", id, group: task.group, job: task.job, uncompressed: task.uncompressed } satisfies WorkerRequest);
     });
   }
 
   /** Runs all tasks; onResult is called once per task, in task order, never concurrently. */
-  run(tasks: PoolTask[], onResult: (index: number, points: Uint8Array) => Promise<void>): Promise<void> {
+  run(tasks: PoolTask[], onResult: (index: number, points: Uint8Array, u?: Uint8Array) => Promise<void>): Promise<void> {
     const maxAhead = this.slots.length * 3;
     return new Promise<void>((resolve, reject) => {
       if (tasks.length === 0) return resolve();
       const idle = [...this.slots];
-      const done = new Map<number, Uint8Array>();
+      const done = new Map<number, PoolResult>();
       let nextDispatch = 0;
       let nextDeliver = 0;
       let delivering = false;
@@ -86,9 +88,9 @@ export class WorkerPool {
         while (!failed && idle.length > 0 && nextDispatch < tasks.length && nextDispatch - nextDeliver < maxAhead) {
           const slot = idle.pop()!;
           const index = nextDispatch++;
-          this.send(slot, tasks[index]).then((points) => {
+          this.send(slot, tasks[index]).then((result) => {
             idle.push(slot);
-            done.set(index, points);
+            done.set(index, result);
             void deliver();
             pump();
           }, fail);
@@ -99,9 +101,9 @@ export class WorkerPool {
         delivering = true;
         try {
           while (done.has(nextDeliver)) {
-            const points = done.get(nextDeliver)!;
+            const { points, u } = done.get(nextDeliver)!;
             done.delete(nextDeliver);
-            await onResult(nextDeliver, points);
+            await onResult(nextDeliver, points, u);
             nextDeliver++;
             pump();
           }
