@@ -38,7 +38,7 @@ export function needFile(what: string, p: string | undefined): string {
 /**
  * Progress lines go to stderr, so stdout stays the command's result; they are log lines in
  * zkinfer's one format (prover/log-format.ts: JSON lines unless stderr is a terminal). A
- * failure's own message (cli/main.ts) stays one plain line: it is the command's answer.
+ * failure's own message (cli/run.ts) stays one plain line: it is the command's answer.
  */
 export const progress = streamLogger(process.stderr, { base: { component: "cli" } });
 

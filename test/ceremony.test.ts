@@ -19,7 +19,7 @@ import { MIN_DEV_POWER } from "../prover/setup.ts";
 import { startLocalChain } from "../verifier-contracts/local-chain.ts";
 import { snarkjsTestPtau } from "./helpers/groth16-fixture.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-ceremony-");
 const ptau = { a: tmp.file("a.ptau"), b: tmp.file("b.ptau"), hashA: "", hashB: "" };
@@ -132,17 +132,17 @@ describe("zkinfer ceremony", () => {
     const chain = await startLocalChain({ chainId: 1337 });
     try {
       const key = chain.privateKeys[1];
-      const plain = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key);
+      const plain = await zkinferInProcess("deploy", model, "--rpc", chain.rpcUrl, "--key", key);
       expect(plain.code, plain.stderr).toBe(2);
       expect(plain.stderr).toContain("refusing to deploy tiny-mul to chain 1337");
       expect(plain.stderr).toContain("its transcript was not verified: pass --ptau");
       expect(plain.stderr).toContain("--allow-untrusted");
       // Giving deploy the self-made file does not help: its hash is not a published one.
-      const withFile = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--ptau", ptau.a);
+      const withFile = await zkinferInProcess("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--ptau", ptau.a);
       expect(withFile.code, withFile.stderr).toBe(2);
       expect(withFile.stderr).toMatch(/--ptau .*a\.ptau: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
       // Even allowed untrusted, a folder holding only a circuit (no model bound to it) is never deployed.
-      const allowed = await zkinfer("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--allow-untrusted");
+      const allowed = await zkinferInProcess("deploy", model, "--rpc", chain.rpcUrl, "--key", key, "--allow-untrusted");
       expect(allowed.code, allowed.stderr).not.toBe(0);
       expect(allowed.stderr).toContain("files.integer");
       expect([plain.stdout, withFile.stdout, allowed.stdout]).toEqual(["", "", ""]);
@@ -178,13 +178,13 @@ describe("zkinfer ceremony", () => {
       [["contribute", z("1"), "--out", z("2")], /2\.zkey already exists/],
       [["init", model, "--out", z("never")], /missing --ptau <ceremony file> \(or --insecure-dev-ptau/],
     ];
-    const help = await zkinfer("ceremony", "--help");
+    const help = await zkinferInProcess("ceremony", "--help");
     expect(help.stdout).toContain("zkinfer ceremony init <model> <ptau> --out <zkey>");
     cases.push([["publish", z("2")], /unknown step "publish": one of init, contribute, verify, finalize/]);
     const before = [snapshot(path.join(model, "build", "setup")), snapshot(path.join(other, "build", "setup"))];
     const files = readdirSync(tmp.path).sort();
     for (const [args, msg] of cases) {
-      const r = await zkinfer("ceremony", ...args);
+      const r = await zkinferInProcess("ceremony", ...args);
       expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stdout).toBe("");
@@ -204,7 +204,7 @@ describe("zkinfer ceremony", () => {
 
   it("a folder holding only a circuit (no integer ONNX) can hold a ceremony, but is never proved or set up (deploy: see the attack above)", async () => {
     for (const args of [["prove", model, "--input", "[1,2]"], ["setup", model]]) {
-      const r = await zkinfer(...args);
+      const r = await zkinferInProcess(...args);
       expect(r.code, args.join(" ")).not.toBe(0);
       expect(r.stderr).toContain("files.integer");
     }

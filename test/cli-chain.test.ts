@@ -12,7 +12,7 @@ import { startLocalChain, type LocalChain } from "../verifier-contracts/local-ch
 import { attachContract, compileZkinfer } from "../verifier-contracts/contracts.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { testDigits } from "./helpers/edge-server.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-cli-chain-");
 let chain: LocalChain;
@@ -43,7 +43,7 @@ describe("zkinfer deploy / settle", () => {
       [["settle", "--rpc", chain.rpcUrl, "--key", key, "--escrow", Wallet.createRandom().address, "--request", "one"], "--request: expected a decimal"],
     ];
     for (const [args, msg] of cases) {
-      const r = await zkinfer(...args);
+      const r = await zkinferInProcess(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain(msg);
     }
@@ -51,20 +51,20 @@ describe("zkinfer deploy / settle", () => {
 
   it("deploy, then settle a client's request with a zkinfer prove file; an unknown request is named", async () => {
     const [operatorKey, clientKey] = chain.privateKeys;
-    const d = await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", operatorKey);
+    const d = await zkinferInProcess("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", operatorKey);
     expect(d.code, d.stderr).toBe(0);
     const dep = JSON.parse(d.stdout);
     expect(dep).toMatchObject({ model: "digits-mlp", chainId: 31337, registered: true, trusted: false, setup: { ptau: "dev" } });
     for (const k of ["registry", "escrow", "oracle", "verifier"]) expect(dep[k]).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
     // Again on the same registry: the model is there already, nothing is redeployed.
-    const again = await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", operatorKey, "--registry", dep.registry);
+    const again = await zkinferInProcess("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", operatorKey, "--registry", dep.registry);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ registered: false, verifier: dep.verifier, registry: dep.registry });
 
     const proofFile = tmp.file("proof.json");
     writeFileSync(tmp.file("digit.json"), JSON.stringify(testDigits(1)[0].pixels));
-    const p = await zkinfer("prove", "digits-mlp", "--input", tmp.file("digit.json"), "--out", proofFile);
+    const p = await zkinferInProcess("prove", "digits-mlp", "--input", tmp.file("digit.json"), "--out", proofFile);
     expect(p.code, p.stderr).toBe(0);
     const proof = JSON.parse(readFileSync(proofFile, "utf8"));
 
@@ -75,12 +75,12 @@ describe("zkinfer deploy / settle", () => {
     await (await escrow.getFunction("openRequest")(dep.modelId, BigInt(proof.inputCommitment), operator.address, now + 3600, { value: 10n ** 15n })).wait();
     const id = (await escrow.getFunction("nextRequestId")()) - 1n;
 
-    const unknown = await zkinfer("settle", "--rpc", chain.rpcUrl, "--key", operatorKey, "--escrow", dep.escrow, "--request", "999", "--proof", proofFile);
+    const unknown = await zkinferInProcess("settle", "--rpc", chain.rpcUrl, "--key", operatorKey, "--escrow", dep.escrow, "--request", "999", "--proof", proofFile);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--request: the contract reverted with RequestNotFound(999)");
 
     const before = await chain.provider.getBalance(operator.address);
-    const s = await zkinfer("settle", "--rpc", chain.rpcUrl, "--key", clientKey, "--escrow", dep.escrow, "--request", id.toString(), "--proof", proofFile);
+    const s = await zkinferInProcess("settle", "--rpc", chain.rpcUrl, "--key", clientKey, "--escrow", dep.escrow, "--request", id.toString(), "--proof", proofFile);
     expect(s.code, s.stderr).toBe(0);
     const out = JSON.parse(s.stdout);
     expect(out).toMatchObject({ requestId: id.toString(), operator: operator.address, price: (10n ** 15n).toString() });
@@ -89,7 +89,7 @@ describe("zkinfer deploy / settle", () => {
     expect((await chain.provider.getBalance(operator.address)) - before).toBe(10n ** 15n);
     expect(Number((await escrow.getFunction("request")(id)).status)).toBe(2);
 
-    const replay = await zkinfer("settle", "--rpc", chain.rpcUrl, "--key", operatorKey, "--escrow", dep.escrow, "--request", id.toString(), "--proof", proofFile);
+    const replay = await zkinferInProcess("settle", "--rpc", chain.rpcUrl, "--key", operatorKey, "--escrow", dep.escrow, "--request", id.toString(), "--proof", proofFile);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain(`--request: the contract reverted with RequestAlreadySettled(${id})`);
   });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inputCommitment } from "../prover/commitment.ts";
 import { openModelDir } from "../prover/model-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { json, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
 
@@ -47,7 +47,7 @@ describe("zkinfer commit", () => {
     expect(local.code, local.stderr).toBe(0);
     expect(JSON.parse(local.stdout)).toMatchObject({ model: "digits-mlp", modelId: openModelDir("digits-mlp").manifest.modelId, inputCommitment: want });
     const before = jobs();
-    const remote = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(x.map((p) => p / 16)), "--float", "--gateway", s.url);
+    const remote = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(x.map((p) => p / 16)), "--float", "--gateway", s.url);
     expect(remote.code, remote.stderr).toBe(0);
     expect(JSON.parse(remote.stdout)).toMatchObject({ inputCommitment: want });
     expect(jobs()).toBe(before);
@@ -58,15 +58,15 @@ describe("zkinfer commit", () => {
   it("reports clipped floats, and with --strict refuses them naming the value (locally and through the gateway)", async () => {
     const f = x.map((p) => p / 16);
     f[3] = 9;
-    const local = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(f), "--float");
+    const local = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(f), "--float");
     expect(local.code).toBe(0);
     expect(JSON.parse(local.stdout).warning).toMatchObject({ clipped: 1, field: "--input[3]" });
     expect(local.stderr).toMatch(/warning: 1 float value\(s\) outside -8\.\.7\.9375/);
-    const strict = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(f), "--float", "--strict");
+    const strict = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(f), "--float", "--strict");
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/--input\[3\]: 9 is outside the range/);
     const before = jobs();
-    const remote = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(f), "--float", "--strict", "--gateway", s.url);
+    const remote = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(f), "--float", "--strict", "--gateway", s.url);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/--gateway: 400 --input\[3\]: 9 is outside the range/);
     expect(jobs()).toBe(before);
@@ -74,24 +74,24 @@ describe("zkinfer commit", () => {
 
   it("hashed-salted input: the given salt (or a fresh one, printed); public input and misplaced flags are refused (exit 2)", async () => {
     const salted = variant("hashed-salted");
-    const a = await zkinfer("commit", salted, "--input", JSON.stringify(x), "--input-salt", "77");
+    const a = await zkinferInProcess("commit", salted, "--input", JSON.stringify(x), "--input-salt", "77");
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ inputSalt: "77", inputCommitment: (await inputCommitment(x, 77n)).toString() });
-    const fresh = JSON.parse((await zkinfer("commit", salted, "--input", JSON.stringify(x))).stdout);
+    const fresh = JSON.parse((await zkinferInProcess("commit", salted, "--input", JSON.stringify(x))).stdout);
     expect(fresh.inputCommitment).toBe((await inputCommitment(x, BigInt(fresh.inputSalt))).toString());
-    const pub = await zkinfer("commit", variant("public"), "--input", JSON.stringify(x));
+    const pub = await zkinferInProcess("commit", variant("public"), "--input", JSON.stringify(x));
     expect(pub.code).toBe(2);
     expect(pub.stderr).toMatch(/input is public .*no input commitment to compute/);
-    const salt = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(x), "--input-salt", "5");
+    const salt = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(x), "--input-salt", "5");
     expect(salt.code).toBe(2);
     expect(salt.stderr).toMatch(/--input-salt: model digits-mlp's input is hashed, its commitment takes no salt/);
-    const viaGateway = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(x), "--input-salt", "5", "--gateway", s.url);
+    const viaGateway = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(x), "--input-salt", "5", "--gateway", s.url);
     expect(viaGateway.code).toBe(2);
     expect(viaGateway.stderr).toMatch(/--gateway: 400 --input-salt: model digits-mlp's input is hashed/);
-    const bad = await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(x.slice(1)));
+    const bad = await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(x.slice(1)));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--input: expected 64 elements/);
-    expect((await zkinfer("commit", "digits-mlp", "--input", "[1]", "--gateway", "ftp://x")).stderr).toMatch(/--gateway: expected the server's http\(s\) URL/);
-    expect((await zkinfer("commit", "digits-mlp", "--input", JSON.stringify(x), "--strict")).code).toBe(2);
+    expect((await zkinferInProcess("commit", "digits-mlp", "--input", "[1]", "--gateway", "ftp://x")).stderr).toMatch(/--gateway: expected the server's http\(s\) URL/);
+    expect((await zkinferInProcess("commit", "digits-mlp", "--input", JSON.stringify(x), "--strict")).code).toBe(2);
   });
 });

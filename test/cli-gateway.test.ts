@@ -13,7 +13,7 @@ import { startTestServer, json, type TestServer } from "./helpers/edge-server.ts
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-cli-gateway-");
 let p: PayChain;
@@ -51,11 +51,11 @@ async function refused(args: string[], message: string) {
 
 describe("chain commands with --gateway", () => {
   it("open a request with only --gateway (chain, escrow and operator from GET /v1/chain); the gateway serves and settles it", async () => {
-    const r = await zkinfer(...open("--price", MIN_PRICE, "--deadline", "+1h"));
+    const r = await zkinferInProcess(...open("--price", MIN_PRICE, "--deadline", "+1h"));
     expect(r.code, r.stderr).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o).toMatchObject({ model: "digits-mlp", operator: p.operator.address, escrow: await p.escrow.getAddress(), chainId: 31337, price: MIN_PRICE });
-    const st = await zkinfer("request", "status", "--request", o.requestId, "--gateway", served.url);
+    const st = await zkinferInProcess("request", "status", "--request", o.requestId, "--gateway", served.url);
     expect(st.code, st.stderr).toBe(0);
     expect(JSON.parse(st.stdout)).toMatchObject({ status: "open", client: client.address, inputCommitment: o.inputCommitment });
     // The gateway takes the request the CLI opened and is paid for it.
@@ -63,12 +63,12 @@ describe("chain commands with --gateway", () => {
     expect(inf.status, JSON.stringify(inf.body)).toBe(200);
     const rec = await pollProof(served.url, inf.body.requestId, settlementDone, 120_000);
     expect(rec.settlement?.status).toBe("settled");
-    const after = await zkinfer("request", "status", "--request", o.requestId, "--gateway", served.url);
+    const after = await zkinferInProcess("request", "status", "--request", o.requestId, "--gateway", served.url);
     expect(JSON.parse(after.stdout)).toMatchObject({ status: "settled" });
   }, 180_000);
 
   it("oracle read finds the gateway's oracle", async () => {
-    const r = await zkinfer("oracle", "read", "--feed", "999", "--gateway", served.url);
+    const r = await zkinferInProcess("oracle", "read", "--feed", "999", "--gateway", served.url);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--feed");
     expect(r.stderr).toContain("999");
@@ -84,7 +84,7 @@ describe("chain commands with --gateway", () => {
 
   it("refuses a gateway without a chain, and one that is not there, naming --gateway", async () => {
     await refused(["request", "open", "--model", "digits-mlp", "--input", digitFile, "--key", client.privateKey, "--price", MIN_PRICE, "--deadline", "+1h", "--gateway", off.url], "--gateway");
-    const r = await zkinfer("request", "status", "--request", "1", "--gateway", "http://127.0.0.1:9");
+    const r = await zkinferInProcess("request", "status", "--request", "1", "--gateway", "http://127.0.0.1:9");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--gateway: cannot reach http://127.0.0.1:9/v1/chain");
   }, 60_000);

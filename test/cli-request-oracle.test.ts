@@ -4,7 +4,10 @@
  * deploy` and proof files made by `zkinfer prove`. The input commitment `request open` computes
  * locally is checked the hard way: a real proof settles the request. Each refusal names its flag
  * and sends nothing (the signer's transaction count does not move).
- * --gateway (GET /v1/chain of a running gateway) is tested in test/cli-gateway.test.ts.
+ * --gateway (GET /v1/chain of a running gateway) is tested in test/cli-gateway.test.ts. The first
+ * test runs the commands as child processes (the bin's wiring); the others call the CLI's main
+ * in-process (test/helpers/cli.ts): the same code from argv to exit code, without a second or two
+ * of CPU per process start.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +20,7 @@ import { readyScoreModel } from "../examples/lending-pool/score-model.ts";
 import { breastCancerSplits } from "../models/lib/breast-cancer.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-cli-request-");
 let chain: LocalChain;
@@ -42,7 +45,7 @@ async function timeTravel(secs: number) {
 /** Runs a command that must be refused: exit 2, the message, and no transaction from `signer`. */
 async function refused(signer: Wallet, args: string[], message: string) {
   const before = await chain.provider.getTransactionCount(signer.address);
-  const r = await zkinfer(...args);
+  const r = await zkinferInProcess(...args);
   expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(2);
   expect(r.stderr).toContain(message);
   expect(await chain.provider.getTransactionCount(signer.address)).toBe(before);
@@ -54,8 +57,8 @@ beforeAll(async () => {
   scoreDir = (await readyScoreModel()).dir;
   chain = await chainP;
   [operator, client, updater, stranger] = chain.privateKeys.slice(0, 4).map((k) => new Wallet(k, chain.provider));
-  dep = ok(await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", chain.privateKeys[0]!));
-  scoreModelId = ok(await zkinfer("deploy", scoreDir, "--rpc", chain.rpcUrl, "--key", chain.privateKeys[0]!, "--registry", dep.registry)).modelId;
+  dep = ok(await zkinferInProcess("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", chain.privateKeys[0]!));
+  scoreModelId = ok(await zkinferInProcess("deploy", scoreDir, "--rpc", chain.rpcUrl, "--key", chain.privateKeys[0]!, "--registry", dep.registry)).modelId;
   writeFileSync(digit, JSON.stringify(Array.from(splitDigits(loadDigits()).test[0]!.pixels)));
   writeFileSync(record, JSON.stringify(Array.from(breastCancerSplits().test.find((s) => s.label === 0)!.x)));
 });
@@ -86,17 +89,17 @@ describe("zkinfer request", () => {
   });
 
   it("refunds the client's request only after the deadline, and only with the client's key", async () => {
-    const o = ok(await zkinfer(...open("--deadline", "+120")));
+    const o = ok(await zkinferInProcess(...open("--deadline", "+120")));
     const refund = (w: Wallet) => ["request", "refund", "--request", o.requestId, "--key", w.privateKey, ...escrowFlags()];
     await refused(client, refund(client), `--request: request ${o.requestId}'s deadline ${o.deadline} has not passed`);
     await timeTravel(121);
-    expect(ok(await zkinfer("request", "status", "--request", o.requestId, ...escrowFlags())).refundable).toBe(true);
+    expect(ok(await zkinferInProcess("request", "status", "--request", o.requestId, ...escrowFlags())).refundable).toBe(true);
     await refused(stranger, refund(stranger), `--key: request ${o.requestId} is not yours to refund: its client is ${client.address}`);
     const before = await chain.provider.getBalance(await attachContract(compileZkinfer(), "InferenceEscrow", dep.escrow, client).getAddress());
-    const r = ok(await zkinfer(...refund(client)));
+    const r = ok(await zkinferInProcess(...refund(client)));
     expect(r).toMatchObject({ client: client.address, refunded: (10n ** 15n).toString() });
     expect(await chain.provider.getBalance(dep.escrow)).toBe(before - 10n ** 15n);
-    expect(ok(await zkinfer("request", "status", "--request", o.requestId, ...escrowFlags()))).toMatchObject({ status: "refunded", refunded: (10n ** 15n).toString(), txHash: r.txHash });
+    expect(ok(await zkinferInProcess("request", "status", "--request", o.requestId, ...escrowFlags()))).toMatchObject({ status: "refunded", refunded: (10n ** 15n).toString(), txHash: r.txHash });
     await refused(client, refund(client), `--request: request ${o.requestId} is refunded`);
   });
 
@@ -131,14 +134,14 @@ describe("zkinfer oracle", () => {
     await (await oracle.getFunction("createFeed")(scoreModelId, 1, updater.address)).wait();
     feedId = String((await oracle.getFunction("nextFeedId")()) - 1n);
     proofFile = tmp.file("score-proof.json");
-    done(await zkinfer("prove", scoreDir, "--float", "--input", record, "--nonce", String(await chainNow()), "--out", proofFile));
+    done(await zkinferInProcess("prove", scoreDir, "--float", "--input", record, "--nonce", String(await chainNow()), "--out", proofFile));
   });
 
   it("submits a zkinfer prove file to a feed and reads the value back with its age; --max-age refuses it once older", async () => {
     const proof = JSON.parse(readFileSync(proofFile, "utf8"));
-    const s = ok(await zkinfer("oracle", "submit", "--feed", feedId, "--proof", proofFile, "--key", updater.privateKey, ...oracleFlags()));
+    const s = ok(await zkinferInProcess("oracle", "submit", "--feed", feedId, "--proof", proofFile, "--key", updater.privateKey, ...oracleFlags()));
     expect(s).toMatchObject({ feedId, value: String(proof.output[0]), updatedAt: Number(proof.nonce), inputCommitment: proof.inputCommitment });
-    const r = ok(await zkinfer("oracle", "read", "--feed", feedId, "--max-age", "60", ...oracleFlags()));
+    const r = ok(await zkinferInProcess("oracle", "read", "--feed", feedId, "--max-age", "60", ...oracleFlags()));
     expect(r).toMatchObject({ feedId, modelId: scoreModelId, outputIndex: 1, value: String(proof.output[0]), updatedAt: Number(proof.nonce), updater: updater.address });
     expect(r.age).toBe(r.chainTime - Number(proof.nonce));
     await timeTravel(61);
@@ -149,11 +152,11 @@ describe("zkinfer oracle", () => {
 
   it("refuses, naming the flag and sending nothing: a proof of another model, a tampered proof, a key that is not the updater, an unknown feed", async () => {
     const digitProof = tmp.file("digit-proof-2.json");
-    done(await zkinfer("prove", "digits-mlp", "--input", digit, "--out", digitProof));
+    done(await zkinferInProcess("prove", "digits-mlp", "--input", digit, "--out", digitProof));
     const submit = (file: string, w = updater, feed = feedId) => ["oracle", "submit", "--feed", feed, "--proof", file, "--key", w.privateKey, ...oracleFlags()];
     await refused(updater, submit(digitProof), `--proof: ${digitProof} is a proof of model digits-mlp (id 0x${dep.modelId.slice(2)}), but feed ${feedId} publishes model ${scoreModelId}`);
     const fresh = tmp.file("score-proof-2.json");
-    done(await zkinfer("prove", scoreDir, "--float", "--input", record, "--nonce", String(await chainNow()), "--out", fresh));
+    done(await zkinferInProcess("prove", scoreDir, "--float", "--input", record, "--nonce", String(await chainNow()), "--out", fresh));
     const tampered = JSON.parse(readFileSync(fresh, "utf8"));
     tampered.publicSignals[1] = String(BigInt(tampered.publicSignals[1]) + 7n); // another risk than proved
     writeFileSync(tmp.file("tampered.json"), JSON.stringify(tampered));
@@ -163,6 +166,6 @@ describe("zkinfer oracle", () => {
     await refused(updater, ["oracle", "submit", "--feed", feedId, "--proof", fresh, "--key", updater.privateKey, "--rpc", chain.rpcUrl, "--oracle", dep.escrow], "does not answer registry() and nextFeedId()");
     await refused(updater, ["oracle", "read", "--feed", feedId, "--rpc", chain.rpcUrl], "missing --oracle <address> (or --gateway <url>)");
     // The untampered fresh proof goes through.
-    ok(await zkinfer(...submit(fresh)));
+    ok(await zkinferInProcess(...submit(fresh)));
   });
 });

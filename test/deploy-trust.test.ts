@@ -23,7 +23,7 @@ import { resolveConfig } from "../server/config/index.ts";
 import { silentServiceLogger } from "../server/core/logger.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const tmp = makeTempDir("zkinfer-deploy-trust-");
 let chain: LocalChain;
@@ -61,7 +61,7 @@ const nonce = (key: string) => chain.provider.getTransactionCount(new Wallet(key
 describe("zkinfer deploy to a chain that is not the embedded local one", () => {
   it("refuses an untrusted key, sending nothing, unless --allow-untrusted; the output says trusted: false", async () => {
     const key = chain.privateKeys[1];
-    const r = await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", key);
+    const r = await zkinferInProcess("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", key);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("refusing to deploy digits-mlp to chain 1337");
     expect(r.stderr).toContain("its key is untrusted (its powers of tau are the development ones");
@@ -69,7 +69,7 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     expect(r.stdout).toBe("");
     expect(await nonce(key)).toBe(0);
 
-    const ok = await zkinfer("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", key, "--allow-untrusted");
+    const ok = await zkinferInProcess("deploy", "digits-mlp", "--rpc", chain.rpcUrl, "--key", key, "--allow-untrusted");
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain("WARNING: deploying an untrusted key");
     const out = JSON.parse(ok.stdout);
@@ -82,12 +82,12 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
     const key = chain.privateKeys[2];
     const hermez = { kind: "file", file: "powersOfTau28_hez_final_12.ptau", blake2b: ceremonyFileForPower(12)!.blake2b, published: true, insecure: false };
     const dir = await modelCopy("claims-hermez", (i) => { i.ptau = hermez; i.trusted = true; });
-    const r = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
+    const r = await zkinferInProcess("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("its key is untrusted (its transcript was not verified: pass --ptau");
     // The file the key really came from (the development one) is not a published ceremony file.
     const dev = await ensureDevPtau(12, defaultPaths().ptauDir);
-    const d = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key, "--ptau", dev);
+    const d = await zkinferInProcess("deploy", dir, "--rpc", chain.rpcUrl, "--key", key, "--ptau", dev);
     expect(d.code, d.stderr).toBe(2);
     expect(d.stderr).toMatch(/--ptau .*: blake2b-512 [0-9a-f]{128} is not a published ceremony powers of tau/);
     expect([r.stdout, d.stdout]).toEqual(["", ""]);
@@ -119,7 +119,7 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
       i.contributions = [{ name: "alice", hash: Buffer.from(h as Uint8Array).toString("hex"), kind: "contribution" }];
       i.trusted = true;
     });
-    const r = await zkinfer("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
+    const r = await zkinferInProcess("deploy", dir, "--rpc", chain.rpcUrl, "--key", key);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("its key is untrusted (its phase 2 has no secret contribution (beacons only))");
     expect(r.stdout).toBe("");
@@ -129,12 +129,12 @@ describe("zkinfer deploy to a chain that is not the embedded local one", () => {
   it("refuses a setup.json that does not describe the zkey, and an old-format setup, naming them", async () => {
     const key = chain.privateKeys[3];
     const other = await modelCopy("other-record", (i) => { i.ptau = { kind: "file", file: "x.ptau", insecure: false }; i.contributions[0].hash = "ab".repeat(64); });
-    const r = await zkinfer("deploy", other, "--rpc", chain.rpcUrl, "--key", key);
+    const r = await zkinferInProcess("deploy", other, "--rpc", chain.rpcUrl, "--key", key);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/circuit\.zkey does not match its setup\.json/);
     const old = await modelCopy("old-format", (i) => { delete i.format; delete i.contributions; });
     for (const args of [["deploy", old, "--rpc", chain.rpcUrl, "--key", key], ["export-verifier", old]]) {
-      const s = await zkinfer(...args);
+      const s = await zkinferInProcess(...args);
       expect(s.code, args[0]).toBe(2);
       expect(s.stderr).toMatch(/the setup in .* is stale \(.*setup format 1, made before phase 2 had a secret contribution: its key is forgeable\); run: zkinfer setup digits-mlp/);
     }

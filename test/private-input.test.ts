@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { inputCommitment, outputCommitment } from "../prover/commitment.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `private-input-test-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
@@ -26,18 +26,18 @@ describe("zkinfer prove writes no private input", () => {
   it("digits-mlp (hashed input): the file has the proof, signals, model and output, never the input", async () => {
     expect((await zkinfer("setup", "digits-mlp")).code).toBe(0);
     const out = path.join(scratch, "plain.json");
-    const p = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--out", out);
+    const p = await zkinferInProcess("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--out", out);
     expect(p.code, p.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     const file = JSON.parse(text);
     expect(Object.keys(file).sort()).toEqual(["inputCommitment", "model", "modelId", "output", "proof", "publicSignals", "visibility"]);
     expect(leaks(text, digit.pixels)).toBe(false);
     expect(file.inputCommitment).toBe((await inputCommitment(digit.pixels)).toString());
-    expect((await zkinfer("verify", "digits-mlp", "--proof", out)).stdout.trim()).toBe("valid");
-    const refused = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--input-salt", "5");
+    expect((await zkinferInProcess("verify", "digits-mlp", "--proof", out)).stdout.trim()).toBe("valid");
+    const refused = await zkinferInProcess("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--input-salt", "5");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--input-salt: model digits-mlp's input is hashed, its commitment takes no salt");
-    const noOpening = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--opening", path.join(scratch, "x.json"));
+    const noOpening = await zkinferInProcess("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--opening", path.join(scratch, "x.json"));
     expect(noOpening.code).toBe(2);
     expect(noOpening.stderr).toContain("--opening: model digits-mlp has no salted commitment to open");
   }, 120_000);
@@ -46,17 +46,17 @@ describe("zkinfer prove writes no private input", () => {
     const dir = path.join(scratch, "salted");
     mkdirSync(dir, { recursive: true });
     copyFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "model.int8.onnx"), path.join(dir, "model.int8.onnx"));
-    const c = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--name", "digits-salted", "--input", "hashed-salted", "--output", "hashed", "--circuit", path.join(scratch, "digits-salted.circom"), "--check-inputs", "16");
+    const c = await zkinferInProcess("compile", path.join(dir, "model.int8.onnx"), "--name", "digits-salted", "--input", "hashed-salted", "--output", "hashed", "--circuit", path.join(scratch, "digits-salted.circom"), "--check-inputs", "16");
     expect(c.code, c.stderr).toBe(0);
-    const s = await zkinfer("setup", dir);
+    const s = await zkinferInProcess("setup", dir);
     expect(s.code, s.stderr).toBe(0);
     // Salts exist and there is nowhere private to put them: refused before proving.
-    const nowhere = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    const nowhere = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels));
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toContain("--opening: model digits-salted's commitments are salted");
     expect(nowhere.stderr).not.toContain("proving");
     const out = path.join(scratch, "salted.json");
-    const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "123456789", "--out", out);
+    const p = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "123456789", "--out", out);
     expect(p.code, p.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     const file = JSON.parse(text);
@@ -77,16 +77,16 @@ describe("zkinfer prove writes no private input", () => {
     expect(opening.output).toEqual(shown);
     expect(file.outputCommitment).toBe((await outputCommitment(opening.output, BigInt(opening.outputSalt))).toString());
     expect(opening.outputCommitment).toBe(file.outputCommitment);
-    expect((await zkinfer("verify", dir, "--proof", out)).stdout.trim()).toBe("valid");
+    expect((await zkinferInProcess("verify", dir, "--proof", out)).stdout.trim()).toBe("valid");
     // A file claiming another output commitment (with the proof untouched) is not valid.
     const tampered = path.join(scratch, "tampered.json");
     writeFileSync(tampered, JSON.stringify({ ...file, outputCommitment: (BigInt(file.outputCommitment) + 1n).toString() }));
-    const t = await zkinfer("verify", dir, "--proof", tampered);
+    const t = await zkinferInProcess("verify", dir, "--proof", tampered);
     expect(t.stdout).toContain("INVALID: outputCommitment: the file says");
     expect(t.code).toBe(1);
     // Without --input-salt a fresh salt: the same input commits differently; --opening names the file.
     const opening2 = path.join(scratch, "mine.json");
-    const again = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--opening", opening2);
+    const again = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels), "--opening", opening2);
     expect(again.code, again.stderr).toBe(0);
     const f2 = JSON.parse(again.stdout);
     const o2 = JSON.parse(readFileSync(opening2, "utf8"));
@@ -94,10 +94,10 @@ describe("zkinfer prove writes no private input", () => {
     expect(o2.inputSalt).not.toBe(opening.inputSalt);
     expect(f2.inputCommitment).not.toBe(file.inputCommitment);
     expect(f2.inputCommitment).toBe((await inputCommitment(digit.pixels, BigInt(o2.inputSalt))).toString());
-    const bad = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10", "--out", out);
+    const bad = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels), "--input-salt", "0x10", "--out", out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--input-salt: expected a decimal field element");
-    const same = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels), "--out", out, "--opening", out);
+    const same = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels), "--out", out, "--opening", out);
     expect(same.code).toBe(2);
     expect(same.stderr).toContain("is the proof file (--out); the salts must stay out of the proof");
   }, 300_000);

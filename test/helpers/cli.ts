@@ -32,3 +32,31 @@ export async function zkinferIn(cwd: string, ...args: string[]): Promise<CliResu
     return { code: err.code, stdout: err.stdout, stderr: readableLog(err.stderr), rawStderr: err.stderr };
   }
 }
+
+/**
+ * As zkinfer, but in this process (cli/run.ts main, stdout and stderr captured): for tests that
+ * run many commands, a child process costs a second or two of CPU to start. Not for commands
+ * whose process-level behaviour is the point (signals, exit on a closed stream, the bin wiring),
+ * nor for ones that would leave servers running. Runs one command at a time.
+ */
+export async function zkinferInProcess(...args: string[]): Promise<CliResult> {
+  const { main } = await import("../../cli/run.ts");
+  let stdout = "", stderr = "";
+  const out = process.stdout.write, err = process.stderr.write;
+  const capture = (add: (s: string) => void) => ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    add(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
+    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = capture((s) => (stdout += s));
+  process.stderr.write = capture((s) => (stderr += s));
+  let code: number;
+  try {
+    code = await main(args);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  return { code, stdout, stderr: readableLog(stderr), rawStderr: stderr };
+}
