@@ -16,7 +16,7 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { defaultPaths } from "../prover/paths.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { ensureDevPtau } from "../prover/ptau/index.ts";
-import { ceremonyFileForPower } from "../prover/ptau/ceremony_hashes.ts";
+import { ceremonyFileForPower } from "../prover/ptau/ceremony-hashes.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../prover/setup.ts";
 import { loadModel } from "../server/service/models.ts";
 import { resolveConfig } from "../server/config/index.ts";

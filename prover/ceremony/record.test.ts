@@ -6,7 +6,7 @@
  * (test/ceremony.test.ts, test/deploy-trust.test.ts) exercise every path that must say false.
  */
 import { describe, expect, it } from "vitest";
-import { ceremonyFileForPower } from "../ptau/ceremony_hashes.ts";
+import { ceremonyFileForPower } from "../ptau/ceremony-hashes.ts";
 import { isPublishedPtauHash, isTrusted, summarize, type Contribution, type SetupInfo } from "./record.ts";
 
 const HERMEZ_12 = ceremonyFileForPower(12)!.blake2b;

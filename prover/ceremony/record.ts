@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { HERMEZ_CEREMONY_FILES } from "../ptau/ceremony_hashes.ts";
+import { HERMEZ_CEREMONY_FILES } from "../ptau/ceremony-hashes.ts";
 
 /**
  * Bumped whenever a setup made by an older zkinfer must not be reused. Format 2: every key has

@@ -4,11 +4,11 @@
 // the ends of the Lagrange segments we replace by computed points, and the last tau power
 // snarkjs' H hash reads. Anything else and the caller falls back to snarkjs.
 import { open } from "node:fs/promises";
-import { readPtauHeader } from "../ptau/read_header.ts";
+import { readPtauHeader } from "../ptau/read-header.ts";
 import { DEV_PTAU_SEED, deriveDevSecrets, seedTag, type DevSecrets } from "../ptau/secrets.ts";
 import { lagrangeScalars } from "../ptau/scalars.ts";
 import { pow } from "../ptau/field.ts";
-import { G1_BYTES, G2_BYTES } from "../ptau/ptau_format.ts";
+import { G1_BYTES, G2_BYTES } from "../ptau/ptau-format.ts";
 import type { WorkerPool } from "../ptau/pool.ts";
 
 const DEV_NAME = `INSECURE dev ptau, toxic waste known, seed ${seedTag(DEV_PTAU_SEED)}`;

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { chooseWindow } from "../ptau/layout.ts";
 import { WorkerPool } from "../ptau/pool.ts";
-import { concat } from "../ptau/ptau_format.ts";
+import { concat } from "../ptau/ptau-format.ts";
 import type { ScalarJob } from "../ptau/scalars.ts";
 import type { DiffJob } from "../ptau/worker.ts";
 import { checkDevPtau, openDevPtau, type DevPtau } from "./check.ts";

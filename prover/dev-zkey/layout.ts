@@ -4,7 +4,7 @@
 // points affine little-endian Montgomery ("LEM", infinity all zeros).
 import { BN254_Q } from "../field.ts";
 import { FR } from "../ptau/field.ts";
-import { concat, sectionHeader } from "../ptau/ptau_format.ts";
+import { concat, sectionHeader } from "../ptau/ptau-format.ts";
 import { R2, type ZkeyExponents } from "./exponents.ts";
 import type { R1csTerms } from "./r1cs-terms.ts";
 

@@ -2,7 +2,7 @@
 // terms in one combination, coefficients >= r, signals in no constraint) and exact sizes.
 import { writeFileSync } from "node:fs";
 import { FR } from "../ptau/field.ts";
-import { concat, sectionHeader } from "../ptau/ptau_format.ts";
+import { concat, sectionHeader } from "../ptau/ptau-format.ts";
 
 export type Lc = [signal: number, coef: bigint][];
 

@@ -4,7 +4,7 @@
 // (section 12 has one more domain, 2^(power+1), as snarkjs' prepare phase2 writes).
 import type { PoolTask } from "./pool.ts";
 import type { DevSecrets } from "./secrets.ts";
-import { G1_BYTES, G2_BYTES } from "./ptau_format.ts";
+import { G1_BYTES, G2_BYTES } from "./ptau-format.ts";
 import { mul } from "./field.ts";
 
 export interface SectionPlan {

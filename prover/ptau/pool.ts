@@ -24,7 +24,7 @@ export class WorkerPool {
     const slots: Slot[] = [];
     const ready: Promise<void>[] = [];
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(new URL("./worker_boot.mjs", import.meta.url), {
+      const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
         // ffjavascript imports the "web-worker" shim, which, when loaded outside the main
         // thread, assumes it is one of its own workers and evaluates workerData.mod. Give
         // it an empty script so importing ffjavascript in our worker is harmless.

@@ -3,7 +3,7 @@
 // jobs run in parallel on all cores without ffjavascript's own thread pool.
 import { parentPort } from "node:worker_threads";
 import { loadFfjavascript } from "./deps.ts";
-import { FixedBaseMultiplier, type FfCurve } from "./fixed_base.ts";
+import { FixedBaseMultiplier, type FfCurve } from "./fixed-base.ts";
 import { computeScalars, encodeScalars, jobCount, type ScalarJob } from "./scalars.ts";
 
 /** G1 points high[i] - low[i] (affine LEM in and out): prover/dev-zkey's H hash. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { loadFfjavascript } from "./deps.ts";
-import { FixedBaseMultiplier, type FfCurve } from "./fixed_base.ts";
+import { FixedBaseMultiplier, type FfCurve } from "./fixed-base.ts";
 import { encodeScalars } from "./scalars.ts";
 
 let curve: FfCurve & { G2: { timesScalar(p: Uint8Array, s: Uint8Array): Uint8Array; toAffine(p: Uint8Array): Uint8Array; g: Uint8Array; eq(a: Uint8Array, b: Uint8Array): boolean; fromRprLEM(b: Uint8Array, o: number): Uint8Array } };

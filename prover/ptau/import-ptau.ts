@@ -4,9 +4,9 @@
 import { createReadStream } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { ceremonyFileForPower } from "./ceremony_hashes.ts";
+import { ceremonyFileForPower } from "./ceremony-hashes.ts";
 import { PtauError } from "./errors.ts";
-import { readPtauHeader } from "./read_header.ts";
+import { readPtauHeader } from "./read-header.ts";
 
 export interface ImportPtauOptions {
   /** Expected power; default: the power in the file's header. */

@@ -6,10 +6,10 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { PtauError } from "./errors.ts";
-import { generateDevPtau } from "./generate_dev_ptau.ts";
+import { generateDevPtau } from "./generate-dev-ptau.ts";
 import { withFileLock } from "../file-lock.ts";
 import { resolveDevPtauOptions, type PtauLogger } from "./options.ts";
-import { readPtauHeader } from "./read_header.ts";
+import { readPtauHeader } from "./read-header.ts";
 import { DEV_PTAU_SEED, seedTag } from "./secrets.ts";
 
 const inFlight = new Map<string, Promise<string>>();

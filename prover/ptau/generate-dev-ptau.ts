@@ -8,7 +8,7 @@ import { PtauError } from "./errors.ts";
 import { chooseWindow, groupTotals, planSections, pointBytes, pubKeyTasks, type SectionPlan } from "./layout.ts";
 import { resolveDevPtauOptions, type DevPtauOptions, type PtauLogger } from "./options.ts";
 import { WorkerPool } from "./pool.ts";
-import { concat, contributionsSection, fileHeader, headerSection, sectionHeader, G1_BYTES, G2_BYTES } from "./ptau_format.ts";
+import { concat, contributionsSection, fileHeader, headerSection, sectionHeader, G1_BYTES, G2_BYTES } from "./ptau-format.ts";
 import { deriveDevSecrets, seedTag } from "./secrets.ts";
 
 export const INSECURE_BANNER = "DEVELOPMENT ONLY: the toxic waste of this file is known";

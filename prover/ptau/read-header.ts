@@ -2,7 +2,7 @@
 // enough to confirm the curve and power of a cached or imported file.
 import { open } from "node:fs/promises";
 import { PtauError } from "./errors.ts";
-import { BN254_Q, PTAU_MAGIC } from "./ptau_format.ts";
+import { BN254_Q, PTAU_MAGIC } from "./ptau-format.ts";
 
 export interface PtauHeader {
   power: number;
