@@ -1,0 +1,47 @@
+/**
+ * One Redis connection for BullMQ, with the fleet's reconnect policy: an unreachable Redis (at
+ * start or mid-run) is retried with capped exponential backoff and logged once per outage,
+ * never a crash loop. Commands wait for the reconnection (maxRetriesPerRequest null, as BullMQ
+ * requires for workers), so no job is dropped while Redis is away.
+ */
+import { Redis } from "ioredis";
+
+export interface RedisLog {
+  warn(msg: string): void;
+  info(msg: string): void;
+}
+
+/** Backoff of the reconnection: 100 ms doubling up to this. */
+const MAX_RECONNECT_MS = 5_000;
+
+/** The URL without its password, for messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+export function connectRedis(url: string, log: RedisLog, role: string): Redis {
+  const r = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times) => Math.min(MAX_RECONNECT_MS, 100 * 2 ** Math.min(times, 10)),
+    lazyConnect: false,
+  });
+  let down = false;
+  r.on("error", (e: Error) => {
+    if (down) return;
+    down = true;
+    log.warn(`${role}: Redis ${redactedUrl(url)} unreachable (${e.message}); retrying with backoff`);
+  });
+  r.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info(`${role}: Redis ${redactedUrl(url)} reachable again`);
+  });
+  return r;
+}

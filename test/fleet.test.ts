@@ -1,0 +1,76 @@
+/**
+ * The gateway in fleet mode with real parts: redis-server, the service and its HTTP edge in
+ * this process, prover nodes as child processes fetching artifacts over HTTP. A proof made by a
+ * node is checked before it is recorded; a lying node is rejected, its job proved by another,
+ * and the lie shows in /metrics.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { verifyGroth16 } from "../prover/prove.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { json, parseMetrics, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
+import { killNodes, startNode, until, type NodeProc } from "./helpers/fleet.ts";
+import { startRedis, type TestRedis } from "./helpers/redis-server.ts";
+
+let redis: TestRedis;
+let server: TestServer;
+const digits = testDigits(4);
+const nodeOpts = (name: string, extra: Record<string, unknown> = {}) => ({
+  queue: redis.url, queueName: "zkinfer-proofs", name, gatewayUrl: server.url, cacheDir: server.tmp.file(`cache-${name}`), lockMs: 2000, stalledMs: 500, ...extra,
+});
+const metric = async (name: string, labels: Record<string, string> = {}) => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return parseMetrics(text).filter((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+  server = await startTestServer({ queue: redis.url });
+});
+afterAll(async () => {
+  killNodes();
+  await server?.close();
+  await redis?.stop();
+  await terminateSnarkjsCurves();
+});
+
+it("a node proves a served job; the gateway records it once checked, and SSE reports it as in embedded mode", async () => {
+  const good: NodeProc = startNode(nodeOpts("good-1"));
+  await good.up;
+  const r = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[0].pixels } });
+  expect(r.status).toBe(200);
+  const events = await readSse(`${server.url}/v1/proofs/${r.body.requestId}/events`);
+  expect(events.at(-1)?.data.status).toBe("proved");
+  const rec = (await json(`${server.url}/v1/proofs/${r.body.requestId}`)).body;
+  expect(rec.status).toBe("proved");
+  expect(await verifyGroth16(server.service.getVkey("digits-mlp"), rec.publicSignals, rec.proof)).toBe(true);
+  expect((await metric("zkinfer_fleet_node_proofs_total", { node: "good-1", outcome: "proved" }))[0]?.value).toBe(1);
+  await good.kill("SIGTERM");
+}, 60_000);
+
+it("a node whose proofs lie is rejected, the job is proved by another node, and the liar is counted in /metrics", async () => {
+  const liar = startNode(nodeOpts("liar", { corrupt: "proof" }));
+  await liar.up;
+  const r = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[1].pixels } });
+  expect(r.status).toBe(200);
+  await until("the liar's proof rejected", async () => (await metric("zkinfer_fleet_node_proofs_total", { node: "liar", outcome: "rejected" }))[0]?.value)
+    .catch((e) => { throw new Error(`${e.message}\nliar: ${liar.log()}\nrecord: ${JSON.stringify(server.service.getProof(r.body.requestId))}\n${JSON.stringify(server.service.stats().fleet)}`); });
+  expect((await json(`${server.url}/v1/proofs/${r.body.requestId}`)).body.status).not.toBe("proved");
+  const honest = startNode(nodeOpts("honest"));
+  await honest.up;
+  const done = await server.service.waitForProof(r.body.requestId, 30_000);
+  expect(done.status).toBe("proved");
+  expect(done.output).toEqual(r.body.output);
+  expect(await verifyGroth16(server.service.getVkey("digits-mlp"), done.publicSignals!, done.proof as never)).toBe(true);
+  expect((await metric("zkinfer_fleet_node_proofs_total", { node: "honest", outcome: "proved" }))[0]?.value).toBe(1);
+  expect((await metric("zkinfer_fleet_node_proofs_total", { node: "liar", outcome: "proved" }))[0]?.value ?? 0).toBe(0);
+  await Promise.all([liar.kill(), honest.kill()]);
+}, 60_000);
+
+it("serves artifacts only by the hash of a file handed to the fleet", async () => {
+  const unknown = "0".repeat(64);
+  expect((await fetch(`${server.url}/v1/artifacts/${unknown}`)).status).toBe(404);
+  expect((await fetch(`${server.url}/v1/artifacts/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  expect(text).toMatch(/zkinfer_fleet_jobs\{state="waiting"\} \d+/);
+  expect(text).toMatch(/zkinfer_fleet_proof_seconds_count \d+/);
+});
