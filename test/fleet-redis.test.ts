@@ -1,0 +1,83 @@
+/**
+ * Redis faults in fleet mode: queued jobs survive a Redis killed and restarted with its
+ * append-only file on; a gateway running through a Redis outage keeps serving outputs and
+ * proves once Redis is back; a bad queue URL is refused with a message naming the option.
+ */
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { loadConfig } from "../server/config/index.ts";
+import { json, startTestServer, testDigits } from "./helpers/edge-server.ts";
+import { killNodes, startNode, until } from "./helpers/fleet.ts";
+import { startRedis, type TestRedis } from "./helpers/redis-server.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+
+const tmp = makeTempDir("zkinfer-fleet-redis-");
+let redis: TestRedis;
+const digits = testDigits(5);
+
+beforeAll(async () => {
+  redis = await startRedis({ appendonly: true });
+});
+afterAll(async () => {
+  killNodes();
+  await redis?.stop();
+  tmp.remove();
+  await terminateSnarkjsCurves();
+});
+
+it("queued jobs survive a Redis restart (append-only file on), then a node proves them and the gateway records them", async () => {
+  const dbPath = tmp.file("jobs.sqlite");
+  const first = await startTestServer({ queue: redis.url, dbPath });
+  const ids: string[] = [];
+  for (const d of digits.slice(0, 3)) {
+    const r = await json(`${first.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: d.pixels } });
+    expect(r.status).toBe(200);
+    ids.push(r.body.requestId);
+  }
+  const queue = new Queue("zkinfer-proofs", { connection: { url: redis.url } as never });
+  queue.on("error", () => {});
+  await until("the jobs in Redis", async () => (await queue.getJobCounts("waiting")).waiting === 3 || undefined);
+  // The gateway goes first, so nothing re-adds a job Redis might have lost.
+  await first.edges.close();
+  await first.service.close();
+  await redis.restart();
+  expect((await queue.getJobs(["waiting"])).map((j) => j.id).sort()).toEqual([...ids].sort());
+  await queue.close();
+
+  const second = await startTestServer({ queue: redis.url, dbPath });
+  try {
+    const node = startNode({ queue: redis.url, queueName: "zkinfer-proofs", name: "after-restart", gatewayUrl: second.url, cacheDir: tmp.file("cache") });
+    await node.up;
+    for (const id of ids) expect((await second.service.waitForProof(id, 30_000)).status).toBe("proved");
+
+    // Redis down mid-run: outputs are still served at once; the proof follows once it is back.
+    await redis.kill();
+    const r = await json(`${second.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[3].pixels } });
+    expect(r.status).toBe(200);
+    expect(r.body.output).toHaveLength(10);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(second.service.getProof(r.body.requestId).status).not.toBe("proved");
+    await redis.restart();
+    expect((await second.service.waitForProof(r.body.requestId, 40_000)).status).toBe("proved");
+    await node.kill("SIGTERM");
+  } finally {
+    await second.close();
+  }
+}, 90_000);
+
+it("a queue URL that is not redis://host:port is refused naming the option, without the password", () => {
+  const load = (queue: string) => () => loadConfig({ env: { ZKINFER_QUEUE: queue } });
+  expect(load("http://127.0.0.1:6379")).toThrow(/queue must be a redis:\/\/host:port URL \(scheme "http:"/);
+  expect(load("redis://127.0.0.1:99999")).toThrow(/queue must be a redis:\/\/host:port URL/);
+  expect(load("not a url")).toThrow(/queue must be a redis:\/\/host:port URL \(not a URL\)/);
+  let message = "";
+  try {
+    load("redis://user:s3cret@127.0.0.1:6379/db")();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toMatch(/queue must be/);
+  expect(message).not.toContain("s3cret");
+  expect(loadConfig({ env: { ZKINFER_QUEUE: "redis://127.0.0.1:6379" } }).queue).toBe("redis://127.0.0.1:6379");
+});
