@@ -66,6 +66,35 @@ it("a node whose proofs lie is rejected, the job is proved by another node, and 
   await Promise.all([liar.kill(), honest.kill()]);
 }, 60_000);
 
+it("a node that replays a valid proof of another request is rejected: the proof must carry this job's input and output", async () => {
+  const replayer = startNode(nodeOpts("replayer", { corrupt: "replay" }));
+  await replayer.up;
+  const a = await json(`${server.url}/v1/models/digits-mlp/infer?wait=proof&timeout=30000`, { method: "POST", body: { input: digits[2].pixels } });
+  expect(a.body.proof.status).toBe("proved"); // its first answer is honest
+  const b = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[3].pixels } });
+  await until("the replay rejected", async () => (await metric("zkinfer_fleet_node_proofs_total", { node: "replayer", outcome: "rejected" }))[0]?.value);
+  // Still waiting for an honest node (the retry goes back to the fleet), never proved by the replay.
+  expect(["queued", "proving"]).toContain(server.service.getProof(b.body.requestId).status);
+  expect((await metric("zkinfer_fleet_node_proofs_total", { node: "replayer", outcome: "proved" }))[0]?.value).toBe(1);
+  await replayer.kill();
+}, 60_000);
+
+it("in fleet mode too: a full queue answers 503 with Retry-After, and artifacts need an API key when keys are on", async () => {
+  const strict = await startTestServer({ queue: redis.url, queueName: "strict", queueLimit: 2, apiKeys: ["k1"] });
+  try {
+    const auth = { authorization: "Bearer k1" };
+    for (const d of digits.slice(0, 2)) expect((await json(`${strict.url}/v1/models/digits-mlp/infer`, { method: "POST", headers: auth, body: { input: d.pixels } })).status).toBe(200);
+    const full = await json(`${strict.url}/v1/models/digits-mlp/infer`, { method: "POST", headers: auth, body: { input: digits[2].pixels } });
+    expect(full.status).toBe(503);
+    expect(Number(full.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(strict.service.stats().queued + strict.service.stats().proving).toBe(2);
+    expect((await fetch(`${strict.url}/v1/artifacts/${"0".repeat(64)}`)).status).toBe(401);
+    expect((await fetch(`${strict.url}/v1/artifacts/${"0".repeat(64)}`, { headers: auth })).status).toBe(404);
+  } finally {
+    await strict.close();
+  }
+});
+
 it("serves artifacts only by the hash of a file handed to the fleet", async () => {
   const unknown = "0".repeat(64);
   expect((await fetch(`${server.url}/v1/artifacts/${unknown}`)).status).toBe(404);

@@ -7,6 +7,7 @@
  * reaches them.
  */
 import { startProverNode } from "../../server/fleet/prover-node.ts";
+import type { FleetResult } from "../../server/fleet/index.ts";
 import { terminateSnarkjsCurves } from "../../prover/snarkjs.ts";
 
 interface Options {
@@ -20,7 +21,7 @@ interface Options {
   lockMs?: number;
   stalledMs?: number;
   holdMs?: number;
-  corrupt?: "output" | "proof";
+  corrupt?: "output" | "proof" | "replay";
 }
 
 const o = JSON.parse(process.env.FLEET_NODE ?? "{}") as Options;
@@ -29,6 +30,7 @@ const log = {
   warn: (m: string) => process.stderr.write(`warn ${m}\n`),
   error: (m: string) => process.stderr.write(`error ${m}\n`),
 };
+let first: FleetResult | undefined;
 const node = await startProverNode(
   {
     queue: o.queue, queueName: o.queueName, name: o.name, threads: o.threads ?? 1,
@@ -43,6 +45,8 @@ const node = await startProverNode(
         // Claims another output: a valid-looking answer with the first public signal changed.
         return { ...r, publicSignals: r.publicSignals.map((s, i) => (i === 0 ? String((BigInt(s) + 1n) % 100n) : s)) };
       }
+      // Answers every job with its first proof: valid under the key, but of another request.
+      if (o.corrupt === "replay") return (first ??= r);
       if (o.corrupt === "proof") return { ...r, proof: { ...r.proof, pi_a: [r.proof.pi_c[0], r.proof.pi_c[1], "1"] } };
       return r;
     },
