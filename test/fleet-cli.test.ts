@@ -1,0 +1,43 @@
+/** `zkinfer fleet status` and `zkinfer prover` as a user runs them: the nodes and the queue, and refusals naming the flag. */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { zkinfer } from "./helpers/cli.ts";
+import { killNodes, startNode } from "./helpers/fleet.ts";
+import { startRedis, type TestRedis } from "./helpers/redis-server.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
+
+const tmp = makeTempDir("zkinfer-fleet-cli-");
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  killNodes();
+  await redis?.stop();
+  tmp.remove();
+});
+
+it("fleet status lists the connected nodes by name and the queue's jobs per state", async () => {
+  const node = startNode({ queue: redis.url, queueName: "zkinfer-proofs", name: "status-node", sharedDir: tmp.path, cacheDir: tmp.file("cache") });
+  await node.up;
+  const r = await zkinfer("fleet", "status", "--queue", redis.url);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^queue: waiting 0, active 0, delayed 0, prioritized 0, completed 0, failed 0(, paused 0)?$/m);
+  expect(r.stdout).toMatch(/nodes connected: 1/);
+  expect(r.stdout).toMatch(/status-node +up \d+ s from 127\.0\.0\.1 +proved 0 +rejected 0 +failed 0/);
+  const j = await zkinfer("fleet", "status", "--queue", redis.url, "--json");
+  expect(JSON.parse(j.stdout).nodes.map((n: { name: string }) => n.name)).toEqual(["status-node"]);
+  await node.kill("SIGTERM");
+  expect((await zkinfer("fleet", "status", "--queue", redis.url)).stdout).toMatch(/nodes connected: 0/);
+}, 40_000);
+
+it("refuses a queue that is not a redis URL, and a node with nowhere to fetch artifacts from, naming the flag (exit 2)", async () => {
+  const bad = await zkinfer("fleet", "status", "--queue", "http://127.0.0.1:1");
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--queue must be a redis:\/\/host:port URL \(scheme "http:"/);
+  const none = await zkinfer("prover", "--queue", redis.url);
+  expect(none.code).toBe(2);
+  expect(none.stderr).toMatch(/--gateway or --artifacts is required/);
+  const threads = await zkinfer("prover", "--queue", redis.url, "--gateway", "http://127.0.0.1:1", "--threads", "0");
+  expect(threads.code).toBe(2);
+  expect(threads.stderr).toMatch(/--threads must be a positive integer/);
+});
