@@ -66,6 +66,34 @@ it("queued jobs survive a Redis restart (append-only file on), then a node prove
   }
 }, 90_000);
 
+it("a job whose data was changed in Redis (same job id, another input) is proved for that input and rejected; the retry proves the served one", async () => {
+  const server = await startTestServer({ queue: redis.url, queueName: "tampered" });
+  const queue = new Queue("tampered", { connection: { url: redis.url } as never });
+  queue.on("error", () => {});
+  try {
+    const r = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[0].pixels } });
+    const id = r.body.requestId as string;
+    const job = await until("the job in Redis", async () => queue.getJob(id));
+    // Whoever can write to Redis swaps the input under the request's job id.
+    await job.updateData({ ...job.data, x: digits[4].pixels });
+    const opts = (name: string) => ({ queue: redis.url, queueName: "tampered", name, gatewayUrl: server.url, cacheDir: tmp.file(`cache-${name}`) });
+    const first = startNode(opts("first"));
+    await first.up;
+    await until("the tampered job's proof rejected", () => server.service.stats().fleet?.nodes.first?.rejected);
+    await first.kill();
+    // The retry is put back with the gateway's own data; another node proves the served input.
+    const second = startNode(opts("second"));
+    await second.up;
+    const done = await server.service.waitForProof(id, 30_000);
+    expect(done.status).toBe("proved");
+    expect(done.output).toEqual(r.body.output);
+    await second.kill();
+  } finally {
+    await queue.close();
+    await server.close();
+  }
+}, 60_000);
+
 it("a queue URL that is not redis://host:port is refused naming the option, without the password", () => {
   const load = (queue: string) => () => loadConfig({ env: { ZKINFER_QUEUE: queue } });
   expect(load("http://127.0.0.1:6379")).toThrow(/queue must be a redis:\/\/host:port URL \(scheme "http:"/);
