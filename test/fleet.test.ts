@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { verifyGroth16 } from "../prover/prove.ts";
+import { grpcClient } from "../server/grpc/client.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { json, parseMetrics, readSse, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
 import { killNodes, startNode, until, type NodeProc } from "./helpers/fleet.ts";
@@ -44,6 +45,16 @@ it("a node proves a served job; the gateway records it once checked, and SSE rep
   expect(rec.status).toBe("proved");
   expect(await verifyGroth16(server.service.getVkey("digits-mlp"), rec.publicSignals, rec.proof)).toBe(true);
   expect((await metric("zkinfer_fleet_node_proofs_total", { node: "good-1", outcome: "proved" }))[0]?.value).toBe(1);
+  // gRPC's WatchProof streams the fleet's job as the pool's.
+  const c = grpcClient(server.edges.grpcAddress);
+  try {
+    const g = await c.unary("infer", { model: "digits-mlp", kind: "INPUT_KIND_INT8", values: digits[2].pixels });
+    const seen: string[] = [];
+    for await (const rec of c.watch(g.requestId)) seen.push(rec.status);
+    expect(seen.at(-1)).toBe("PROOF_STATUS_PROVED");
+  } finally {
+    c.close();
+  }
   await good.kill("SIGTERM");
 }, 60_000);
 

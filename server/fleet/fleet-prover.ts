@@ -85,7 +85,7 @@ export class FleetProver implements Prover {
       };
       const nodes = this.avoid.get(task.requestId) ?? [];
       const data = fleetJob(task, artifacts, { nodes, until: Date.now() + (this.o.avoidMs ?? 30_000) });
-      const r = await this.outcome(task.requestId, data, signal);
+      const r = await this.outcome(task.requestId, data, signal).finally(() => this.wake.delete(task.requestId));
       const seconds = (performance.now() - t0) / 1000;
       this.proofSeconds.push(seconds);
       if (this.proofSeconds.length > PROOF_SAMPLES) this.proofSeconds.shift();
@@ -111,13 +111,11 @@ export class FleetProver implements Prover {
       } else if (state === "completed" && job) {
         const r = job.returnvalue;
         await job.remove().catch(() => {});
-        this.wake.delete(id);
         return (typeof r === "object" && r !== null ? r : {}) as ProverResult;
       } else if (state === "failed" && job) {
         const reason = String(job.failedReason ?? "unknown reason").slice(0, 500);
         const node = nodeLabel(job.processedBy);
         await job.remove().catch(() => {});
-        this.wake.delete(id);
         this.tally.add(node, "failed");
         throw new Error(`prover node ${node} failed the job: ${reason}`);
       }
