@@ -94,6 +94,24 @@ it("a job whose data was changed in Redis (same job id, another input) is proved
   }
 }, 60_000);
 
+it("a gateway whose Redis is unreachable at start serves outputs, reports Redis down, keeps the job, and closes without waiting for Redis", async () => {
+  const dead = await startRedis();
+  const url = dead.url;
+  await dead.kill();
+  const server = await startTestServer({ queue: url, queueName: "unreachable" });
+  try {
+    const r = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: digits[0].pixels } });
+    expect(r.status).toBe(200);
+    await new Promise((res) => setTimeout(res, 2500));
+    expect(server.service.stats().fleet?.redisUp).toBe(false);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^zkinfer_fleet_redis_up 0$/m);
+    expect(["queued", "proving"]).toContain(server.service.getProof(r.body.requestId).status);
+  } finally {
+    await server.close();
+    await dead.stop();
+  }
+}, 30_000);
+
 it("a queue URL that is not redis://host:port is refused naming the option, without the password", () => {
   const load = (queue: string) => () => loadConfig({ env: { ZKINFER_QUEUE: queue } });
   expect(load("http://127.0.0.1:6379")).toThrow(/queue must be a redis:\/\/host:port URL \(scheme "http:"/);

@@ -19,7 +19,7 @@ export interface ArtifactSources {
   sharedDir?: string;
   /** Where fetched artifacts are kept, named by their sha256. */
   cacheDir: string;
-  /** Tries per source before the job fails; backoff 250 ms doubling. */
+  /** Tries per source before the job fails; backoff 250 ms doubling (6 tries: about 8 s, a gateway's restart). */
   tries?: number;
 }
 
@@ -64,7 +64,7 @@ export class ArtifactCache {
 
   private async fetch(hash: string): Promise<Uint8Array> {
     const problems: string[] = [];
-    const tries = this.o.tries ?? 3;
+    const tries = this.o.tries ?? 6;
     for (let i = 0; i < tries; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** (i - 1)));
       for (const [where, read] of this.sources(hash)) {

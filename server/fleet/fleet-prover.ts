@@ -31,6 +31,18 @@ export interface FleetProverOptions {
 
 const PROOF_SAMPLES = 1024;
 const COUNTS_EVERY_MS = 2_000;
+const CLOSE_WAIT_MS = 1_000;
+
+/** Rejects as soon as `signal` aborts: a Redis command waiting for a reconnection cannot be cancelled itself. */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 
 export class FleetProver implements Prover {
   readonly untrusted = true;
@@ -85,7 +97,7 @@ export class FleetProver implements Prover {
       };
       const nodes = this.avoid.get(task.requestId) ?? [];
       const data = fleetJob(task, artifacts, { nodes, until: Date.now() + (this.o.avoidMs ?? 30_000) });
-      const r = await this.outcome(task.requestId, data, signal).finally(() => this.wake.delete(task.requestId));
+      const r = await abortable(this.outcome(task.requestId, data, signal), signal).finally(() => this.wake.delete(task.requestId));
       const seconds = (performance.now() - t0) / 1000;
       this.proofSeconds.push(seconds);
       if (this.proofSeconds.length > PROOF_SAMPLES) this.proofSeconds.shift();
@@ -171,8 +183,9 @@ export class FleetProver implements Prover {
     this.closed = true;
     clearInterval(this.countsTimer);
     for (const w of this.wake.values()) w();
-    await this.events.close().catch(() => {});
-    await this.queue.close().catch(() => {});
+    // A graceful close waits for Redis; with Redis down it would wait forever: a second, then cut.
+    const closing = Promise.allSettled([this.events.close(), this.queue.close()]);
+    await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
     for (const c of this.connections) c.disconnect();
   }
 }
