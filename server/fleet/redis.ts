@@ -5,6 +5,9 @@
  * requires for workers), so no job is dropped while Redis is away.
  */
 import { Redis } from "ioredis";
+import { redactedUrl } from "./url.ts";
+
+export { redactedUrl };
 
 export interface RedisLog {
   warn(msg: string): void;
@@ -13,17 +16,6 @@ export interface RedisLog {
 
 /** Backoff of the reconnection: 100 ms doubling up to this. */
 const MAX_RECONNECT_MS = 5_000;
-
-/** The URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(not a URL)";
-  }
-}
 
 export function connectRedis(url: string, log: RedisLog, role: string): Redis {
   const r = new Redis(url, {

@@ -12,7 +12,6 @@ import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../c
 import { runSession, toInt8Input } from "../engine/index.ts";
 import { JobStore, toProofRecord } from "../jobs/index.ts";
 import { ProverPool, type Prover } from "../pool/index.ts";
-import { FleetProver } from "../fleet/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
 import { ModelRegistry } from "./model-registry.ts";
@@ -70,7 +69,8 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   let pool: Prover;
   // Fleet mode: the same dispatcher hands jobs to BullMQ instead of the in-process pool; every
   // queued job goes to the fleet at once (Redis holds them), so queueLimit bounds both.
-  const fleet = cfg.queue ? new FleetProver({ url: cfg.queue, queueName: cfg.queueName, threads: cfg.poolThreads, maxInFlight: cfg.queueLimit, log }) : undefined;
+  // Loaded only in fleet mode: the embedded default never loads BullMQ.
+  const fleet = cfg.queue ? new (await import("../fleet/index.ts")).FleetProver({ url: cfg.queue, queueName: cfg.queueName, threads: cfg.poolThreads, maxInFlight: cfg.queueLimit, log }) : undefined;
   try {
     pool = fleet ?? new ProverPool(cfg.poolThreads);
   } catch (e) {
