@@ -1,5 +1,10 @@
 /** `zkinfer fleet status` and `zkinfer prover` as a user runs them: the nodes and the queue, and refusals naming the flag. */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { json, startTestServer, testDigits } from "./helpers/edge-server.ts";
 import { zkinfer } from "./helpers/cli.ts";
 import { killNodes, startNode } from "./helpers/fleet.ts";
 import { startRedis, type TestRedis } from "./helpers/redis-server.ts";
@@ -14,6 +19,7 @@ afterAll(async () => {
   killNodes();
   await redis?.stop();
   tmp.remove();
+  await terminateSnarkjsCurves();
 });
 
 it("fleet status lists the connected nodes by name and the queue's jobs per state", async () => {
@@ -29,6 +35,29 @@ it("fleet status lists the connected nodes by name and the queue's jobs per stat
   await node.kill("SIGTERM");
   expect((await zkinfer("fleet", "status", "--queue", redis.url)).stdout).toMatch(/nodes connected: 0/);
 }, 40_000);
+
+it("fleet export writes a model's artifacts named by sha256; a node with --artifacts on that folder proves without the gateway's route", async () => {
+  const dir = tmp.file("shared");
+  const r = await zkinfer("fleet", "export", "digits-mlp", "--out", dir);
+  expect(r.code, r.stderr).toBe(0);
+  const lines = r.stdout.trim().split("\n");
+  expect(lines.map((l) => l.split(" ")[0])).toEqual(["wasm", "zkey", "onnx"]);
+  for (const l of lines) {
+    const sha = l.split(" ")[1];
+    expect(createHash("sha256").update(readFileSync(path.join(dir, sha))).digest("hex")).toBe(sha);
+  }
+  const server = await startTestServer({ queue: redis.url, queueName: "shared" });
+  try {
+    // No gateway URL: every artifact comes from the shared folder, checked by hash.
+    const node = startNode({ queue: redis.url, queueName: "shared", name: "shared-node", sharedDir: dir, cacheDir: tmp.file("cache-shared") });
+    await node.up;
+    const res = await json(`${server.url}/v1/models/digits-mlp/infer?wait=proof&timeout=30000`, { method: "POST", body: { input: testDigits(1)[0].pixels } });
+    expect(res.body.proof.status).toBe("proved");
+    await node.kill("SIGTERM");
+  } finally {
+    await server.close();
+  }
+}, 60_000);
 
 it("refuses a queue that is not a redis URL, and a node with nowhere to fetch artifacts from, naming the flag (exit 2)", async () => {
   const bad = await zkinfer("fleet", "status", "--queue", "http://127.0.0.1:1");
