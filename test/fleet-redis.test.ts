@@ -50,6 +50,9 @@ it("queued jobs survive a Redis restart (append-only file on), then a node prove
     const node = startNode({ queue: redis.url, queueName: "zkinfer-proofs", name: "after-restart", gatewayUrl: second.url, cacheDir: tmp.file("cache") });
     await node.up;
     for (const id of ids) expect((await second.service.waitForProof(id, 30_000)).status).toBe("proved");
+    // The restarted gateway added each job again under its request id: a no-op, so each was proved once.
+    expect(node.log().match(/^proved /gm)).toHaveLength(3);
+    expect(second.service.stats().fleet?.nodes["after-restart"]).toEqual({ proved: 3, rejected: 0, failed: 0 });
 
     // Redis down mid-run: outputs are still served at once; the proof follows once it is back.
     await redis.kill();
