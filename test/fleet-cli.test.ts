@@ -1,12 +1,12 @@
 /** `zkinfer fleet status` and `zkinfer prover` as a user runs them: the nodes and the queue, and refusals naming the flag. */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { json, startTestServer, testDigits } from "./helpers/edge-server.ts";
 import { zkinfer } from "./helpers/cli.ts";
-import { killNodes, startNode } from "./helpers/fleet.ts";
+import { killNodes, startNode, until } from "./helpers/fleet.ts";
 import { startRedis, type TestRedis } from "./helpers/redis-server.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 
@@ -54,6 +54,24 @@ it("fleet export writes a model's artifacts named by sha256; a node with --artif
     const res = await json(`${server.url}/v1/models/digits-mlp/infer?wait=proof&timeout=30000`, { method: "POST", body: { input: testDigits(1)[0].pixels } });
     expect(res.body.proof.status).toBe("proved");
     await node.kill("SIGTERM");
+
+    // A node whose shared folder holds other bytes under the proving key's hash refuses them and
+    // fails the job; the retry is left to another node, and the failure shows per node.
+    const bad = tmp.file("shared-bad");
+    const zkey = lines[1].split(" ")[1];
+    await zkinfer("fleet", "export", "digits-mlp", "--out", bad);
+    writeFileSync(path.join(bad, zkey), "not the proving key");
+    const tampered = startNode({ queue: redis.url, queueName: "shared", name: "tampered-node", sharedDir: bad, cacheDir: tmp.file("cache-bad") });
+    await tampered.up;
+    const job = await json(`${server.url}/v1/models/digits-mlp/infer`, { method: "POST", body: { input: testDigits(2)[1].pixels } });
+    await until("the tampered node's failure", () => server.service.stats().fleet?.nodes["tampered-node"]?.failed);
+    const refusal = new RegExp(`artifact ${zkey}: the bytes from shared folder .* hash to [0-9a-f]{64}; refused`);
+    await until("the node's refusal in its log", () => refusal.test(tampered.log()));
+    const honest = startNode({ queue: redis.url, queueName: "shared", name: "honest-node", sharedDir: dir, cacheDir: tmp.file("cache-honest") });
+    await honest.up;
+    expect((await server.service.waitForProof(job.body.requestId, 30_000)).status).toBe("proved");
+    expect(server.service.stats().fleet?.nodes["honest-node"]?.proved).toBe(1);
+    await Promise.all([tampered.kill(), honest.kill()]);
   } finally {
     await server.close();
   }

@@ -130,6 +130,7 @@ export class FleetProver implements Prover {
         const node = nodeLabel(job.processedBy);
         await job.remove().catch(() => {});
         this.tally.add(node, "failed");
+        this.note(id, node); // a node that fails a job (e.g. refuses its artifacts) leaves the retry to others too
         throw new Error(`prover node ${node} failed the job: ${reason}`);
       }
       await woken;
@@ -153,6 +154,11 @@ export class FleetProver implements Prover {
   rejected(requestId: string, node: string | undefined, _reason: string): void {
     const label = nodeLabel(node);
     this.tally.add(label, "rejected");
+    this.note(requestId, label);
+  }
+
+  /** Remembers a node to avoid for this job's retries. */
+  private note(requestId: string, label: string): void {
     const list = this.avoid.get(requestId) ?? [];
     if (!list.includes(label)) list.push(label);
     this.avoid.set(requestId, list);
