@@ -47,6 +47,7 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
 
 export class FleetProver implements Prover {
   readonly untrusted = true;
+  readonly reportsStart = true;
   readonly threads: number;
   readonly maxInFlight: number;
   readonly artifacts = new ArtifactIndex();
@@ -55,6 +56,7 @@ export class FleetProver implements Prover {
   private readonly queue: Queue<FleetJobData, ProverResult>;
   private readonly events: QueueEvents;
   private readonly wake = new Map<string, () => void>();
+  private readonly starts = new Map<string, () => void>();
   private readonly avoid = new Map<string, string[]>();
   private readonly proofSeconds: number[] = [];
   private jobs: Record<string, number> = {};
@@ -76,6 +78,7 @@ export class FleetProver implements Prover {
     this.events.on("completed", poke);
     this.events.on("failed", poke);
     this.events.on("removed", poke);
+    this.events.on("active", ({ jobId }: { jobId: string }) => this.starts.get(jobId)?.());
     this.queue.on("error", () => {}); // the connection logs outages once (redis.ts)
     this.events.on("error", () => {});
     this.countsTimer = setInterval(() => void this.readCounts(), COUNTS_EVERY_MS);
@@ -87,8 +90,9 @@ export class FleetProver implements Prover {
     return Math.min(1, this.running / Math.max(1, this.threads));
   }
 
-  async prove(task: ProveTask, signal?: AbortSignal): Promise<ProverResult> {
+  async prove(task: ProveTask, signal?: AbortSignal, started?: () => void): Promise<ProverResult> {
     this.running++;
+    if (started) this.starts.set(task.requestId, started);
     const t0 = performance.now();
     try {
       const artifacts = {
@@ -98,7 +102,10 @@ export class FleetProver implements Prover {
       };
       const nodes = this.avoid.get(task.requestId) ?? [];
       const data = fleetJob(task, artifacts, { nodes, until: Date.now() + (this.o.avoidMs ?? 30_000) });
-      const r = await abortable(this.outcome(task.requestId, data, signal), signal).finally(() => this.wake.delete(task.requestId));
+      const r = await abortable(this.outcome(task.requestId, data, signal), signal).finally(() => {
+        this.wake.delete(task.requestId);
+        this.starts.delete(task.requestId);
+      });
       const seconds = (performance.now() - t0) / 1000;
       this.proofSeconds.push(seconds);
       if (this.proofSeconds.length > PROOF_SAMPLES) this.proofSeconds.shift();
@@ -118,6 +125,7 @@ export class FleetProver implements Prover {
       const woken = this.sleep(id, signal);
       const job = (await this.queue.getJob(id)) as Job<FleetJobData, ProverResult> | undefined;
       const state = job ? await job.getState() : "unknown";
+      if (state === "active") this.starts.get(id)?.(); // the poll sees what an event may have missed
       if (state === "unknown") {
         // New, or lost by Redis: (re)add. An id that exists is left as it is.
         await this.queue.add(PROVE_JOB, data, { jobId: id, attempts: 1, removeOnComplete: false, removeOnFail: false });

@@ -17,8 +17,13 @@ export interface Prover {
   readonly maxInFlight: number;
   /** True when results come from outside this process: the dispatcher then verifies every proof. */
   readonly untrusted: boolean;
+  /**
+   * True when a job may wait after prove() is called (the fleet's queue): the dispatcher then
+   * leaves the row `queued` until prove() calls `started`. Otherwise the row is `proving` at once.
+   */
+  readonly reportsStart?: boolean;
   readonly utilization: number;
-  prove(task: ProveTask, signal?: AbortSignal): Promise<ProverResult>;
+  prove(task: ProveTask, signal?: AbortSignal, started?: () => void): Promise<ProverResult>;
   /** The dispatcher rejected a node's proof of this job: count it, and let others take the retry. */
   rejected?(requestId: string, node: string | undefined, reason: string): void;
   /** The dispatcher checked and stored a node's proof of this job. */

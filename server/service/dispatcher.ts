@@ -46,9 +46,15 @@ export class Dispatcher {
   private pump(): void {
     while (!this.stopped && this.inFlight.size < this.d.pool.maxInFlight && this.queue.length > 0) {
       const id = this.queue.shift()!;
-      // The guarded UPDATE: if the row is no longer `queued`, someone else has it.
-      if (!this.d.store.startProving(id)) continue;
-      this.d.notify(id);
+      if (this.inFlight.has(id)) continue;
+      if (this.d.pool.reportsStart) {
+        // The fleet: the row stays `queued` while the job waits in Redis; `proving` once a node takes it.
+        if (this.d.store.get(id)?.status !== "queued") continue;
+      } else {
+        // The guarded UPDATE: if the row is no longer `queued`, someone else has it.
+        if (!this.d.store.startProving(id)) continue;
+        this.d.notify(id);
+      }
       const abort = new AbortController();
       const done = this.run(id, abort.signal).finally(() => {
         this.inFlight.delete(id);
@@ -74,20 +80,27 @@ export class Dispatcher {
 
   private async run(id: string, signal: AbortSignal): Promise<void> {
     const { store, log } = this.d;
-    const row = store.get(id)!;
+    let row = store.get(id)!;
     const m = this.d.models.get(row.model_id)!;
+    // Idempotent: `queued` → `proving` once (the guarded UPDATE), then the row as it now is.
+    const started = () => {
+      if (store.db.open && store.startProving(id)) this.d.notify(id);
+      row = store.get(id) ?? row;
+    };
     let result: ProverResult;
     try {
-      result = await this.d.pool.prove(this.task(row, m), signal);
+      result = await this.d.pool.prove(this.task(row, m), signal, started);
     } catch (e) {
       // Stopped (close past its timeout): the row stays `proving`; the next start re-queues it.
       if (this.stopped) return;
+      started();
       const msg = `proving failed (attempt ${row.attempts + 1} of ${this.d.maxAttempts}): ${(e as Error).message}`;
       log.warn(`job ${id}: ${msg}`);
       this.retryOrFail(row.request_id, row.attempts, msg);
       return;
     }
     if (!store.db.open) return; // closed while this proof finished past the timeout
+    started(); // an answer whose start was not seen (the fleet's event missed) still counts as an attempt
     const served = { input: JSON.parse(row.input), output: JSON.parse(row.output), inputCommitment: row.input_commitment ?? undefined, salt: row.salt ?? undefined, nonce: row.nonce ?? undefined };
     if (this.d.pool.untrusted) {
       const problem = await untrustedProblem(m, served, result);
