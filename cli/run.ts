@@ -26,6 +26,8 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "oracle", summary: "oracle feeds: submit a proof file, read the latest value and its age", load: async () => (await import("./oracle.ts")).oracle },
   { name: "ops", summary: "list the supported ONNX ops and their constraint cost", load: async () => (await import("./ops.ts")).ops },
   { name: "serve", summary: "start the HTTP/gRPC gateway (as npm start) on the examples plus --models folders", load: async () => (await import("./serve.ts")).serve },
+  { name: "prover", summary: "run a prover node of the fleet (BullMQ on Redis) for a gateway started with --queue", load: async () => (await import("./prover.ts")).prover },
+  { name: "fleet", summary: "fleet status (the prover nodes and the queue), fleet export (a model's artifacts by hash)", load: async () => (await import("./fleet.ts")).fleet },
 ];
 
 const HELP = `zkinfer: verifiable inference with zk-SNARKs

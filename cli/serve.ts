@@ -4,7 +4,7 @@ import { UsageError, type Command } from "./args.ts";
 
 export const serve: Command = {
   name: "serve",
-  usage: `usage: zkinfer serve [--models <dir>]... [--port <n>] [--grpc-port <n>] [--host <addr>]
+  usage: `usage: zkinfer serve [--models <dir>]... [--port <n>] [--grpc-port <n>] [--host <addr>] [--queue redis://host:port]
 
   Starts the gateway of npm start (configured by ZKINFER_CONFIG and the ZKINFER_* variables as
   well; the flags win). It listens at once and loads the models in the background one by one;
@@ -15,12 +15,15 @@ export const serve: Command = {
                 config's modelDirs). Models are addressed by name, sha256 id or IPFS CID.
   --port        HTTP port (default 8080)
   --grpc-port   gRPC port (default 50051)
-  --host        address the edges listen on (default 127.0.0.1)`,
+  --host        address the edges listen on (default 127.0.0.1)
+  --queue       fleet mode: proofs go to prover nodes (zkinfer prover) through BullMQ on this
+                Redis (ZKINFER_QUEUE, the config's queue); default: the in-process pool`,
   options: {
     models: { type: "string", multiple: true },
     port: { type: "string" },
     "grpc-port": { type: "string" },
     host: { type: "string" },
+    queue: { type: "string" },
   },
   async run(positionals, values) {
     if (positionals.length) throw new UsageError(`serve takes no positional arguments (got ${positionals.join(" ")}); give model folders with --models`);
@@ -32,12 +35,14 @@ export const serve: Command = {
     };
     const dirs = ((values.models as unknown as string[] | undefined) ?? []).map((d) => path.resolve(d));
     const http = port("port"), grpc = port("grpc-port"), host = values.host as string | undefined;
+    const queue = values.queue as string | undefined;
     const { runGateway } = await import("../server/gateway.ts");
     const { ConfigError } = await import("../server/config/index.ts");
     try {
       // The flag's folders add to those of the config and environment.
       return await runGateway({
         ...(dirs.length ? { modelDirs: dirs } : {}),
+        ...(queue !== undefined ? { queue } : {}),
         http: { ...(http !== undefined ? { port: http } : {}), ...(host ? { host } : {}) },
         grpc: { ...(grpc !== undefined ? { port: grpc } : {}), ...(host ? { host } : {}) },
       }, { appendModelDirs: true });

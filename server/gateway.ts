@@ -18,6 +18,7 @@ import { modelFolders } from "./service/models.ts";
 import type { InferenceService, ModelInfo } from "./core/types.ts";
 import { startEdges, type Edges } from "./start-edges.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
+import { redactedUrl } from "./fleet/url.ts";
 import { streamLogger } from "../prover/log-format.ts";
 import { exampleInput } from "./example-input.ts";
 import { startLocalChain, type LocalChain } from "../verifier-contracts/local-chain.ts";
@@ -83,7 +84,9 @@ function banner(config: ServiceConfig, service: Service, edges: Edges, local: { 
   const models = service.modelStates();
   say([
     `zkinfer: ${models.length} model(s), loading in the background (states on /readyz and GET /v1/models): ${models.map((m) => m.name).join(", ")}`,
-    `zkinfer: jobs in ${config.dbPath}; ${config.poolThreads} prover thread(s); API keys ${config.apiKeys.length ? "on" : "off"}`,
+    config.queue
+      ? `zkinfer: jobs in ${config.dbPath}; proofs by the prover fleet on ${redactedUrl(config.queue)} (queue ${config.queueName}: start nodes with zkinfer prover --queue <url> --gateway ${edges.httpUrl}); API keys ${config.apiKeys.length ? "on" : "off"}`
+      : `zkinfer: jobs in ${config.dbPath}; ${config.poolThreads} prover thread(s); API keys ${config.apiKeys.length ? "on" : "off"}`,
     `zkinfer: gRPC listening on ${edges.grpcAddress} (zkinfer.v1.Inference, server/grpc/zkinfer.proto)`,
     `zkinfer: HTTP listening on ${edges.httpUrl} (OpenAPI: ${edges.httpUrl}/openapi.json, metrics: ${edges.httpUrl}/metrics)`,
   ].join("\n"));

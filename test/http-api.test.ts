@@ -187,7 +187,7 @@ describe("operations", () => {
     expect(doc.openapi).toBe("3.1.0");
     const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
     expect(ops.sort()).toEqual([
-      "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz",
+      "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz", "GET /v1/artifacts/{sha256}",
       "GET /v1/chain", "GET /v1/models", "GET /v1/models/{id}", "GET /v1/models/{id}/price", "GET /v1/models/{id}/vkey",
       "GET /v1/proofs", "GET /v1/proofs/{requestId}", "GET /v1/proofs/{requestId}/events",
       "POST /v1/models/{id}/commit", "POST /v1/models/{id}/infer", "POST /v1/verify",

@@ -73,8 +73,8 @@ const RULES: { files: string[]; mustNotImport: string[]; why: string }[] = [
   { files: ["prover", "verifier-contracts", "server", "api"], mustNotImport: ["client"], why: "the client is a consumer of the gateway, never a part of it" },
   { files: ["prover/lowering"], mustNotImport: ["prover/ops", "prover/compiler"], why: "the op modules lower through it; the compiler drives the ops" },
   { files: ["prover/ops"], mustNotImport: ["prover/compiler"], why: "the compiler drives the op registry" },
-  { files: ["server/core"], mustNotImport: ["server/service", "server/jobs", "server/engine", "server/settlement", "server/pool", "server/http", "server/grpc", "server/edge", "server/config"], why: "the records and errors every part of the server shares" },
-  { files: ["server/jobs", "server/engine", "server/settlement", "server/pool", "server/config"], mustNotImport: ["server/service", "server/http", "server/grpc", "server/edge"], why: "the service composes them (it passes what they need in)" },
+  { files: ["server/core"], mustNotImport: ["server/service", "server/jobs", "server/engine", "server/settlement", "server/pool", "server/fleet", "server/http", "server/grpc", "server/edge", "server/config"], why: "the records and errors every part of the server shares" },
+  { files: ["server/jobs", "server/engine", "server/settlement", "server/pool", "server/fleet", "server/config"], mustNotImport: ["server/service", "server/http", "server/grpc", "server/edge"], why: "the service composes them (it passes what they need in)" },
   { files: TOPS, mustNotImport: ["models"], why: "models/ holds the example models and their training data, which the package does not ship" },
 ];
 

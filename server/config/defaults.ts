@@ -46,6 +46,13 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** Proof attempts per job before it is marked failed (a worker crash counts as one). */
   maxAttempts: number;
+  /**
+   * Fleet mode: the Redis URL (redis://host:port[/db]) of the BullMQ queue that prover nodes
+   * (`zkinfer prover`) pull proof jobs from; "" = the embedded in-process pool (the default).
+   */
+  queue: string;
+  /** The BullMQ queue's name (gateway and nodes must agree). */
+  queueName: string;
   /** The chain that escrow requests are settled on (issue #5; server/settlement). */
   chain: ChainConfig;
 }
@@ -141,6 +148,8 @@ export const DEFAULT_CONFIG: Readonly<ServiceConfig> = Object.freeze({
   devPtauDir: paths.ptauDir,
   shutdownTimeoutMs: 10_000,
   maxAttempts: 3,
+  queue: "",
+  queueName: "zkinfer-proofs",
   chain: {
     mode: "local" as const,
     rpcUrl: "",

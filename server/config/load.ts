@@ -24,6 +24,8 @@
  *   ZKINFER_DEV_PTAU_DIR         devPtauDir
  *   ZKINFER_SHUTDOWN_TIMEOUT_MS  shutdownTimeoutMs
  *   ZKINFER_MAX_ATTEMPTS         maxAttempts
+ *   ZKINFER_QUEUE                queue (fleet mode: redis://host:port of the BullMQ queue)
+ *   ZKINFER_QUEUE_NAME           queueName
  *   ZKINFER_CHAIN                chain.mode: local (default) | external | off
  *   ZKINFER_CHAIN_RPC_URL        chain.rpcUrl (setting it without ZKINFER_CHAIN means external)
  *   ZKINFER_CHAIN_KEY            chain.privateKey (the operator's key, 0x + 64 hex digits)
@@ -91,6 +93,8 @@ function fromEnv(env: Env): ServiceConfigInput {
   set("devPtauDir", env.ZKINFER_DEV_PTAU_DIR || undefined);
   set("shutdownTimeoutMs", envInt(env, "ZKINFER_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs"));
   set("maxAttempts", envInt(env, "ZKINFER_MAX_ATTEMPTS", "maxAttempts"));
+  set("queue", env.ZKINFER_QUEUE?.trim() || undefined);
+  set("queueName", env.ZKINFER_QUEUE_NAME?.trim() || undefined);
   const chain: Record<string, unknown> = {};
   const mode = env.ZKINFER_CHAIN?.trim();
   if (mode) chain.mode = mode;

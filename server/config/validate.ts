@@ -38,7 +38,7 @@ function stringList(name: string, v: unknown, allowEmpty: boolean): void {
   v.forEach((s, i) => nonEmptyString(`${name}[${i}]`, s));
 }
 
-const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "modelDirs", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts", "chain"]);
+const KNOWN_KEYS = new Set(["http", "grpc", "bodyLimitBytes", "apiKeys", "rateLimitPerMinute", "dbPath", "modelsDir", "modelDirs", "models", "maxAutoConstraints", "poolThreads", "queueLimit", "executionProviders", "devPtauDir", "shutdownTimeoutMs", "maxAttempts", "queue", "queueName", "chain"]);
 const CHAIN_KEYS = new Set(Object.keys(DEFAULT_CONFIG.chain));
 const CHAIN_MODES = ["local", "external", "off"];
 const PROVIDERS = new Set(["cpu", "cuda", "tensorrt", "dml", "coreml", "webgpu"]);
@@ -69,8 +69,33 @@ export function validateConfig(c: ServiceConfig): ServiceConfig {
   nonEmptyString("devPtauDir", c.devPtauDir);
   nonNegativeInt("shutdownTimeoutMs", c.shutdownTimeoutMs);
   positiveInt("maxAttempts", c.maxAttempts);
+  if (typeof c.queue !== "string") fail(`queue must be a string, a redis:// URL or "" (got ${JSON.stringify(c.queue)})`);
+  if (c.queue !== "") {
+    const why = redisUrlProblem(c.queue);
+    if (why) fail(`queue must be a redis://host:port URL (${why})`);
+  }
+  nonEmptyString("queueName", c.queueName);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.queueName)) fail(`queueName must be 1-64 letters, digits, - or _ (got ${JSON.stringify(c.queueName)})`);
   validateChain(c.chain);
   return c;
+}
+
+/**
+ * Why a queue URL is not a usable Redis URL, or undefined. The URL is never echoed whole: its
+ * password would land in logs.
+ */
+export function redisUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "not a URL";
+  }
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") return `scheme ${JSON.stringify(u.protocol)}, expected redis: or rediss:`;
+  if (!u.hostname) return "no host";
+  if (u.port !== "" && !(Number(u.port) >= 1 && Number(u.port) <= 65535)) return `port ${u.port} out of range`;
+  if (u.pathname !== "" && u.pathname !== "/" && !/^\/\d{1,2}$/.test(u.pathname)) return `path ${JSON.stringify(u.pathname)}, expected a database number like /0`;
+  return undefined;
 }
 
 /** chain.*: in "external" mode the endpoint, key and escrow are required; elsewhere optional but well-formed. */

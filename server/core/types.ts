@@ -212,6 +212,18 @@ export interface VerifyOptions {
   nonce?: unknown;
 }
 
+/** The fleet as the gateway sees it (fleet mode): BullMQ's job counts and what it checked of each node. */
+export interface FleetStats {
+  /** BullMQ job counts by state (waiting, active, delayed, completed, failed), as last read from Redis. */
+  jobs: Record<string, number>;
+  /** Per node (as the node names itself): proofs accepted, proofs rejected by the gateway's checks, jobs failed. */
+  nodes: Record<string, { proved: number; rejected: number; failed: number }>;
+  /** Seconds from handing a job to the fleet to its checked proof, the last samples. */
+  proofSeconds: number[];
+  /** Whether the last read of Redis succeeded. */
+  redisUp: boolean;
+}
+
 export type ServiceErrorCode =
   | "INVALID_ARGUMENT" // 400 / INVALID_ARGUMENT
   | "NOT_FOUND" // 404 / NOT_FOUND
@@ -274,8 +286,10 @@ export interface InferenceService {
   verify(idOrName: string, proof: unknown, publicSignals: unknown, opts?: VerifyOptions): Promise<VerifyResult>;
   health(): { ok: boolean };
   ready(): { ready: boolean; reasons: string[]; models?: ModelStatus[] };
-  /** Queue depth, pool utilisation, proving time histogram, for /metrics. */
-  stats(): { queued: number; proving: number; proved: number; failed: number; poolThreads: number; poolUtilization: number; provingSeconds: number[] };
+  /** Queue depth, pool utilisation, proving time histogram, for /metrics (and the fleet's, in fleet mode). */
+  stats(): { queued: number; proving: number; proved: number; failed: number; poolThreads: number; poolUtilization: number; provingSeconds: number[]; fleet?: FleetStats };
+  /** Fleet mode: the file of an artifact handed to prover nodes, by sha256 (hex); undefined when unknown or not in fleet mode. */
+  artifactPath?(sha256: string): string | undefined;
   /** Graceful: stop taking work, finish or re-queue in-flight proofs, close the store. */
   close(): Promise<void>;
 }

@@ -32,5 +32,20 @@ export function createEdgeMetrics(service: InferenceService): EdgeMetrics {
   registry.add(new Gauge("zkinfer_pool_threads", "Prover pool worker threads.", () => service.stats().poolThreads));
   registry.add(new Gauge("zkinfer_pool_utilization", "Prover pool utilisation (0..1).", () => service.stats().poolUtilization));
   registry.add(new SampledHistogram("zkinfer_proving_seconds", "Time to prove one job.", PROVING_BUCKETS_S, () => service.stats().provingSeconds));
+  if (service.stats().fleet) addFleetMetrics(registry, service);
   return { registry, httpRequests, httpLatency, grpcCalls, grpcLatency };
+}
+
+/** Fleet mode: BullMQ's jobs per state, what the gateway checked of each node, the time to a checked proof. */
+function addFleetMetrics(registry: Registry, service: InferenceService): void {
+  const fleet = () => service.stats().fleet;
+  registry.add(new Gauge("zkinfer_fleet_queue_depth", "Fleet jobs waiting for a prover node (BullMQ waiting + delayed + prioritized).", () => {
+    const j = fleet()?.jobs ?? {};
+    return (j.waiting ?? 0) + (j.delayed ?? 0) + (j.prioritized ?? 0);
+  }));
+  registry.add(new Gauge("zkinfer_fleet_jobs", "Fleet jobs by BullMQ state, as last read from Redis.", () => Object.entries(fleet()?.jobs ?? {}).map(([state, n]) => [{ state }, n])));
+  registry.add(new Gauge("zkinfer_fleet_redis_up", "Whether the last read of the fleet's Redis succeeded (1) or not (0).", () => (fleet()?.redisUp ? 1 : 0)));
+  registry.add(new Gauge("zkinfer_fleet_node_proofs_total", "Per prover node (as it names itself): proofs accepted (proved), rejected by the gateway's checks, jobs failed.", () =>
+    Object.entries(fleet()?.nodes ?? {}).flatMap(([node, c]) => (["proved", "rejected", "failed"] as const).map((outcome): [Record<string, string>, number] => [{ node, outcome }, c[outcome]])), "counter"));
+  registry.add(new SampledHistogram("zkinfer_fleet_proof_seconds", "From handing a job to the fleet to its checked proof (queueing included).", PROVING_BUCKETS_S, () => fleet()?.proofSeconds));
 }

@@ -55,9 +55,9 @@ export class Histogram implements Metric {
 
 /** A histogram computed at scrape time from a list of samples (e.g. the service's proving times). */
 export class SampledHistogram implements Metric {
-  constructor(readonly name: string, readonly help: string, readonly buckets: number[], private samples: () => number[]) {}
+  constructor(readonly name: string, readonly help: string, readonly buckets: number[], private samples: () => number[] | undefined) {}
   render(): string[] {
-    const xs = this.samples();
+    const xs = this.samples() ?? [];
     const counts = this.buckets.map((b) => xs.filter((x) => x <= b).length);
     const sum = xs.reduce((a, b) => a + b, 0);
     return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`, ...histogramLines(this.name, {}, this.buckets, counts, sum, xs.length)];
@@ -73,12 +73,13 @@ function histogramLines(name: string, labels: Labels, buckets: number[], counts:
   ];
 }
 
+/** A value read at scrape time; `type` "counter" for a count kept elsewhere (e.g. by the service). */
 export class Gauge implements Metric {
-  constructor(readonly name: string, readonly help: string, private read: () => Array<[Labels, number]> | number) {}
+  constructor(readonly name: string, readonly help: string, private read: () => Array<[Labels, number]> | number, readonly type: "gauge" | "counter" = "gauge") {}
   render(): string[] {
     const v = this.read();
     const rows: Array<[Labels, number]> = typeof v === "number" ? [[{}, v]] : v;
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, ...rows.map(([l, x]) => `${this.name}${labelText(l)} ${num(x)}`)];
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...rows.map(([l, x]) => `${this.name}${labelText(l)} ${num(x)}`)];
   }
 }
 

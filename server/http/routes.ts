@@ -2,6 +2,7 @@
  * The HTTP API as one route table: /v1 models, infer, proofs (JSON and server-sent events),
  * verify; and the operational routes /healthz, /readyz, /metrics, /openapi.json.
  */
+import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { InferenceService, ProofRecord } from "../core/types.ts";
@@ -142,6 +143,19 @@ export function apiRoutes(service: InferenceService, metrics: Registry, o: Route
       handler: ({ c }) => {
         const r = service.ready();
         return c.json(r, r.ready ? 200 : 503);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/v1/artifacts/{sha256}", operationId: "getArtifact", tags: ["fleet"], protected: true,
+      summary: "A file prover nodes need (circuit wasm, proving key, integer ONNX), by its sha256",
+      description: "Fleet mode only: serves only the files handed to the fleet, looked up by content hash; the node checks the hash of what it receives.",
+      params: { sha256: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+      responses: { 200: { description: "The file's bytes", contentType: "application/octet-stream", schema: { type: "string" } } },
+      handler: async ({ c, params }) => {
+        const file = service.artifactPath?.(params.sha256);
+        if (!file) throw new ServiceError("NOT_FOUND", `sha256: no artifact ${params.sha256} on this gateway (only files handed to the prover fleet are served)`, "sha256");
+        const bytes = await readFile(file);
+        return c.body(new Uint8Array(bytes), 200, { "content-type": "application/octet-stream" });
       },
     }),
     defineRoute({

@@ -6,8 +6,10 @@
  */
 import { Piscina } from "piscina";
 import type { ProveTask, ProveTaskResult } from "./task.ts";
+import type { Prover } from "./prover.ts";
 
-export class ProverPool {
+export class ProverPool implements Prover {
+  readonly untrusted = false;
   private readonly piscina: Piscina;
   private running = 0;
 
@@ -30,6 +32,10 @@ export class ProverPool {
     } finally {
       this.running--;
     }
+  }
+
+  get maxInFlight(): number {
+    return this.threads;
   }
 
   get busy(): number {

@@ -11,7 +11,7 @@ import { modelCommitmentMismatch } from "../../prover/model-commitments.ts";
 import { resolveConfig, type ServiceConfig, type ServiceConfigInput } from "../config/index.ts";
 import { runSession } from "../engine/index.ts";
 import { JobStore, toProofRecord, type JobRow } from "../jobs/index.ts";
-import { ProverPool } from "../pool/index.ts";
+import { ProverPool, type Prover } from "../pool/index.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { loadModel, modelFolders, type LoadedModel } from "./models.ts";
 import { ModelRegistry } from "./model-registry.ts";
@@ -71,9 +71,13 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
   const registry = await ModelRegistry.open(modelFolders(cfg, log));
   const models = registry.loaded;
   const store = new JobStore(cfg.dbPath);
-  let pool: ProverPool;
+  let pool: Prover;
+  // Fleet mode: the same dispatcher hands jobs to BullMQ instead of the in-process pool; every
+  // queued job goes to the fleet at once (Redis holds them), so queueLimit bounds both.
+  // Loaded only in fleet mode: the embedded default never loads BullMQ.
+  const fleet = cfg.queue ? new (await import("../fleet/index.ts")).FleetProver({ url: cfg.queue, queueName: cfg.queueName, threads: cfg.poolThreads, maxInFlight: cfg.queueLimit, log }) : undefined;
   try {
-    pool = new ProverPool(cfg.poolThreads);
+    pool = fleet ?? new ProverPool(cfg.poolThreads);
   } catch (e) {
     store.close();
     throw e;
@@ -370,14 +374,17 @@ export async function createService(config: ServiceConfigInput | ServiceConfig =
 
     stats() {
       const c = store.db.open ? store.counts() : { queued: 0, proving: 0, proved: 0, failed: 0 };
-      return { ...c, poolThreads: pool.threads, poolUtilization: pool.utilization, provingSeconds: [...provingSeconds] };
+      return { ...c, poolThreads: pool.threads, poolUtilization: pool.utilization, provingSeconds: [...provingSeconds], ...(fleet ? { fleet: fleet.stats() } : {}) };
     },
+
+    artifactPath: (sha256) => fleet?.artifacts.path(sha256),
 
     async close() {
       if (closing) return;
       closing = true;
-      const left = await dispatcher.stop(cfg.shutdownTimeoutMs);
-      if (left) log.warn(`closing: ${left} proof(s) still running after ${cfg.shutdownTimeoutMs} ms; left for the next start`);
+      // Fleet jobs live on in Redis: nothing to wait for (the next start collects their outcome).
+      const left = await dispatcher.stop(fleet ? 0 : cfg.shutdownTimeoutMs);
+      if (left && !fleet) log.warn(`closing: ${left} proof(s) still running after ${cfg.shutdownTimeoutMs} ms; left for the next start`);
       // A settlement waiting for its receipt is abandoned: its hash is recorded, the next start checks it.
       await settlement?.close();
       await pool.destroy();
