@@ -7,12 +7,11 @@
  */
 import { loadSnarkjs } from "../snarkjs.ts";
 import { snarkjsLogger, type Logger } from "../logger.ts";
-import type { SetupInfo } from "../ceremony/record.ts";
 import { newDevZKey } from "./dev-zkey.ts";
 
 export { newDevZKey, type DevZKeyResult } from "./dev-zkey.ts";
 
-export async function newZKey(r1csPath: string, ptau: { file: string; info: Pick<SetupInfo["ptau"], "kind"> }, zkeyPath: string, log: Logger): Promise<void> {
+export async function newZKey(r1csPath: string, ptau: { file: string; info: { kind: "dev" | "file" } }, zkeyPath: string, log: Logger): Promise<void> {
   if (ptau.info.kind === "dev") {
     const t0 = Date.now();
     const dev = await newDevZKey(r1csPath, ptau.file, zkeyPath).catch((e: unknown) => ({ written: false as const, why: e instanceof Error ? e.message : String(e) }));
