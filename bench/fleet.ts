@@ -1,11 +1,12 @@
 /**
- * Fleet throughput: proofs per minute of digits-mlp with 1 and 2 prover node processes
+ * Fleet throughput: proofs per minute of a model (digits-mlp by default) with 1 and 2 prover node processes
  * (`zkinfer prover`, one thread each), through the real HTTP gateway (`npm start` as a process in
  * fleet mode) on loopback, and the served-output latency (POST infer, answered before the proof)
  * p50/p99 while those proofs run, against the same latency with no node proving.
  * The load generator is open-loop: RATE requests per second for SECONDS, each one's latency
  * measured from its own send time, so a slow answer cannot slow the offered load.
- * Run: npx tsx bench/fleet.ts  → bench/results/fleet.{json,md}   (redis-server on PATH)
+ * Run: npx tsx bench/fleet.ts [model]  → bench/results/fleet-<model>.{json,md}   (redis-server on PATH)
+ *   e.g. FLEET_BENCH_RATE=2 npx tsx bench/fleet.ts fmnist-dense-784-56-10
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,11 +16,16 @@ import { describeMachine } from "./lib/machine.ts";
 import { startRedis } from "../test/helpers/redis-server.ts";
 import { freePort, listening, start } from "../test/helpers/npm-start.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
-import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { openModelDir } from "../prover/model-dir.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
+import { datasetOf, testSamples } from "../models/lib/datasets.ts";
 
 const RATE = Number(process.env.FLEET_BENCH_RATE ?? 6);
 const SECONDS = Number(process.env.FLEET_BENCH_SECONDS ?? 20);
-const digits = splitDigits(loadDigits()).test;
+const MODEL = process.argv[2] ?? "digits-mlp";
+const manifest = openModelDir(MODEL).manifest;
+/** The model's own test inputs, quantized as the gateway would (int8). */
+const inputs = testSamples(datasetOf(manifest), 200).map((s) => Array.from(quantizeInput(s.x, manifest.input.shift)));
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,10 +48,10 @@ async function load(url: string, seconds = SECONDS): Promise<{ latencies: number
     const due = t0 + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const d = digits[i % digits.length];
+    const x = inputs[i % inputs.length];
     sends.push((async () => {
       const s = performance.now();
-      const res = await fetch(`${url}/v1/models/digits-mlp/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: d.pixels }) });
+      const res = await fetch(`${url}/v1/models/${MODEL}/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: x }) });
       await res.text();
       if (res.status === 200) latencies.push(performance.now() - s);
       else errors++;
@@ -66,7 +72,7 @@ async function main() {
   const url = `http://127.0.0.1:${port}`;
   const gw = start({
     ZKINFER_DB: tmp.file("jobs.sqlite"), ZKINFER_HOST: "127.0.0.1", ZKINFER_HTTP_PORT: String(port), ZKINFER_GRPC_PORT: String(await freePort()),
-    ZKINFER_MODELS: "digits-mlp", ZKINFER_CHAIN: "off", ZKINFER_QUEUE: redis.url, ZKINFER_QUEUE_LIMIT: "100000", ZKINFER_RATE_LIMIT: "0",
+    ZKINFER_MODELS: MODEL, ZKINFER_CHAIN: "off", ZKINFER_QUEUE: redis.url, ZKINFER_QUEUE_LIMIT: "100000", ZKINFER_RATE_LIMIT: "0",
   });
   const nodes: ChildProcess[] = [];
   const machine = describeMachine();
@@ -105,13 +111,14 @@ async function main() {
   }
   const out = path.join(REPO_ROOT, "bench", "results");
   mkdirSync(out, { recursive: true });
-  const result = { machine, model: "digits-mlp (1,507 constraints)", load: { ratePerSecond: RATE, seconds: SECONDS }, rows };
-  writeFileSync(path.join(out, "fleet.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const model = `${MODEL} (${manifest.circuit.constraints.toLocaleString("en-US")} constraints)`;
+  const result = { machine, model, load: { ratePerSecond: RATE, seconds: SECONDS }, rows };
+  writeFileSync(path.join(out, `fleet-${MODEL}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const md = [
-    "# Fleet benchmark: digits-mlp through the HTTP gateway",
+    `# Fleet benchmark: ${model} through the HTTP gateway`,
     "",
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ${machine.date}; 1-min load average at start ${machine.loadAverage}.`,
-    "Command: `npx tsx bench/fleet.ts`. One redis-server, the gateway (`npm start` in fleet mode, one process: onnxruntime, SQLite, the check of every proof) and",
+    `Command: \`${RATE === 6 ? "" : `FLEET_BENCH_RATE=${RATE} `}npx tsx bench/fleet.ts ${MODEL}\`. One redis-server, the gateway (\`npm start\` in fleet mode, one process: onnxruntime, SQLite, the check of every proof) and`,
     `the prover nodes (\`zkinfer prover --threads 1\`) all on this machine, on loopback. Load: ${RATE} infer requests per second for ${SECONDS} s, open loop;`,
     "proofs per minute = the run's proofs / (first request to last proof recorded). Latency: POST infer, which answers with the output before the proof.",
     "",
@@ -120,7 +127,7 @@ async function main() {
     ...rows.map((r) => `| ${r.nodes === 0 ? "0 (nothing proving)" : r.nodes} | ${r.requests} | ${r.errors} | ${Number(r.p50Ms).toFixed(1)} | ${Number(r.p99Ms).toFixed(1)} | ${r.proofs ?? "-"} | ${r.seconds ?? "-"} | ${r.proofsPerMinute ?? "-"} |`),
     "",
   ].join("\n");
-  writeFileSync(path.join(out, "fleet.md"), md);
+  writeFileSync(path.join(out, `fleet-${MODEL}.md`), md);
   console.log(md);
 }
 

@@ -3,20 +3,19 @@
  * client draws the salt and computes the salted commitment itself (no throw-away inference),
  * opens the escrow request on it, infers with that salt, and the proof settles the request.
  */
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileModelFile } from "../prover/compiler/model.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { inputCommitment } from "../prover/commitment.ts";
-import { openModelDir } from "../prover/model-dir.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { testDigits } from "./helpers/edge-server.ts";
+import { SALTED_DIGITS, saltedDigitsModel } from "./helpers/salted-digits.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { startPayChain, startPayServer, type PayChain, type PayServer } from "./helpers/settlement-chain.ts";
 import { ZkinferClient } from "../client/index.ts";
 
-const NAME = "digits-mlp-salted-client";
+const NAME = SALTED_DIGITS;
 const modelsDir = path.join(REPO_ROOT, "build", `client-salted-models-${process.pid}`);
 const tmp = makeTempDir("zkinfer-client-salted-");
 const x = Array.from(testDigits(1)[0]!.pixels);
@@ -25,13 +24,7 @@ let server: PayServer;
 let zk: ZkinferClient;
 
 beforeAll(async () => {
-  const dir = path.join(modelsDir, NAME);
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
-  await compileModelFile({
-    name: NAME, templateName: "DigitsMlpSaltedClient", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir,
-    circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" }, check: { randomInputs: 4 },
-  });
+  await saltedDigitsModel(modelsDir);
   p = await startPayChain();
   server = await startPayServer(p, tmp.file("jobs.sqlite"), {}, { modelsDir, models: [NAME] });
   zk = new ZkinferClient({ baseUrl: server.url });

@@ -4,19 +4,18 @@
  * salt; the job is proved and settled. A request opened on the unsalted commitment of the same
  * input is refused at infer (409): the salt really is part of what is committed.
  */
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileModelFile } from "../prover/compiler/model.ts";
 import { REPO_ROOT } from "../prover/circom.ts";
 import { freshSalt, inputCommitment } from "../prover/commitment.ts";
-import { openModelDir } from "../prover/model-dir.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { json, testDigits } from "./helpers/edge-server.ts";
+import { SALTED_DIGITS, saltedDigitsModel } from "./helpers/salted-digits.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { openRequest, pollProof, settlementDone, startPayChain, startPayServer, type PayChain, type PayServer } from "./helpers/settlement-chain.ts";
 
-const NAME = "digits-mlp-salted-escrow";
+const NAME = SALTED_DIGITS;
 const modelsDir = path.join(REPO_ROOT, "build", `salted-escrow-models-${process.pid}`);
 const tmp = makeTempDir("zkinfer-salted-escrow-");
 const [x] = testDigits(1).map((d) => d.pixels);
@@ -25,13 +24,7 @@ let server: PayServer;
 let modelId: string;
 
 beforeAll(async () => {
-  const dir = path.join(modelsDir, NAME);
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
-  await compileModelFile({
-    name: NAME, templateName: "DigitsMlpSaltedEscrow", onnxPath: path.join(dir, "model.int8.onnx"), modelDir: dir,
-    circuitPath: path.join(dir, "circuit.circom"), visibility: { input: "hashed-salted" }, check: { randomInputs: 16 },
-  });
+  await saltedDigitsModel(modelsDir);
   p = await startPayChain();
   server = await startPayServer(p, tmp.file("jobs.sqlite"), {}, { modelsDir, models: [NAME] });
   modelId = server.service.getModel(NAME).id;

@@ -9,6 +9,7 @@
  *   await registerModel(registry, manifest, await verifier.getAddress(), "ipfs://...");
  *   await escrow.settle(requestId, ...settleArgs(proof, publicSignals));
  */
+import { findRevertData } from "./revert-data.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,14 +132,4 @@ export function revertErrorName(contract: Contract, err: unknown): string | unde
   return contract.interface.parseError(data)?.name;
 }
 
-/** The revert data (0x...) carried by an ethers error, wherever the provider put it. */
-export function findRevertData(err: unknown, depth = 0): string | undefined {
-  if (depth > 6 || err === null || typeof err !== "object") return undefined;
-  const o = err as Record<string, unknown>;
-  if (typeof o.data === "string" && /^0x[0-9a-f]{8}/i.test(o.data)) return o.data;
-  for (const k of ["error", "info", "data", "cause"]) {
-    const found = findRevertData(o[k], depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
+export { findRevertData };
