@@ -18,6 +18,13 @@ function price(m: ModelInfo): string {
   return [eth, ...tokens].filter(Boolean).join(" or ") || "no accepted payment";
 }
 
+function accuracyWords(m: ModelInfo): string {
+  const a = m.accuracy;
+  if (!a) return "not recorded";
+  const f = (v: number) => (a.metric === "accuracy" ? `${(v * 100).toFixed(1)} %` : `${a.metric} ${v.toPrecision(3)}`);
+  return `${f(a.integer)} proved (integer) model${a.float !== undefined ? `, ${f(a.float)} float` : ""}${a.testSamples ? ` on ${a.testSamples} test samples` : ""}`;
+}
+
 const row = (term: string, ...value: (Node | string)[]) => [el("dt", {}, term), el("dd", {}, ...value)];
 const mono = (v: string, title = v) => el("span", { class: "mono", title }, v);
 
@@ -36,6 +43,9 @@ export function modelCard(l: ListedModel): HTMLElement {
     ...row("CID", mono(short(m.cid, 12), m.cid)),
     ...row("Input", `${shape(m.input.shape)} int8, scale 2^-${m.input.shift}`),
     ...row("Output", `${shape(m.output.shape)}, scale 2^-${m.output.shift}${m.output.decision ? `, read by ${m.output.decision}` : ""}`),
+    ...row("Architecture", m.architecture ? m.architecture.layers.join(" → ") : "not recorded"),
+    ...row("Ops", m.architecture ? m.architecture.ops.join(", ") : "not recorded"),
+    ...row("Accuracy", accuracyWords(m)),
     ...row("Constraints", m.constraints.toLocaleString("en")),
     ...row("Visibility", `weights ${m.visibility.weights}, input ${m.visibility.input}, output ${m.visibility.output}`),
     ...row("Setup", el("span", { class: m.trusted ? "trust-ok" : "trust-dev" }, trustWords(m))),
