@@ -27,7 +27,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
   [server, browser] = await Promise.all([
-    startTestServer(),
+    startTestServer({ models: ["digits-mlp", "tabular-breast-cancer"] }),
     chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] }),
     buildWebConsole(webCacheDir()),
   ]);
@@ -45,7 +45,7 @@ async function open(o: { bypassCSP?: boolean; width?: number } = {}): Promise<Pa
   page.on("pageerror", (e) => errors.push(String(e)));
   (page as Page & { errors: string[] }).errors = errors;
   await page.goto(`${server.url}/`);
-  await expect.poll(() => page.locator("#model-select option").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => page.locator("#model-select option").count(), { timeout: 20_000 }).toBe(2);
   return page;
 }
 
@@ -120,6 +120,48 @@ describe("the web console", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(PACKAGE_ROOT, "build", "web-console-phone.png"), fullPage: true });
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  }, 90_000);
+
+  it("draws a digit: the drawing is downscaled to 8×8 pixels 0..16 with its ink centred", async () => {
+    const page = await open();
+    await page.locator("#draw-canvas").scrollIntoViewIfNeeded();
+    const box = (await page.locator("#draw-canvas").boundingBox())!;
+    // A vertical bar, a "1", in the left third of the pad.
+    await page.mouse.move(box.x + 40, box.y + 30);
+    await page.mouse.down();
+    for (let y = 30; y <= 200; y += 10) await page.mouse.move(box.x + 40, box.y + y);
+    await page.mouse.up();
+    await page.click("#run");
+    await page.locator("#proof-status").filter({ hasText: "proved" }).waitFor({ timeout: 60_000 });
+    const first = (await page.locator("#timeline li").first().textContent())!;
+    const id = /request ([0-9a-f-]+)/.exec(first)![1]!;
+    const record = await (await fetch(`${server.url}/v1/proofs/${id}`)).json();
+    await page.click("#verify-btn");
+    await page.locator("#verdict.valid").waitFor({ timeout: 30_000 });
+    expect(record.status).toBe("proved");
+    const pixels: number[] = await page.evaluate(() => (window as any).__zkinferLastInput);
+    expect(pixels).toHaveLength(64);
+    // Drawn at the pad's left, it is centred like the data set's digits: ink in columns 3 and 4
+    // of every row (a bar ~3.5 bitmap pixels wide: 4x4 blocks holding 7..8 each), none elsewhere.
+    for (let row = 0; row < 8; row++) {
+      const r = pixels.slice(row * 8, row * 8 + 8);
+      expect([...r.slice(0, 3), ...r.slice(5)].every((p) => p === 0), `row ${row}: ${r}`).toBe(true);
+      expect(r[3]! + r[4]!, `row ${row}: ${r}`).toBeGreaterThanOrEqual(12);
+    }
+  }, 90_000);
+
+  it("the tabular model: a form of the raw features, the score and its label, verified here", async () => {
+    const page = await open();
+    await page.selectOption("#model-select", { label: "tabular-breast-cancer" });
+    await page.fill("#feature-0", "25"); // a large mean radius
+    await page.click("#run");
+    await page.locator("#proof-status").filter({ hasText: "proved" }).waitFor({ timeout: 60_000 });
+    expect(await page.locator("#answer").textContent()).toMatch(/Score p = [0-9.]+ .*→ (benign|malignant)/);
+    await page.click("#verify-btn");
+    await page.locator("#verdict.valid").waitFor({ timeout: 30_000 });
+    await page.fill("#feature-1", "");
+    await page.click("#run");
+    expect(await page.locator("#run-error").textContent()).toMatch(/mean_texture: enter a number/);
   }, 90_000);
 
   it("a lying gateway: another input's valid proof, passed off as this one's, is invalid here", async () => {

@@ -64,6 +64,8 @@ async function run(): Promise<void> {
     return replace(errorEl, message(e));
   }
   runBtn.disabled = verifyBtn.disabled = tamperBtn.disabled = true;
+  // The values sent, for the browser test to read back (the page's own state, nothing secret).
+  (window as unknown as { __zkinferLastInput: number[] }).__zkinferLastInput = values;
   resetVerdict();
   const t0 = performance.now();
   try {
