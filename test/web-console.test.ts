@@ -9,7 +9,7 @@
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
@@ -17,6 +17,7 @@ import { buildWebConsole, webCacheDir } from "../server/web/index.ts";
 import { DIGIT_SAMPLES } from "../web/src/digit-samples.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
 import { PACKAGE_ROOT } from "../prover/paths.ts";
+import { makeTempDir } from "./helpers/temp-dir.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -69,6 +70,23 @@ describe("the web console", () => {
     // A second build finds every input unchanged: no esbuild run.
     expect((await buildWebConsole(webCacheDir())).built).toBe(false);
   });
+
+  it("rebuilds when the inputs no longer hash to the cached build's key", async () => {
+    const dir = makeTempDir("zkinfer-web-");
+    try {
+      cpSync(webCacheDir(), dir.path, { recursive: true });
+      const current = JSON.parse(readFileSync(path.join(dir.path, "current.json"), "utf8"));
+      expect((await buildWebConsole(dir.path)).built).toBe(false);
+      // As if the cached build were of other sources (a file changed since): today's inputs hash to another key.
+      writeFileSync(path.join(dir.path, "current.json"), JSON.stringify({ ...current, key: "0".repeat(64) }));
+      expect(await buildWebConsole(dir.path)).toMatchObject({ built: true, key: current.key });
+      // An input esbuild read that is gone: rebuild too.
+      writeFileSync(path.join(dir.path, "current.json"), JSON.stringify({ ...current, inputs: { ...current.inputs, "web/src/gone.ts": "0".repeat(64) } }));
+      expect((await buildWebConsole(dir.path)).built).toBe(true);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
 
   it("offers the data set's test images as they are", () => {
     const test = splitDigits(loadDigits()).test;
