@@ -98,6 +98,9 @@ describe("the web console", () => {
     const page = await open({ bypassCSP: true }); // bypass only so the test can inject axe-core
     await proveSample(page, 3);
     await expect.poll(() => page.locator("#answer").textContent()).toContain("3");
+    const steps = (await page.locator("#timeline li").allTextContents()).map((t) => t.split(" ")[0]);
+    // Each status once, in order, as the answer and the events report them (an idle prover may skip queued).
+    expect(steps).toEqual(["answer", "queued", "proving", "proved"].filter((s) => s === "answer" || s === "proved" || steps.includes(s)));
     expect(await page.locator("#scores > span").count()).toBe(20); // ten labels, ten values
 
     await page.click("#verify-btn");

@@ -76,8 +76,12 @@ async function run(): Promise<void> {
     const timeline = byId("timeline");
     replace(timeline, el("li", {}, `answer at +${ms(performance.now() - t0)} (request ${answer.requestId})`));
     const statusEl = byId("proof-status");
+    let shown = answer.proof.status;
+    replace(statusEl, `Proof: ${shown}`);
+    timeline.append(el("li", {}, `${shown} at +${ms(performance.now() - t0)}`));
     const record = await watchProof(api, answer.requestId, (r) => {
-      if (job !== current) return;
+      if (job !== current || r.status === shown) return;
+      shown = r.status;
       const proving = r.provingMs !== undefined ? ` (prover ${ms(r.provingMs)})` : "";
       replace(statusEl, `Proof: ${r.status}`);
       timeline.append(el("li", {}, `${r.status} at +${ms(performance.now() - t0)}${r.status === "proved" ? proving : ""}${r.error ? `: ${r.error}` : ""}`));
