@@ -18,7 +18,8 @@ export class Http {
     this.apiKey = o.apiKey;
     const f = o.fetch ?? (globalThis.fetch as FetchLike | undefined);
     if (typeof f !== "function") throw new ZkinferClientError("INVALID_ARGUMENT", "fetch: no global fetch in this runtime; pass options.fetch", "fetch");
-    this.fetch = f;
+    // A browser's fetch called as this.fetch(...) throws "Illegal invocation": keep it bound to its global.
+    this.fetch = o.fetch ? f : (f.bind(globalThis) as FetchLike);
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {

@@ -17,6 +17,7 @@ import { createService, type Service } from "./service/index.ts";
 import { modelFolders } from "./service/models.ts";
 import type { InferenceService, ModelInfo } from "./core/types.ts";
 import { startEdges, type Edges } from "./start-edges.ts";
+import { buildWebConsole, webCacheDir } from "./web/index.ts";
 import { createLogger, stdoutSink } from "./edge/log.ts";
 import { redactedUrl } from "./fleet/url.ts";
 import { streamLogger } from "../prover/log-format.ts";
@@ -165,6 +166,11 @@ export async function runGateway(overrides: ServiceConfigInput = {}, o: { append
     throw e;
   }
   banner(config, service, edges, local);
+  // The web console (GET /) is built now, not on the first visit; a second start finds it cached.
+  void buildWebConsole(webCacheDir()).then(
+    (w) => say(`zkinfer: web console ${w.built ? "built" : "cached"}: ${edges.httpUrl}/`),
+    (e: unknown) => log.error("web console build failed (GET / will retry)", { error: String(e) }),
+  );
   void service.loaded.then(() => say(readyLines(service, edges, local)));
   const sig = await untilSignal();
   say(`zkinfer: ${sig}: closing (in-flight proofs finish or are re-queued for the next start) ...`);

@@ -48,6 +48,10 @@ export interface ModelInfo {
   };
   /** Class names by class index, where the data set has them. */
   labels?: string[];
+  /** The layers' op types in order and the distinct ops, as the quantizer recorded them. */
+  architecture?: { layers: string[]; ops: string[] };
+  /** The test-set score the manifest records: accuracy (or `metric`, e.g. mse) of the integer and float models. */
+  accuracy?: { integer: number; float?: number; testSamples?: number; metric: string };
   visibility: { weights: string; input: string; output: string };
   publicSignals: string[];
   constraints: number;

@@ -46,6 +46,14 @@ export const MODEL: Schema = {
       },
     },
     labels: { type: "array", items: { type: "string" }, description: "Class names by class index, where the data set has them." },
+    architecture: {
+      type: "object", description: "The layers' op types in order and the distinct ops, as the quantizer recorded them (absent when not recorded).",
+      properties: { layers: { type: "array", items: { type: "string" } }, ops: { type: "array", items: { type: "string" } } },
+    },
+    accuracy: {
+      type: "object", description: "The test-set score the manifest records for the integer (proved) and float models; `metric` is accuracy unless stated (e.g. mse).",
+      properties: { integer: { type: "number" }, float: { type: "number" }, testSamples: { type: "integer" }, metric: { type: "string" } },
+    },
     visibility: { type: "object", properties: { weights: { type: "string" }, input: { type: "string" }, output: { type: "string" } } },
     publicSignals: { type: "array", items: { type: "string" }, description: "The layout of the public signals, e.g. [inputCommitment, out[0], ...]." },
     constraints: { type: "integer" },

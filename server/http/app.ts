@@ -15,6 +15,9 @@ import { requestIdFrom } from "../edge/log.ts";
 import type { EdgeMetrics } from "../edge/edge-metrics.ts";
 import { mountRoutes } from "./route-table.ts";
 import { apiRoutes, type RouteOptions } from "./routes.ts";
+import { webConsoleAssets } from "../web/index.ts";
+import { mountWebConsole } from "../web/routes.ts";
+import type { WebAssets } from "../web/build.ts";
 
 export type HttpEnv = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; route: string; caller?: string; errorCode?: string } };
 
@@ -23,6 +26,8 @@ export interface HttpAppOptions extends RouteOptions {
   access: Access;
   logger: EdgeLogger;
   metrics: EdgeMetrics;
+  /** The web console's assets (GET /); default: built once into the data directory's web/. */
+  webAssets?: () => Promise<WebAssets>;
 }
 
 export function createHttpApp(service: InferenceService, o: HttpAppOptions): Hono<HttpEnv> {
@@ -54,6 +59,8 @@ export function createHttpApp(service: InferenceService, o: HttpAppOptions): Hon
       ctx.set("caller", o.access.check({ authorization: c.req.header("authorization"), apiKey: c.req.header("x-api-key") }, ctx.env?.incoming?.socket?.remoteAddress ?? "unknown"));
     },
   });
+
+  mountWebConsole(app, o.webAssets ?? webConsoleAssets());
 
   app.notFound((c) => {
     const err = new ServiceError("NOT_FOUND", `no route ${c.req.method} ${c.req.path} (see GET /openapi.json)`, "path");

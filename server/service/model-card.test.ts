@@ -38,6 +38,20 @@ describe("model cards", () => {
     expect(card("digits-mlp").f.preprocessing.expectedRange).toEqual({ min: 0, max: 1 });
   });
 
+  it("every example states its layers' ops and its test score; the denoiser's metric is mse", () => {
+    for (const n of names) {
+      const { f } = card(n);
+      expect(f.architecture?.layers.length, n).toBeGreaterThan(0);
+      expect(f.architecture!.ops, n).toEqual([...new Set(f.architecture!.layers)]);
+      expect(f.accuracy?.integer, n).toBeTypeOf("number");
+    }
+    expect(card("digits-mlp").f).toMatchObject({
+      architecture: { layers: ["Gemm", "Relu", "Gemm"], ops: ["Gemm", "Relu"] },
+      accuracy: { metric: "accuracy", testSamples: 359 },
+    });
+    expect(card("unet-digits").f.accuracy!.metric).toBe("mse");
+  });
+
   it("the tabular model: benign/malignant by threshold, with the train split's mean, std and feature names", () => {
     const { f } = card("tabular-breast-cancer");
     expect(f).toMatchObject({ decision: "threshold", labels: ["benign", "malignant"] });

@@ -43,7 +43,27 @@ const DATASETS: Record<string, DatasetCard> = {
   "zoo:unet-digits": { preprocessing: { description: `${DIGITS_PIXELS}; the model denoises it`, expectedRange: UNIT } },
 };
 
-export type CardFields = Pick<ModelInfo, "labels"> & { decision?: "argmax" | "threshold"; preprocessing: Preprocessing };
+export type CardFields = Pick<ModelInfo, "labels" | "architecture" | "accuracy"> & { decision?: "argmax" | "threshold"; preprocessing: Preprocessing };
+
+/** The layers' op types in order (the quantizer's record) and the distinct ops; absent when not recorded. */
+function architecture(m: Manifest): ModelInfo["architecture"] {
+  const layers = (m as { quantization?: { layers?: { opType?: unknown }[] } }).quantization?.layers;
+  if (!Array.isArray(layers)) return undefined;
+  const ops = layers.map((l) => l?.opType).filter((o): o is string => typeof o === "string");
+  return ops.length ? { layers: ops, ops: [...new Set(ops)] } : undefined;
+}
+
+/** The test-set figures the manifest records (float and integer model), with their metric. */
+function accuracy(m: Manifest): ModelInfo["accuracy"] {
+  const a = (m as { accuracy?: Record<string, unknown> }).accuracy;
+  if (!a || typeof a.integer !== "number") return undefined;
+  return {
+    integer: a.integer,
+    ...(typeof a.float === "number" ? { float: a.float } : {}),
+    ...(typeof a.testSamples === "number" ? { testSamples: a.testSamples } : {}),
+    metric: typeof a.metric === "string" ? a.metric : "accuracy",
+  };
+}
 
 /** The card fields of a model folder's manifest (`dir` is the folder, for a training card next to it). */
 export function cardFields(m: Manifest, dir: string): CardFields {
@@ -56,6 +76,10 @@ export function cardFields(m: Manifest, dir: string): CardFields {
   if (typeof raw.preprocessing === "string") preprocessing.description = raw.preprocessing;
   Object.assign(preprocessing, standardisation(dir, raw.recipe?.float, m.input.shape));
   const out: CardFields = { preprocessing };
+  const arch = architecture(m);
+  if (arch) out.architecture = arch;
+  const acc = accuracy(m);
+  if (acc) out.accuracy = acc;
   if (decision) out.decision = decision;
   // Labels that do not name every class would mislabel; they are left off.
   if (decision && labels && labels.length === (decision === "threshold" ? 2 : outputSize)) out.labels = labels;

@@ -86,6 +86,8 @@ export async function loadModel(name: string, config: ServiceConfig, log: Servic
     },
     output: { name: m.output.name, shape: numericShape(m.output.shape), dtype: m.output.dtype, shift: m.output.shift, ...(card.decision ? { decision: card.decision } : {}) },
     ...(card.labels ? { labels: card.labels } : {}),
+    ...(card.architecture ? { architecture: card.architecture } : {}),
+    ...(card.accuracy ? { accuracy: card.accuracy } : {}),
     visibility: m.visibility,
     publicSignals: m.publicSignals,
     constraints: m.circuit.constraints,
