@@ -51,6 +51,8 @@ describe("settlement through the server", () => {
     expect(rec.settlement).toMatchObject({ status: "settled", error: null });
     const receipt = (await p.chain.provider.getTransactionReceipt(rec.settlement!.txHash!))!;
     expect(receipt.status).toBe(1);
+    // The record says what was paid and what it cost, as the chain does.
+    expect(rec.settlement).toMatchObject({ token: "0x0000000000000000000000000000000000000000", amount: PRICE.toString(), gasUsed: receipt.gasUsed.toString() });
     expect(await settledEvents(p, id)).toEqual([rec.settlement!.txHash]);
     const req = await p.escrow.getFunction("request")(id);
     expect(Number(req.status)).toBe(2); // Settled

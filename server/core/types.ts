@@ -172,6 +172,11 @@ export interface SettlementRecord {
    * names a transaction of that gone chain, and an unsettled request failed with the reason.
    */
   chainGone: boolean;
+  /** Once settled: the token paid (0x0…0 for ETH) and the amount the operator received (decimal), from the RequestSettled event. */
+  token?: string;
+  amount?: string;
+  /** Once settled by our own transaction: its gas used (decimal). */
+  gasUsed?: string;
 }
 
 export interface ProofRecord extends Partial<OutputReading> {

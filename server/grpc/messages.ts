@@ -75,7 +75,7 @@ export function proofMessage(r: ProofRecord) {
     updatedAt: r.updatedAt,
     provingMs: r.provingMs ?? 0,
     escrowRequestId: r.escrowRequestId ?? "",
-    settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "", chainGone: r.settlement.chainGone } : null,
+    settlement: r.settlement ? { status: r.settlement.status, txHash: r.settlement.txHash ?? "", error: r.settlement.error ?? "", chainGone: r.settlement.chainGone, token: r.settlement.token ?? "", amount: r.settlement.amount ?? "", gasUsed: r.settlement.gasUsed ?? "" } : null,
     modelName: r.modelName ?? "",
     setup: r.setup ?? null,
     ...readingMessage(r),

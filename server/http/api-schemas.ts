@@ -185,6 +185,9 @@ const SETTLEMENT: Schema = {
     txHash: { type: "string", description: "The settle() transaction (null until signed)." },
     error: { type: "string", description: "The last transient error while pending/submitted; the reason once failed (null otherwise)." },
     chainGone: { type: "boolean", description: "True when the chain the request lived on was replaced (a restarted development chain: same chain id and escrow, another genesis): txHash is a transaction of that gone chain." },
+    token: { type: "string", description: "Once settled: the token the operator was paid in (0x000…0 for ETH), from the RequestSettled event." },
+    amount: { type: "string", description: "Once settled: the amount paid (decimal, in the token's units: wei for ETH)." },
+    gasUsed: { type: "string", description: "Once settled by this server's own transaction: its gas used (decimal)." },
   },
 };
 

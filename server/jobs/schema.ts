@@ -3,7 +3,7 @@
  * with the request, so a restart can prove what was served without the client resending it.
  * Bump SCHEMA_VERSION (PRAGMA user_version) with any change, and migrate in openJobStore.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -40,7 +40,11 @@ CREATE TABLE IF NOT EXISTS jobs (
   nonce               TEXT,
   -- version 6: the setup whose key proved the job, recorded with the proof
   setup_vkey_hash     TEXT,
-  setup_trusted       INTEGER                 -- 1 trusted, 0 not
+  setup_trusted       INTEGER,                -- 1 trusted, 0 not
+  -- version 7: what the settlement paid (from the escrow's RequestSettled event) and its gas
+  settlement_token    TEXT,                   -- the token paid (0x0...0: ETH)
+  settlement_amount   TEXT,                   -- the amount paid to the operator (decimal, the token's units)
+  settlement_gas_used TEXT                    -- gas used by our settle() transaction (null when another sender settled)
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 CREATE INDEX IF NOT EXISTS jobs_seq ON jobs (seq);
@@ -60,6 +64,9 @@ export const ADDED_COLUMNS: ReadonlyArray<[name: string, decl: string]> = [
   ["nonce", "TEXT"],
   ["setup_vkey_hash", "TEXT"],
   ["setup_trusted", "INTEGER"],
+  ["settlement_token", "TEXT"],
+  ["settlement_amount", "TEXT"],
+  ["settlement_gas_used", "TEXT"],
 ];
 
 /** Where a job's settlement stands; null when the job references no escrow request. */
@@ -94,4 +101,7 @@ export interface JobRow {
   nonce: string | null;
   setup_vkey_hash: string | null;
   setup_trusted: number | null;
+  settlement_token: string | null;
+  settlement_amount: string | null;
+  settlement_gas_used: string | null;
 }

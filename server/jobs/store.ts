@@ -210,9 +210,13 @@ export class JobStore {
   clearSettlementTx(requestId: string): boolean {
     return this.settlement(requestId, `settlement_status = 'pending', settlement_tx = NULL, settlement_raw_tx = NULL`, []);
   }
-  /** Final: the escrow request is settled by `txHash`. */
-  markSettled(requestId: string, txHash: string): boolean {
-    return this.settlement(requestId, `settlement_status = 'settled', settlement_tx = ?, settlement_raw_tx = NULL, settlement_error = NULL`, [txHash]);
+  /** Final: the escrow request is settled by `txHash`, paying `paid` (read from its RequestSettled event). */
+  markSettled(requestId: string, txHash: string, paid?: { token: string; amount: bigint; gasUsed?: bigint }): boolean {
+    return this.settlement(
+      requestId,
+      `settlement_status = 'settled', settlement_tx = ?, settlement_raw_tx = NULL, settlement_error = NULL, settlement_token = ?, settlement_amount = ?, settlement_gas_used = ?`,
+      [txHash, paid?.token ?? null, paid?.amount.toString() ?? null, paid?.gasUsed?.toString() ?? null],
+    );
   }
   /** Final: never to be retried (a named revert, a request that does not match the job). */
   markSettlementFailed(requestId: string, error: string): boolean {
@@ -272,6 +276,8 @@ export function toProofRecord(r: JobRow): ProofRecord {
   if (r.escrow_request_id !== null) {
     rec.escrowRequestId = r.escrow_request_id;
     rec.settlement = { status: r.settlement_status ?? "pending", txHash: r.settlement_tx, error: r.settlement_error, chainGone: r.settlement_gone_at !== null };
+    if (r.settlement_amount !== null) Object.assign(rec.settlement, { token: r.settlement_token, amount: r.settlement_amount });
+    if (r.settlement_gas_used !== null) rec.settlement.gasUsed = r.settlement_gas_used;
   }
   return rec;
 }

@@ -55,6 +55,16 @@ export class EscrowClient {
     return BigInt(b.timestamp);
   }
 
+  /** What RequestSettled(id) in `receipt` paid: the token and amount; undefined when the receipt has no such event. */
+  paidIn(receipt: { logs: ReadonlyArray<{ address: string; topics: ReadonlyArray<string>; data: string }> }, id: bigint): { token: string; amount: bigint } | undefined {
+    for (const l of receipt.logs) {
+      if (l.address.toLowerCase() !== this.address.toLowerCase()) continue;
+      const e = this.escrow.interface.parseLog({ topics: [...l.topics], data: l.data });
+      if (e?.name === "RequestSettled" && BigInt(e.args.requestId) === id) return { token: String(e.args.token), amount: BigInt(e.args.amount) };
+    }
+    return undefined;
+  }
+
   /** The hash of the transaction that emitted RequestSettled(id), if any. */
   async settledBy(id: bigint): Promise<string | undefined> {
     const logs = await this.escrow.queryFilter(this.escrow.filters.RequestSettled(id), 0, "latest");

@@ -174,7 +174,8 @@ export class Settler {
       receipt = await this.pollReceipt(hash);
     }
     if (receipt.status === 1) {
-      this.write(() => this.d.store.markSettled(row.request_id, hash));
+      const paid = this.d.client.paidIn(receipt, BigInt(row.escrow_request_id!));
+      this.write(() => this.d.store.markSettled(row.request_id, hash, paid && { ...paid, gasUsed: receipt.gasUsed }));
       this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} settled by ${hash} (block ${receipt.blockNumber})`);
     } else {
       // Mined but reverted (the state changed between the estimate and the block): final. But
@@ -182,7 +183,9 @@ export class Settler {
       // another: the payee was fixed at opening, so the operator was paid all the same.
       const other = await this.settledByAnother(row);
       if (other) {
-        this.write(() => this.d.store.markSettled(row.request_id, other));
+        const theirs = await this.d.client.provider.getTransactionReceipt(other);
+        const paid = theirs ? this.d.client.paidIn(theirs, BigInt(row.escrow_request_id!)) : undefined;
+        this.write(() => this.d.store.markSettled(row.request_id, other, paid));
         this.d.log.info(`job ${row.request_id}: escrow request ${row.escrow_request_id} was settled first by ${other}; our ${hash} reverted, the operator is paid all the same`);
       } else {
         const why = await this.revertReason(row, receipt.blockNumber);
@@ -221,7 +224,9 @@ export class Settler {
       // The payee was fixed when the request was opened, so the operator is paid whoever sent it.
       const tx = await this.d.client.settledBy(requestId);
       if (tx) {
-        this.write(() => this.d.store.markSettled(row.request_id, tx));
+        const theirs = await this.d.client.provider.getTransactionReceipt(tx);
+        const paid = theirs ? this.d.client.paidIn(theirs, requestId) : undefined;
+        this.write(() => this.d.store.markSettled(row.request_id, tx, paid));
         this.d.notify(row.request_id);
         return;
       }

@@ -2,11 +2,23 @@
 import type { ProofRecord } from "../../client/index.ts";
 import { el, ms, replace, short, svg } from "./dom.ts";
 
+const ETH = /^0x0{40}$/i;
+
+/** An amount in wei as ETH with up to 6 decimals (exact digits, no float rounding of large values). */
+function ether(wei: string): string {
+  const v = BigInt(wei), unit = 10n ** 18n;
+  const frac = (v % unit).toString().padStart(18, "0").slice(0, 6).replace(/0+$/, "");
+  return `${v / unit}${frac ? `.${frac}` : ""} ETH`;
+}
+
+/** Status and transaction; once settled, the amount paid (from the escrow's event) and the gas of our transaction. */
 function settlement(r: ProofRecord): Node | string {
   const s = r.settlement;
   if (!s) return "–";
-  if (s.txHash) return el("span", {}, `${s.status} `, el("span", { class: "mono", title: s.txHash }, short(s.txHash, 8)));
-  return s.status;
+  if (!s.txHash) return s.status;
+  const paid = s.amount === undefined ? "" : ` · ${s.token && ETH.test(s.token) ? ether(s.amount) : `${s.amount} of token ${short(s.token ?? "", 6)}`}`;
+  const gas = s.gasUsed === undefined ? "" : ` · gas ${Number(s.gasUsed).toLocaleString("en")}`;
+  return el("span", {}, `${s.status} `, el("span", { class: "mono", title: s.txHash }, short(s.txHash, 8)), `${paid}${gas}`);
 }
 
 export function renderJobs(tbody: HTMLElement, jobs: ProofRecord[]): void {
