@@ -2,6 +2,9 @@
  * The gRPC edge end to end: zkinfer.v1.Inference on the real service, driven by a real
  * @grpc/grpc-js client loaded from server/grpc/zkinfer.proto.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "../prover/circom.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metadata, status } from "@grpc/grpc-js";
 import { decodePublicSignals } from "../prover/prove.ts";
@@ -56,6 +59,11 @@ describe("gRPC", () => {
     expect(list.models[0]).toMatchObject({ state: "ready", stateReason: "", cid: m.cid });
     expect(m.cid).toMatch(/^bafkrei/);
     expect((await c.unary("getModel", { model: m.cid })).id).toBe(m.id);
+    // The card's architecture and test score, as GET /v1/models/{id} has them.
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
+    expect(m.accuracy).toMatchObject({ integer: manifest.accuracy.integer, metric: "accuracy" });
+    expect(m.architecture.ops.length).toBeGreaterThan(0);
+    expect(m.architecture.ops).toEqual([...new Set(m.architecture.layers)]);
   });
 
   it("Infer with wait_for_proof: the output is the proven output; GetProof; Verify true, false when tampered", async () => {

@@ -30,6 +30,8 @@ export function modelMessage(m: ModelInfo, vkey?: unknown) {
     trusted: m.trusted,
     setup: { ...m.setup, contributions: m.setup.contributions.map(({ name, hash, kind }) => ({ name, hash, kind })) },
     payment: paymentMessage(m.payment),
+    architecture: m.architecture ?? null,
+    accuracy: m.accuracy ? { integer: m.accuracy.integer, float: m.accuracy.float ?? 0, testSamples: m.accuracy.testSamples ?? 0, metric: m.accuracy.metric } : null,
   };
 }
 
