@@ -78,7 +78,7 @@ export async function inputCommitmentOf(values: readonly number[], salt?: bigint
 /** What commitInput reads of a model card: its name, input visibility and input shape. */
 export type CommitCard = Pick<ModelInfo, "name"> & { visibility: Pick<ModelInfo["visibility"], "input">; input: Pick<ModelInfo["input"], "shape"> };
 
-export async function commitInput(model: CommitCard, values: unknown, salt?: string | bigint): Promise<InputCommitment> {
+export async function commitInput<C extends CommitCard>(model: C, values: unknown, salt?: string | bigint): Promise<InputCommitment> {
   const input = model.visibility.input;
   if (input !== "hashed" && input !== "hashed-salted") {
     throw new ZkinferClientError("INVALID_ARGUMENT", `model ${model.name}: its input is ${JSON.stringify(input)}, not hashed: proofs carry no input commitment`, "model");
