@@ -73,7 +73,9 @@ it("restart of npm start between two paid requests: the new request 1 is settled
   const a = await infer(digits[0], "1");
   expect(a.status, JSON.stringify(a.body)).toBe(200);
   const aSettled = await pollProof(url, a.body.requestId, settlementDone, 60_000);
-  expect(aSettled.settlement).toEqual({ status: "settled", txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/), error: null, chainGone: false });
+  // Paid in ETH (the zero address), the amount the request locked, and the gas of our settle().
+  const paid = { token: "0x0000000000000000000000000000000000000000", amount: expect.stringMatching(/^[1-9]\d*$/), gasUsed: expect.stringMatching(/^[1-9]\d*$/) };
+  expect(aSettled.settlement).toEqual({ status: "settled", txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/), error: null, chainGone: false, ...paid });
   const oldTx = aSettled.settlement!.txHash!;
 
   // Request 2 paid, queued behind unpaid work, then the process killed: its settlement is pending.
@@ -111,10 +113,10 @@ it("restart of npm start between two paid requests: the new request 1 is settled
 
   // The old request 1: settled on the gone chain; its hash is kept and names no transaction here.
   const aNow = (await json(`${url}/v1/proofs/${a.body.requestId}`)).body as ProofRecord;
-  expect(aNow.settlement).toEqual({ status: "settled", txHash: oldTx, error: null, chainGone: true });
+  expect(aNow.settlement).toEqual({ status: "settled", txHash: oldTx, error: null, chainGone: true, ...paid });
   expect(await c2.provider.getTransaction(oldTx)).toBeNull();
   const g = grpcClient(`127.0.0.1:${grpcPort}`);
-  expect((await g.unary("getProof", { requestId: a.body.requestId })).settlement).toEqual({ status: "settled", txHash: oldTx, error: "", chainGone: true });
+  expect((await g.unary("getProof", { requestId: a.body.requestId })).settlement).toEqual({ status: "settled", txHash: oldTx, error: "", chainGone: true, token: paid.token, amount: aNow.settlement!.amount, gasUsed: aNow.settlement!.gasUsed });
   g.close();
   // The old request 2: proved after the restart, its settlement failed as gone, nothing sent.
   const bNow = await pollProof(url, b.body.requestId, (r) => r.status === "proved");
