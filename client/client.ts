@@ -60,6 +60,12 @@ export class ZkinferClient {
     return this.http.get<ProofRecord>(`/v1/proofs/${enc(requestId)}`);
   }
 
+  /** GET /v1/proofs: the jobs, newest first; `cursor` is the previous page's nextCursor. */
+  listProofs(q: { limit?: number; cursor?: string; status?: string; model?: string; escrowRequestId?: string } = {}): Promise<{ proofs: ProofRecord[]; nextCursor: string | null }> {
+    const qs = Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&");
+    return this.http.get(`/v1/proofs${qs ? `?${qs}` : ""}`);
+  }
+
   /** The record once proved or failed: server-sent events, or polling when the stream is unavailable. */
   waitForProof(requestId: string, o: WaitOptions = {}): Promise<ProofRecord> {
     return waitForProof(this.http, requestId, o);

@@ -24,7 +24,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 const path = (requestId: string) => `/v1/proofs/${encodeURIComponent(requestId)}`;
 
 /** The record once `done` holds; undefined when the stream is unavailable or ended early. */
-async function viaEvents(http: Http, requestId: string, signal: AbortSignal): Promise<ProofRecord | undefined> {
+async function viaEvents(http: Http, requestId: string, signal: AbortSignal, onRecord?: (r: ProofRecord) => void): Promise<ProofRecord | undefined> {
   let res: Response;
   try {
     res = await http.raw(`${path(requestId)}/events`, { headers: { accept: "text/event-stream" }, signal });
@@ -53,6 +53,7 @@ async function viaEvents(http: Http, requestId: string, signal: AbortSignal): Pr
         const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
         if (!data) continue;
         const record = JSON.parse(data) as ProofRecord;
+        onRecord?.(record);
         if (proofDone(record)) return record;
       }
     }
@@ -65,8 +66,11 @@ async function viaEvents(http: Http, requestId: string, signal: AbortSignal): Pr
 
 /** Polls GET /v1/proofs/{id} until `done` holds; throws TIMEOUT with the last status. */
 export async function pollRecord(http: Http, requestId: string, done: (r: ProofRecord) => boolean, o: WaitOptions, what: string, deadline: number): Promise<ProofRecord> {
+  let last: string | undefined;
   for (;;) {
     const r = await http.get<ProofRecord>(path(requestId));
+    if (r.status !== last) o.onRecord?.(r);
+    last = r.status;
     if (done(r)) return r;
     if (Date.now() >= deadline || o.signal?.aborted) {
       const s = r.settlement ? `, settlement ${r.settlement.status}${r.settlement.error ? ` (${r.settlement.error})` : ""}` : "";
@@ -86,7 +90,7 @@ export async function waitForProof(http: Http, requestId: string, o: WaitOptions
     const timer = setTimeout(() => stop.abort(), timeoutMs);
     o.signal?.addEventListener("abort", () => stop.abort(), { once: true });
     try {
-      const r = await viaEvents(http, requestId, stop.signal);
+      const r = await viaEvents(http, requestId, stop.signal, o.onRecord);
       if (r) return r;
     } finally {
       clearTimeout(timer);

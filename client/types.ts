@@ -40,6 +40,8 @@ export interface WaitOptions {
   /** false: poll GET /v1/proofs/{id} only, never the event stream. */
   sse?: boolean;
   signal?: AbortSignal;
+  /** Called with each record the wait sees: every event, and each polled record whose status changed. */
+  onRecord?: (r: ProofRecord) => void;
 }
 
 /** One check of verifyLocally: its name, whether it passed, and what was compared. */

@@ -1,6 +1,6 @@
 /** The web console: models, try it (infer, watch the proof), verify here, recent requests. */
 import type { InferResult, ListedModel, ModelInfo, ProofRecord } from "../../client/index.ts";
-import { listProofs, makeApi, watchProof, type Api } from "./api.ts";
+import { makeApi, type Api } from "./api.ts";
 import { byId, el, ms, replace } from "./dom.ts";
 import { inputPanel, type InputPanel } from "./inputs.ts";
 import { isReady, modelCard } from "./models.ts";
@@ -79,13 +79,13 @@ async function run(): Promise<void> {
     let shown = answer.proof.status;
     replace(statusEl, `Proof: ${shown}`);
     timeline.append(el("li", {}, `${shown} at +${ms(performance.now() - t0)}`));
-    const record = await watchProof(api, answer.requestId, (r) => {
+    const record = await api.zk.waitForProof(answer.requestId, { onRecord: (r) => {
       if (job !== current || r.status === shown) return;
       shown = r.status;
       const proving = r.provingMs !== undefined ? ` (prover ${ms(r.provingMs)})` : "";
       replace(statusEl, `Proof: ${r.status}`);
       timeline.append(el("li", {}, `${r.status} at +${ms(performance.now() - t0)}${r.status === "proved" ? proving : ""}${r.error ? `: ${r.error}` : ""}`));
-    });
+    } });
     if (job !== current) return;
     current.record = record;
     verifyBtn.disabled = tamperBtn.disabled = record.status !== "proved";
@@ -111,7 +111,7 @@ async function verify(flip: boolean): Promise<void> {
 
 async function refreshJobs(): Promise<void> {
   try {
-    const page = await listProofs(api, 20);
+    const page = await api.zk.listProofs({ limit: 20 });
     renderJobs(byId("jobs").querySelector("tbody")!, page.proofs);
     renderLatency(byId("latency-chart"), page.proofs);
   } catch (e) {
