@@ -1,7 +1,9 @@
 /**
- * The visibility modes on digits-mlp's integer graph: hashed weights, public input, hashed
- * output. For each, the circuit's public signals are what TypeScript computes (commitments,
- * outputs equal to onnxruntime's), and a witness that lies about a private value fails.
+ * The visibility modes: hashed weights (on the breast-cancer risk model's integer graph: 641
+ * weights, an 8k-constraint circuit where digits-mlp's 2,410 weights cost 27k), public input and
+ * hashed output (on digits-mlp's). For each, the circuit's public signals are what TypeScript
+ * computes (commitments, outputs equal to onnxruntime's), and a witness that lies about a private
+ * value fails.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,44 +22,54 @@ import { readSym } from "../prover/sym.ts";
 import { fromField, toField } from "../prover/field.ts";
 import { openModelDir } from "../prover/model-dir.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
+import { datasetOf, testSamples } from "../models/lib/datasets.ts";
+import { quantizeInput } from "../prover/quantize/index.ts";
+import type { Graph } from "../prover/onnx/graph.ts";
 
 const model = openModelDir("digits-mlp");
 const onnx = readFileSync(model.onnxPath);
 const graph = readOnnx(onnx);
 const digits = splitDigits(loadDigits()).test.slice(0, 4);
+const tabular = openModelDir("tabular-breast-cancer");
+const tabularOnnx = readFileSync(tabular.onnxPath);
+const tabularGraph = readOnnx(tabularOnnx);
+const patients = testSamples(datasetOf(tabular.manifest), 4).map((s) => Array.from(quantizeInput(s.x, tabular.manifest.input.shift)));
 const scratch = path.join(REPO_ROOT, "build", "test-circuits", `visibility-${process.pid}`);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function build(vis: Partial<Visibility>, tag: string) {
-  const compiled = compileToCircom(graph, { templateName: "DigitsMlp", visibility: vis });
+async function build(vis: Partial<Visibility>, tag: string, g: Graph = graph, templateName = "DigitsMlp") {
+  const compiled = compileToCircom(g, { templateName, visibility: vis });
   mkdirSync(scratch, { recursive: true });
   const file = path.join(scratch, `${tag}.circom`);
   writeFileSync(file, compiled.source);
   const b = await ensureCircuitBuild(file, path.join(scratch, tag));
   const layout = { visibility: compiled.visibility, weightInputs: compiled.weightInputs };
-  const calculate = (x: number[]) => calculateWitness(b.wasm, circuitInputs(layout, x, { graph }));
+  const calculate = (x: number[]) => calculateWitness(b.wasm, circuitInputs(layout, x, { graph: g }));
   return { compiled, layout, wasm: b.wasm, calculate, r1cs: readR1cs(b.r1cs), sym: readSym(b.sym) };
 }
 
+/** The risk model with hashed weights (built once: the second call finds the build). */
+const hashedWeights = () => build({ weights: "hashed" }, "weights-hashed", tabularGraph, "TabularWeightsHashed");
+
 describe("visibility modes", () => {
   it("hashed weights: the public weights commitment is the model's, outputs equal onnxruntime's", async () => {
-    const c = await build({ weights: "hashed" }, "weights-hashed");
+    const c = await hashedWeights();
     expect(c.compiled.publicSignals.slice(0, 2)).toEqual(["inputCommitment", "weightsCommitment"]);
-    expect(c.compiled.weightInputs.map((w) => w.tensor)).toEqual(["fc0.wq", "fc1.wq", "fc0.bq", "fc1.bq"]);
-    const expected = await weightsCommitment(committedWeights(c.layout, graph, 24));
-    for (const d of digits) {
-      const w = await c.calculate(d.pixels);
+    expect(c.compiled.weightInputs.map((w) => w.tensor)).toEqual(["/net/net.1/Gemm.wq", "/net/net.3/Gemm.wq", "/net/net.5/Gemm.wq", "/net/net.1/Gemm.bq", "/net/net.3/Gemm.bq", "/net/net.5/Gemm.bq"]);
+    const expected = await weightsCommitment(committedWeights(c.layout, tabularGraph, 24));
+    for (const x of patients) {
+      const w = await c.calculate(x);
       const pub = decodePublicSignals(w.slice(1, 1 + c.compiled.publicSignals.length).map(String), c.compiled.publicSignals);
       expect(pub.weightsCommitment).toBe(expected);
-      expect(pub.inputCommitment).toBe(await inputCommitment(d.pixels));
-      expect(pub.output.map(Number)).toEqual(await runOnnx(onnx, Int8Array.from(d.pixels)));
+      expect(pub.inputCommitment).toBe(await inputCommitment(x));
+      expect(pub.output.map(Number)).toEqual(await runOnnx(tabularOnnx, Int8Array.from(x), [1, x.length]));
       expect(firstViolated(c.r1cs, w)).toBe(-1);
     }
   });
 
   it("hashed weights: other weights give another commitment, and a lie about one weight fails", async () => {
-    const c = await build({ weights: "hashed" }, "weights-hashed");
-    const input = circuitInputs(c.layout, digits[0].pixels, { graph }) as Record<string, bigint[]>;
+    const c = await hashedWeights();
+    const input = circuitInputs(c.layout, patients[0], { graph: tabularGraph }) as Record<string, bigint[]>;
     const honest = await calculateWitness(c.wasm, input);
     const changed = { ...input, w0: [...input.w0] };
     changed.w0[5] = changed.w0[5] === 127n ? 126n : changed.w0[5] + 1n;
