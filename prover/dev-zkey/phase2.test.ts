@@ -17,6 +17,7 @@ import { MIN_DEV_POWER, requiredPower } from "../ceremony/ptau.ts";
 import { readZkeyTranscript } from "../ceremony/transcript.ts";
 import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../setup.ts";
 import { secretStep, writeDevPhase2Key, type Phase2Step } from "./phase2.ts";
+import { randomConstraints, writeR1cs } from "./r1cs-writer.ts";
 import { makeTempDir } from "../../test/helpers/temp-dir.ts";
 
 const tmp = makeTempDir("zkinfer-dev-phase2-test-");
@@ -35,10 +36,10 @@ const beacon: Phase2Step = { kind: "beacon", name: beaconName, hash: Buffer.from
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** snarkjs' verifyFromR1cs, and the contribution hashes it logs (its own hashPubKey of each record). */
-async function snarkjsVerify(zkey: string): Promise<{ ok: boolean; hashes: string[] }> {
+async function snarkjsVerify(zkey: string, circuit = r1cs): Promise<{ ok: boolean; hashes: string[] }> {
   const lines: string[] = [];
   const log = { debug: () => {}, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
-  const ok = await (await loadSnarkjs()).zKey.verifyFromR1cs(r1cs, ptau, zkey, log);
+  const ok = await (await loadSnarkjs()).zKey.verifyFromR1cs(circuit, ptau, zkey, log);
   // It lists them latest first.
   const hashes = lines.filter((l) => l.startsWith("contribution #")).map((l) => l.split(":\n")[1].replace(/\s/g, "")).reverse();
   return { ok, hashes };
@@ -56,22 +57,29 @@ describe("writeDevPhase2Key (secret contribution + beacon in one pass)", () => {
     expect(t.contributions.map((c) => [c.name, c.hash, c.kind])).toEqual([["local secret", hex(res.hashes[0]), "contribution"], [beaconName, hex(res.hashes[1]), "beacon"]]);
   });
 
-  it("leaves the beacon record and the file byte-identical to snarkjs' beacon over the contributed key", async () => {
-    const seed = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
-    const secret: Phase2Step = { kind: "secret", name: "fixed test secret", seed };
-    const [contributed, theirs, ours] = ["contributed", "theirs", "ours"].map((n) => tmp.file(`${n}.zkey`));
-    const c = await writeDevPhase2Key(r1cs, ptau, contributed, [secret]);
-    expect(c.written).toBe(true);
-    expect((await snarkjsVerify(contributed)).ok).toBe(true);
-    const snarkjsHash = await (await loadSnarkjs()).zKey.beacon(contributed, theirs, beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP);
-    const o = await writeDevPhase2Key(r1cs, ptau, ours, [secret, beacon]);
-    if (!o.written || !c.written || snarkjsHash === false) throw new Error("not written");
-    expect([hex(o.hashes[0]), hex(o.hashes[1])]).toEqual([hex(c.hashes[0]), hex(snarkjsHash)]);
-    const [a, b] = [readFileSync(ours), readFileSync(theirs)];
-    let diff = 0;
-    while (diff < Math.min(a.length, b.length) && a[diff] === b[diff]) diff++;
-    expect({ length: a.length, firstDifference: diff }).toEqual({ length: b.length, firstDifference: b.length });
-  });
+  // Also on a hand-made r1cs with duplicate terms, coefficients >= r and private signals in no
+  // constraint (their L point is the point at infinity).
+  for (const which of ["publics", "hand-made"] as const) {
+    it(`leaves the beacon record and the file byte-identical to snarkjs' beacon over the contributed key (${which})`, async () => {
+      const circuit = which === "publics" ? r1cs : tmp.file("random.r1cs");
+      if (which === "hand-made") writeR1cs(circuit, { nOutputs: 2, nPubInputs: 3, nPrvInputs: 2, nVars: 30, constraints: randomConstraints(7, 80, 30, new Set([5, 20])) });
+      const seed = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
+      const secret: Phase2Step = { kind: "secret", name: "fixed test secret", seed };
+      const [contributed, theirs, ours] = ["contributed", "theirs", "ours"].map((n) => tmp.file(`${which}-${n}.zkey`));
+      const c = await writeDevPhase2Key(circuit, ptau, contributed, [secret]);
+      expect(c.written).toBe(true);
+      expect((await snarkjsVerify(contributed, circuit)).ok).toBe(true);
+      const snarkjsHash = await (await loadSnarkjs()).zKey.beacon(contributed, theirs, beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP);
+      const o = await writeDevPhase2Key(circuit, ptau, ours, [secret, beacon]);
+      if (!o.written || !c.written || snarkjsHash === false) throw new Error("not written");
+      expect([hex(o.hashes[0]), hex(o.hashes[1])]).toEqual([hex(c.hashes[0]), hex(snarkjsHash)]);
+      const [a, b] = [readFileSync(ours), readFileSync(theirs)];
+      let diff = 0;
+      while (diff < Math.min(a.length, b.length) && a[diff] === b[diff]) diff++;
+      expect({ length: a.length, firstDifference: diff }).toEqual({ length: b.length, firstDifference: b.length });
+      expect((await snarkjsVerify(ours, circuit)).ok).toBe(true);
+    });
+  }
 
   it("makes keys whose proofs verify only for the true statement and witness", async () => {
     const zkey = tmp.file("prove.zkey");
