@@ -6,6 +6,8 @@
  * is no path without the secret step; setups are therefore not reproducible, and their record
  * lives beside the key (setup.json), not in the committed manifest. With the development powers
  * of tau the key is still INSECURE (tau is public); `zkinfer ceremony` runs a real phase 2.
+ * On the development ptau (confirmed by dev-zkey) the key and both steps are written in one
+ * pass, with the records snarkjs' contribute and beacon would make (dev-zkey/phase2.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -18,7 +20,7 @@ import { requiredPower, resolvePtau, type PtauSource } from "./ceremony/ptau.ts"
 import { readSetupRecord, setupPaths, type Contribution, type SetupInfo } from "./ceremony/record.ts";
 import { installSetup, scratchName } from "./ceremony/install.ts";
 import { withFileLock } from "./file-lock.ts";
-import { newZKey } from "./dev-zkey/index.ts";
+import { devPhase2Key, newZKey } from "./dev-zkey/index.ts";
 
 export { hashJson } from "./ceremony/install.ts";
 export { MIN_DEV_POWER, requiredPower, devPtau, type PtauSource } from "./ceremony/ptau.ts";
@@ -94,25 +96,20 @@ async function newSetup(
 ): Promise<SetupResult> {
   if (rec.state === "stale") log.info(`setup ${paths.dir} is stale (${rec.why}); making a new one`);
   if (rec.state === "current") log.info(`setup ${paths.dir} was made from another powers of tau (blake2b ${String(rec.info.ptau.blake2b ?? rec.info.ptau.kind).slice(0, 16)}); making a new one`);
-  const snarkjs = await loadSnarkjs();
   const tau = ptau ?? (await resolvePtau(o.ptau, power, log));
   mkdirSync(o.setupDir, { recursive: true });
   const tmp = scratchName(paths.dir, "tmp");
   const zkeys = [0, 1, 2].map((i) => `${tmp}.${i}.zkey`);
-  const slog = snarkjsLogger(log);
   try {
     log.info(`groth16 setup: ${r1cs.nConstraints} constraints`);
     const t0 = Date.now();
-    await newZKey(o.r1csPath, tau, zkeys[0], log);
-    // snarkjs mixes this with 64 random bytes of its own; neither is kept anywhere.
-    const secret = await snarkjs.zKey.contribute(zkeys[0], zkeys[1], SECRET_CONTRIBUTION_NAME, randomBytes(64).toString("hex"), slog);
     const beaconName = `zkinfer public beacon${tau.info.insecure ? " (development ptau: INSECURE)" : ""}`;
-    const beacon = await snarkjs.zKey.beacon(zkeys[1], zkeys[2], beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
-    if (beacon === false) throw new ProverError(`snarkjs refused the beacon ${DEV_BEACON}`);
+    const names = { secretName: SECRET_CONTRIBUTION_NAME, beaconName, beaconHash: DEV_BEACON, iterationsExp: DEV_BEACON_ITERATIONS_EXP };
+    const hashes = (await devPhase2Key(o.r1csPath, tau, zkeys[2], names, log)) ?? (await snarkjsPhase2(o.r1csPath, tau, zkeys, beaconName, log));
     const b = { hash: DEV_BEACON, iterationsExp: DEV_BEACON_ITERATIONS_EXP };
     const contributions: Contribution[] = [
-      { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(secret).toString("hex"), kind: "contribution" },
-      { name: beaconName, hash: Buffer.from(beacon).toString("hex"), kind: "beacon", beacon: b },
+      { name: SECRET_CONTRIBUTION_NAME, hash: Buffer.from(hashes.secret).toString("hex"), kind: "contribution" },
+      { name: beaconName, hash: Buffer.from(hashes.beacon).toString("hex"), kind: "beacon", beacon: b },
     ];
     const facts = { circuitHash, constraints: r1cs.nConstraints, power: tau.power, ptau: tau.info, phase2: "setup" as const, contributions, beacon: b };
     const info = await installSetup(paths, zkeys[2], facts, log, { keep: (existing) => reusable(existing, o.ptau, tau.info.blake2b) });
@@ -122,4 +119,22 @@ async function newSetup(
   } finally {
     for (const z of zkeys) rmSync(z, { force: true });
   }
+}
+
+/** newZKey, the secret contribution and the beacon by snarkjs: any ptau but the checked development one. */
+async function snarkjsPhase2(
+  r1csPath: string,
+  tau: Awaited<ReturnType<typeof resolvePtau>>,
+  zkeys: string[],
+  beaconName: string,
+  log: Logger,
+): Promise<{ secret: Uint8Array; beacon: Uint8Array }> {
+  const snarkjs = await loadSnarkjs();
+  const slog = snarkjsLogger(log);
+  await newZKey(r1csPath, tau, zkeys[0], log);
+  // snarkjs mixes this with 64 random bytes of its own; neither is kept anywhere.
+  const secret = await snarkjs.zKey.contribute(zkeys[0], zkeys[1], SECRET_CONTRIBUTION_NAME, randomBytes(64).toString("hex"), slog);
+  const beacon = await snarkjs.zKey.beacon(zkeys[1], zkeys[2], beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP, slog);
+  if (beacon === false) throw new ProverError(`snarkjs refused the beacon ${DEV_BEACON}`);
+  return { secret, beacon };
 }

@@ -1,8 +1,8 @@
 // Is this ptau one our development generator made with the public seed, whose toxic waste we
 // can re-derive? Its name says so, and the points we rely on must equal the re-derived
 // exponents times the generators: the first powers, alpha and beta (copied into the key),
-// the ends of the Lagrange segments we replace by computed points, and the last tau power
-// snarkjs' H hash reads. Anything else and the caller falls back to snarkjs.
+// the ends of the Lagrange segments we replace by computed points (H's 2n segment included),
+// and the last tau power snarkjs' H hash reads. Anything else and the caller falls back to snarkjs.
 import { open } from "node:fs/promises";
 import { readPtauHeader } from "../ptau/read-header.ts";
 import { DEV_PTAU_SEED, deriveDevSecrets, seedTag, type DevSecrets } from "../ptau/secrets.ts";
@@ -52,12 +52,14 @@ export async function checkDevPtau(ptau: DevPtau, cirPower: number, pool: Worker
   const n = 2 ** cirPower;
   const seg = n - 1; // the 2^p segment of sections 12..15 starts at point 2^p - 1
   const hLast = 2 * n - 1; // the highest tau power the H hash reads (see hHashCount)
-  const lag = (f: bigint, j: number) => lagrangeScalars(tau, f, cirPower, j, 1, false)[0];
+  const lag = (f: bigint, j: number, p = cirPower) => lagrangeScalars(tau, f, p, j, 1, false)[0];
   const g1: [string, number, number, bigint][] = [
     ["tau*G1", 2, 1, tau], [`tau^${hLast}*G1`, 2, hLast, pow(tau, BigInt(hLast))],
     ["alpha*G1", 4, 0, alpha], ["beta*G1", 5, 0, beta],
     ["L_0 G1", 12, seg, lag(1n, 0)], [`L_${n - 1} G1`, 12, seg + n - 1, lag(1n, n - 1)],
     ["alpha L_0 G1", 14, seg, lag(alpha, 0)], [`beta L_${n - 1} G1`, 15, seg + n - 1, lag(beta, n - 1)],
+    // H's points: the odd ones of the 2n segment (copied into an initial key, computed in a one-pass phase 2).
+    [`L_1 G1 of the ${2 * n} domain`, 12, 2 * n, lag(1n, 1, cirPower + 1)], [`L_${2 * n - 1} G1 of the ${2 * n} domain`, 12, 4 * n - 2, lag(1n, 2 * n - 1, cirPower + 1)],
   ];
   const g2: [string, number, number, bigint][] = [
     ["tau*G2", 3, 1, tau], ["beta*G2", 6, 0, beta], [`L_${n - 1} G2`, 13, seg + n - 1, lag(1n, n - 1)],
