@@ -4,7 +4,8 @@
  * anything the prover likes) and keep the manifest. The differential check ran at compile time
  * on the honest circuit; the server, setup and prove built whatever file the manifest named.
  * Now each regenerates the circuit and refuses a file that differs, naming it, before building;
- * a build whose r1cs is not the manifest's circuit.hash is refused as well.
+ * a build whose r1cs is not the manifest's circuit.hash is refused as well. The CLI commands run
+ * in this process (cli/run.ts main), one refusal as a child process (bin/zkinfer.js).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,7 +15,7 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import { createService, silentServiceLogger } from "../server/service/index.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 // circom only sees files below the repo root, so the copies live under build/.
 const root = path.join(REPO_ROOT, "build", `circuit-check-${process.pid}`);
@@ -52,7 +53,7 @@ const service = (modelsDir: string, db: string) =>
 
 beforeAll(async () => {
   // The copies take the committed model's build and setup.
-  expect((await zkinfer("setup", "digits-mlp")).code).toBe(0);
+  expect((await zkinferInProcess("setup", "digits-mlp")).code).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -72,22 +73,22 @@ describe("the circuit file is regenerated from the ONNX and compared before it i
   it("a circuit with one constraint removed is refused by the server's loader, setup and prove, naming the file", async () => {
     const { modelsDir, dir, circuit } = copyModel("edited", { circuit: dropOneConstraint });
     await expect(service(modelsDir, "edited.sqlite")).rejects.toThrow(`${circuit}: not the circuit`);
-    const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels)); // the file's one child process
     expect(p.code).not.toBe(0);
     expect(p.stderr).toContain(`${circuit}: not the circuit`);
     expect(p.stdout).toBe("");
-    const s = await zkinfer("setup", dir);
+    const s = await zkinferInProcess("setup", dir);
     expect(s.code).not.toBe(0);
     expect(s.stderr).toContain(`${circuit}: not the circuit`);
   }, 120_000);
 
   it("a manifest whose circuit.hash is not the built r1cs's is refused", async () => {
     const { dir } = copyModel("rehashed", { manifest: (m) => { m.circuit.hash = "0".repeat(64); } });
-    const p = await zkinfer("prove", dir, "--input", JSON.stringify(digit.pixels));
+    const p = await zkinferInProcess("prove", dir, "--input", JSON.stringify(digit.pixels));
     expect(p.code).not.toBe(0);
     expect(p.stdout).toBe("");
     // The setup is keyed by circuit.hash, so prove stops there or at the hash check; setup reaches the check.
-    const s = await zkinfer("setup", dir);
+    const s = await zkinferInProcess("setup", dir);
     expect(s.code).not.toBe(0);
     expect(s.stderr).toContain(`is not the manifest's circuit.hash ${"0".repeat(64)}`);
   }, 120_000);

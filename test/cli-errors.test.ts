@@ -1,7 +1,8 @@
 /**
  * Every error that reaches the CLI maps to its exit code (0 ok, 1 invalid proof, 2 usage or
  * input, 3 other failure), and a bad value names the flag that carried it. The mapping is
- * checked in-process on the errors the library really throws; a few spawns check the wiring.
+ * checked on the errors the library really throws; the commands run in this process (cli/run.ts
+ * main), one of them as a child process (bin/zkinfer.js: the wiring, the exit code).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -15,11 +16,15 @@ import { parseSalt } from "../prover/commitment.ts";
 import { parseNonce, circuitInputs } from "../prover/inputs.ts";
 import { toInt8Input } from "../prover/input-values.ts";
 import { checkBeacon } from "../prover/ceremony/finalize.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `cli-errors-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(async () => {
+  await terminateSnarkjsCurves();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 const thrown = (f: () => unknown): unknown => {
   try {
@@ -63,36 +68,36 @@ describe("exitFor: the CLI's one error mapping", () => {
   });
 });
 
-describe("the CLI's error paths, spawned", () => {
+describe("the CLI's error paths", () => {
   it("prove refuses an input of the wrong shape, naming --input, before any work", async () => {
     const rows = Array.from({ length: 4 }, () => Array(16).fill(0));
-    const r = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(rows));
+    const r = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(rows)); // the file's one child process
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("zkinfer prove: --input: expected 1 elements (shape [1, 64]), got 4");
   });
 
   it("prove and export-verifier refuse an --out in a missing folder before any work", async () => {
-    const p = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(Array(64).fill(0)), "--out", "/nonexistent-dir/p.json");
+    const p = await zkinferInProcess("prove", "digits-mlp", "--input", JSON.stringify(Array(64).fill(0)), "--out", "/nonexistent-dir/p.json");
     expect(p.code, p.stderr).toBe(2);
     expect(p.stderr).toMatch(/--out: folder \/nonexistent-dir does not exist/);
-    const e = await zkinfer("export-verifier", "digits-mlp", "--out", "/nonexistent-dir/V.sol");
+    const e = await zkinferInProcess("export-verifier", "digits-mlp", "--out", "/nonexistent-dir/V.sol");
     expect(e.code, e.stderr).toBe(2);
     expect(e.stderr).toMatch(/--out: folder \/nonexistent-dir does not exist/);
   });
 
   it("verify: a proof snarkjs cannot read is INVALID (1), a --vkey that is no key is a usage error (2)", async () => {
-    const setup = await zkinfer("setup", "digits-mlp");
+    const setup = await zkinferInProcess("setup", "digits-mlp");
     expect(setup.code, setup.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "digits-mlp", "manifest.json"), "utf8"));
     const signals = manifest.publicSignals.map(() => "1");
     const proofFile = path.join(scratch, "garbage.json");
     writeFileSync(proofFile, JSON.stringify({ proof: { pi_a: ["x", "y", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"], protocol: "groth16", curve: "bn128" }, publicSignals: signals }));
-    const bad = await zkinfer("verify", "digits-mlp", "--proof", proofFile);
+    const bad = await zkinferInProcess("verify", "digits-mlp", "--proof", proofFile);
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/^INVALID: /);
     const notKey = path.join(scratch, "not-a-key.json");
     writeFileSync(notKey, JSON.stringify({ hello: 1 }));
-    const k = await zkinfer("verify", "digits-mlp", "--proof", proofFile, "--vkey", notKey);
+    const k = await zkinferInProcess("verify", "digits-mlp", "--proof", proofFile, "--vkey", notKey);
     expect(k.code, k.stderr).toBe(2);
     expect(k.stderr).toContain(`--vkey: ${notKey} is not a Groth16 verifying key`);
   });
@@ -101,7 +106,7 @@ describe("the CLI's error paths, spawned", () => {
     // The development powers of tau the setup above made (or found) in the clone's data directory.
     const ptauDir = path.join(REPO_ROOT, "build", "ptau");
     const ptau = path.join(ptauDir, readdirSync(ptauDir).find((f) => f.endsWith(".ptau"))!);
-    const r = await zkinfer("setup", "digits-mlp", "--ptau", ptau, "--ptau-hash", "abc");
+    const r = await zkinferInProcess("setup", "digits-mlp", "--ptau", ptau, "--ptau-hash", "abc");
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/zkinfer setup: --ptau-hash: .*option "expectedHash" must be 128 hex digits/);
   });

@@ -4,6 +4,10 @@
  * folder outside the repository, imported into a model folder there, then proved and verified
  * from that folder by the README's "Bring your own model" lines, run as written. The accuracy the manifest states is recomputed here with onnxruntime; bad
  * input is refused naming the file and row, and a failed import leaves --out as it was.
+ * The walkthrough's import runs as a child process (bin/zkinfer.js: what reaches the real
+ * stderr, circom's and snarkjs' output included, is JSON log lines), as does the Ctrl-C test;
+ * the other commands run in this process (cli/run.ts main), in the walkthrough's folder where
+ * the README's relative paths need it.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,11 +19,15 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { importModel, writeNpy, type ImportProgress } from "../prover/import/index.ts";
 import { breastCancerSplits } from "../models/lib/breast-cancer.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
-import { zkinfer, zkinferIn } from "./helpers/cli.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { zkinferIn, zkinferInProcess, zkinferInProcessIn } from "./helpers/cli.ts";
 
 const FLOAT = path.join(REPO_ROOT, "models", "zoo", "tabular-breast-cancer", "model.float.onnx");
 const tmp = makeTempDir("zkinfer-import-test-");
-afterAll(() => tmp.remove());
+afterAll(async () => {
+  await terminateSnarkjsCurves();
+  tmp.remove();
+});
 const { train, test } = breastCancerSplits();
 const out = tmp.file("my-models", "breast-cancer");
 /** Where the README walkthrough runs: --out ./breast-cancer is `out`. */
@@ -107,10 +115,10 @@ describe("zkinfer import", () => {
     expect(m.accuracy.float).toBeGreaterThan(0.9);
     first = m;
 
-    const p = await zkinferIn(walk, ...prove);
+    const p = await zkinferInProcessIn(walk, ...prove);
     expect(p.code, p.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(walk, "proof.json"), "utf8")).model).toBe("breast-cancer");
-    const v = await zkinferIn(walk, ...verify);
+    const v = await zkinferInProcessIn(walk, ...verify);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout.trim()).toBe("valid");
   });
@@ -122,7 +130,7 @@ describe("zkinfer import", () => {
     const cal = write("train.npy", writeNpy([train.length, 30], raw(train.map((s) => s.x)), "<f8"));
     const tst = write("test.npy", writeNpy([test.length, 1, 30], raw(test.map((s) => s.x)), "<f8"));
     const meanFile = write("mean.json", JSON.stringify(mean));
-    const r = await zkinfer("import", FLOAT, "--calibration", cal, "--test", tst, "--mean", meanFile, "--std", "0.25", "--out", out, "--check-inputs", "0");
+    const r = await zkinferInProcess("import", FLOAT, "--calibration", cal, "--test", tst, "--mean", meanFile, "--std", "0.25", "--out", out, "--check-inputs", "0");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^setup: reused/m);
     const m = manifestOf(out);
@@ -139,7 +147,7 @@ describe("zkinfer import", () => {
   it("reads JSON inputs (nested as the input's shape) and a labelled {inputs, labels} test file", async () => {
     const cal = write("train.json", JSON.stringify(train.map((s) => [Array.from(s.x)])));
     const tst = write("test.json", JSON.stringify({ inputs: test.map((s) => Array.from(s.x)), labels: test.map((s) => s.label) }));
-    const r = await zkinfer("import", FLOAT, "--calibration", cal, "--test", tst, "--out", out, "--check-inputs", "0");
+    const r = await zkinferInProcess("import", FLOAT, "--calibration", cal, "--test", tst, "--out", out, "--check-inputs", "0");
     expect(r.code, r.stderr).toBe(0);
     const m = manifestOf(out);
     expect(m.modelId).toBe(first.modelId);
@@ -168,7 +176,7 @@ describe("zkinfer import", () => {
     await expect(run({ floatPath: notOnnx })).rejects.toThrow(`${notOnnx}: not an ONNX model`);
 
     const int8 = path.join(REPO_ROOT, "models", "tabular-breast-cancer", "model.int8.onnx");
-    const r = await zkinfer("import", int8, "--calibration", calCsv, "--out", fresh);
+    const r = await zkinferInProcess("import", int8, "--calibration", calCsv, "--out", fresh);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${int8}: an integer model (its input input is int8); import takes a float ONNX. Compile an integer ONNX with: zkinfer compile ${int8}`);
     expect(existsSync(fresh)).toBe(false);
@@ -179,7 +187,7 @@ describe("zkinfer import", () => {
   it("leaves --out as it was when a late step fails: an earlier import untouched, a new folder never made", async () => {
     const before = snapshot(out);
     // Setup is the last step: a powers of tau file that is not one fails it after compile and check.
-    const r = await zkinfer("import", FLOAT, "--calibration", calCsv, "--out", out, "--check-inputs", "0", "--ptau", write("bad.ptau", "not a ptau"));
+    const r = await zkinferInProcess("import", FLOAT, "--calibration", calCsv, "--out", out, "--check-inputs", "0", "--ptau", write("bad.ptau", "not a ptau"));
     expect(r.code, r.stdout).toBe(2);
     expect(r.stderr).toMatch(/^differential check: /m);
     expect(r.stderr).toMatch(/bad\.ptau: truncated ptau file/);

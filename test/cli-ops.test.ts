@@ -1,13 +1,16 @@
-/** `zkinfer ops`: every supported op, sorted, with its cost formula; --json for machines. */
+/**
+ * `zkinfer ops`: every supported op, sorted, with its cost formula; --json for machines. The
+ * listings run in this process (cli/run.ts main), the refusal as a child process (bin/zkinfer.js).
+ */
 import { describe, expect, it } from "vitest";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 import { OPS } from "../prover/ops/index.ts";
 
 const userOps = [...OPS.keys()].filter((k) => !k.startsWith("zkinfer.")).sort();
 
 describe("zkinfer ops", () => {
   it("prints every supported op once, sorted, each with a stated cost", async () => {
-    const r = await zkinfer("ops");
+    const r = await zkinferInProcess("ops");
     expect(r.code).toBe(0);
     const rows = r.stdout.trimEnd().split("\n").map((l) => /^(\S+)\s+(.+)$/.exec(l)!);
     expect(rows.map((m) => m[1])).toEqual(userOps);
@@ -21,7 +24,7 @@ describe("zkinfer ops", () => {
   }, 60_000);
 
   it("--json gives the same list as objects", async () => {
-    const r = await zkinfer("ops", "--json");
+    const r = await zkinferInProcess("ops", "--json");
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { op: string; cost: string }[];
     expect(list.map((o) => o.op)).toEqual(userOps);

@@ -2,7 +2,8 @@
  * A model compiled with a nonce, end to end: `zkinfer compile --nonce` writes its layout (and its
  * own model id), the server proves the nonce a client gives (HTTP and gRPC), stores it with the
  * job and returns it; a verifier that expects another nonce says invalid (server and CLI); bad
- * nonces are refused naming the field, with no job stored.
+ * nonces are refused naming the field, with no job stored. The CLI commands run in this process
+ * (cli/run.ts main), one refusal as a child process (bin/zkinfer.js).
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,7 +14,8 @@ import { openModelDir } from "../prover/model-dir.ts";
 import { decodePublicSignals } from "../prover/prove.ts";
 import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, startTestServer, testDigits, type TestServer } from "./helpers/edge-server.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const NAME = "digits-mlp-nonce";
 const T = "1767225600";
@@ -26,7 +28,7 @@ let g: GrpcClient;
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
   copyFileSync(openModelDir("digits-mlp").onnxPath, path.join(dir, "model.int8.onnx"));
-  const c = await zkinfer("compile", path.join(dir, "model.int8.onnx"), "--nonce", "--circuit", path.join(dir, "circuit.circom"), "--check-inputs", "8");
+  const c = await zkinferInProcess("compile", path.join(dir, "model.int8.onnx"), "--nonce", "--circuit", path.join(dir, "circuit.circom"), "--check-inputs", "8");
   if (c.code !== 0) throw new Error(`zkinfer compile --nonce failed: ${c.stderr}`);
   s = await startTestServer({ modelsDir, models: [NAME] });
   g = grpcClient(s.edges.grpcAddress);
@@ -35,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   g?.close();
   await s?.close();
+  await terminateSnarkjsCurves();
   rmSync(modelsDir, { recursive: true, force: true });
 });
 
@@ -98,23 +101,24 @@ describe("a model compiled with --nonce", () => {
     const out = path.join(modelsDir, "proof.json");
     const input = path.join(modelsDir, "input.json");
     writeFileSync(input, JSON.stringify(digits[0]!.pixels));
-    const p = await zkinfer("prove", dir, "--input", input, "--nonce", T, "--out", out);
+    const p = await zkinferInProcess("prove", dir, "--input", input, "--nonce", T, "--out", out);
     expect(p.code, p.stderr).toBe(0);
     const file = JSON.parse(readFileSync(out, "utf8"));
     expect(file.nonce).toBe(T);
     expect(file.publicSignals.at(-1)).toBe(T);
-    expect((await zkinfer("verify", dir, "--proof", out, "--nonce", T)).stdout).toBe("valid\n");
-    const other = await zkinfer("verify", dir, "--proof", out, "--nonce", "1767225601");
+    expect((await zkinferInProcess("verify", dir, "--proof", out, "--nonce", T)).stdout).toBe("valid\n");
+    const other = await zkinferInProcess("verify", dir, "--proof", out, "--nonce", "1767225601");
     expect([other.code, other.stdout]).toEqual([1, `INVALID: nonce: the proof carries ${T}, not the expected 1767225601 (--nonce)\n`]);
     // The file's own nonce field must say what the proof does.
     writeFileSync(out, JSON.stringify({ ...file, nonce: "1767225601" }));
-    expect((await zkinfer("verify", dir, "--proof", out)).stdout).toBe(`INVALID: nonce: the file says "1767225601", the proof ${T}\n`);
+    expect((await zkinferInProcess("verify", dir, "--proof", out)).stdout).toBe(`INVALID: nonce: the file says "1767225601", the proof ${T}\n`);
     for (const v of ["--nonce=-3", "--nonce=18446744073709551616", "--nonce=1.5"]) {
-      const bad = await zkinfer("prove", dir, "--input", input, v);
+      // The first refusal goes through bin/zkinfer.js (the file's one child process).
+      const bad = await (v === "--nonce=-3" ? zkinfer : zkinferInProcess)("prove", dir, "--input", input, v);
       expect(bad.code, v).not.toBe(0);
       expect(bad.stderr, v).toContain("--nonce: expected an integer 0 <= nonce < 2^64");
     }
-    const plain = await zkinfer("prove", "digits-mlp", "--input", input, "--nonce", T);
+    const plain = await zkinferInProcess("prove", "digits-mlp", "--input", input, "--nonce", T);
     expect(plain.code).not.toBe(0);
     expect(plain.stderr).toContain("--nonce: model digits-mlp's circuit has no nonce input");
   });

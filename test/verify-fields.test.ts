@@ -2,7 +2,8 @@
  * `zkinfer verify` checks the fields people read, not only the proof. The attack: take a valid
  * proof file and edit its output, a commitment, the model it names, or add an input or a
  * commitment the proof does not carry. The Groth16 proof still verifies (its signals are
- * untouched), so without the field check each edit printed "valid".
+ * untouched), so without the field check each edit printed "valid". The commands run in this
+ * process (cli/run.ts main), the untouched file's verify as a child process (bin/zkinfer.js).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -11,35 +12,39 @@ import { REPO_ROOT } from "../prover/circom.ts";
 import { openModelDir } from "../prover/model-dir.ts";
 import { proofFileMismatch } from "../prover/proof-check.ts";
 import { loadDigits, splitDigits } from "../models/lib/digits.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const scratch = path.join(REPO_ROOT, "build", `verify-fields-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(async () => {
+  await terminateSnarkjsCurves();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 
 const digit = splitDigits(loadDigits()).test[3];
 let original: Record<string, any>;
 
 beforeAll(async () => {
-  expect((await zkinfer("setup", "digits-mlp")).code).toBe(0);
+  expect((await zkinferInProcess("setup", "digits-mlp")).code).toBe(0);
   const out = path.join(scratch, "proof.json");
-  const p = await zkinfer("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--out", out);
+  const p = await zkinferInProcess("prove", "digits-mlp", "--input", JSON.stringify(digit.pixels), "--out", out);
   expect(p.code, p.stderr).toBe(0);
   original = JSON.parse(readFileSync(out, "utf8"));
 }, 120_000);
 
-async function verifyEdited(edit: (f: Record<string, any>) => void) {
+async function verifyEdited(edit: (f: Record<string, any>) => void, run = zkinferInProcess) {
   const f = structuredClone(original);
   edit(f);
   const file = path.join(scratch, `edited-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(f));
-  return zkinfer("verify", "digits-mlp", "--proof", file);
+  return run("verify", "digits-mlp", "--proof", file);
 }
 
 describe("zkinfer verify compares the proof file's fields with the proof", () => {
   it("the untouched file is valid, and the proven output is printed", async () => {
-    const r = await verifyEdited(() => {});
+    const r = await verifyEdited(() => {}, zkinfer); // the file's one child process
     expect(r.stdout.trim()).toBe("valid");
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`output: [${original.output.join(", ")}]`);

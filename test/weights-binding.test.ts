@@ -23,7 +23,7 @@ import { grpcClient, type GrpcClient } from "../server/grpc/client.ts";
 import { json, startTestServer, type TestServer } from "./helpers/edge-server.ts";
 import { makeTempDir } from "./helpers/temp-dir.ts";
 import { HASHED_MODEL, lastBiasSum, zeroWeightsFixture, zeroWeightsGraph, type ZeroWeightsFixture } from "./helpers/zero-weights.ts";
-import { zkinfer } from "./helpers/cli.ts";
+import { zkinfer, zkinferInProcess } from "./helpers/cli.ts";
 
 const modelsDir = path.join(REPO_ROOT, "build", `weights-binding-test-${process.pid}`);
 let f: ZeroWeightsFixture;
@@ -66,10 +66,10 @@ describe("the zero-weights forgery", () => {
       writeFileSync(out, JSON.stringify({ model: HASHED_MODEL, proof: p.proof, publicSignals: p.publicSignals }));
       return out;
     };
-    const bad = await zkinfer("verify", f.model.dir, "--proof", file("forged", f.forged));
+    const bad = await zkinfer("verify", f.model.dir, "--proof", file("forged", f.forged)); // the file's one child process
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout.trim()).toMatch(new RegExp(`^INVALID: ${FOREIGN.source}$`));
-    const ok = await zkinfer("verify", f.model.dir, "--proof", file("honest", f.honest));
+    const ok = await zkinferInProcess("verify", f.model.dir, "--proof", file("honest", f.honest));
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.trim()).toBe("valid");
   }, 60_000);

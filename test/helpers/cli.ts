@@ -40,7 +40,22 @@ export async function zkinferIn(cwd: string, ...args: string[]): Promise<CliResu
  * nor for ones that would leave servers running. Runs one command at a time.
  */
 export async function zkinferInProcess(...args: string[]): Promise<CliResult> {
+  return zkinferInProcessIn(undefined, ...args);
+}
+
+let running = false;
+
+/**
+ * As zkinferIn, in this process: the working directory is changed for the command and restored
+ * after it. Safe only because a vitest fork runs one test file per process and this runs one
+ * command at a time (a second call while one runs throws); nothing else in the file may depend
+ * on the working directory while the command runs (a server started by the same file resolves
+ * its paths at start).
+ */
+export async function zkinferInProcessIn(cwd: string | undefined, ...args: string[]): Promise<CliResult> {
   const { main } = await import("../../cli/run.ts");
+  if (running) throw new Error("zkinferInProcess: a command is already running in this process");
+  running = true;
   let stdout = "", stderr = "";
   const out = process.stdout.write, err = process.stderr.write;
   const capture = (add: (s: string) => void) => ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -49,14 +64,18 @@ export async function zkinferInProcess(...args: string[]): Promise<CliResult> {
     cb?.();
     return true;
   }) as typeof process.stdout.write;
-  process.stdout.write = capture((s) => (stdout += s));
-  process.stderr.write = capture((s) => (stderr += s));
+  const before = process.cwd();
   let code: number;
   try {
+    if (cwd !== undefined) process.chdir(cwd);
+    process.stdout.write = capture((s) => (stdout += s));
+    process.stderr.write = capture((s) => (stderr += s));
     code = await main(args);
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
+    process.chdir(before);
+    running = false;
   }
   return { code, stdout, stderr: readableLog(stderr), rawStderr: stderr };
 }
