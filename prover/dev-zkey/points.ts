@@ -111,7 +111,7 @@ async function copiedH(ptau: DevPtau, n: number): Promise<Uint8Array> {
 /**
  * Each worker pays a fixed start (tsx, the wasm curve, its tables: about a CPU second), so a
  * second one only pays off for large keys: measured on a loaded 2-core machine, one worker
- * took less CPU and less wall time up to mobilenet-digits (17k wires, ~100k work units).
+ * took less CPU and less wall time up to a 17k-wire circuit (~100k work units).
  */
 function defaultThreads(work: number): number {
   return Math.max(1, Math.min(os.availableParallelism(), Math.floor(work / 200_000)));
