@@ -16,7 +16,7 @@ import { ZkinferClientError } from "./errors.ts";
 import { openRequest, type OpenRequestOptions } from "./escrow.ts";
 import { Http } from "./http.ts";
 import { readFeed, type ReadOracleOptions } from "./oracle.ts";
-import { DEFAULT_WAIT_MS, pollRecord, settlementDone, waitForProof } from "./proof-wait.ts";
+import { waitForProof, waitForSettlement } from "./proof-wait.ts";
 import { verifyProof, type ProofInput } from "./verify.ts";
 import type {
   ChainInfo, InferOptions, InferResult, InputCommitment, ListedModel, LocalVerdict, ModelInfo, OpenedRequest, OracleValue, PaidInference, ProofRecord, WaitOptions, ZkinferClientOptions,
@@ -71,9 +71,12 @@ export class ZkinferClient {
     return waitForProof(this.http, requestId, o);
   }
 
-  /** The record once its escrow request is settled or failed (settlement follows the proof). */
+  /**
+   * The record once its escrow request is settled or failed (settlement follows the proof), or
+   * once the proof failed; server-sent events as for waitForProof, polling as the fallback.
+   */
   waitForSettlement(requestId: string, o: WaitOptions = {}): Promise<ProofRecord> {
-    return pollRecord(this.http, requestId, settlementDone, o, "settlement", Date.now() + (o.timeoutMs ?? DEFAULT_WAIT_MS));
+    return waitForSettlement(this.http, requestId, o);
   }
 
   /** The model's verifying key (GET /v1/models/{id}/vkey), fetched once per model. */

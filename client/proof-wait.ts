@@ -2,8 +2,9 @@
  * Waiting for a job: the gateway's server-sent events (GET /v1/proofs/{id}/events, read with
  * fetch streaming, which browsers and Node both have) until proved or failed, falling back to
  * polling GET /v1/proofs/{id} when the stream is not available (a proxy that buffers or drops
- * it, a fetch without streaming) or breaks off. Settlement happens after the proof and has no
- * event of its own today, so waiting for it polls.
+ * it, a fetch without streaming) or breaks off. For a paid request the stream goes on after the
+ * proof, one event per settlement status, until the settlement is final: waiting for the
+ * settlement reads the same stream.
  */
 import { ZkinferClientError } from "./errors.ts";
 import type { Http } from "./http.ts";
@@ -24,7 +25,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 const path = (requestId: string) => `/v1/proofs/${encodeURIComponent(requestId)}`;
 
 /** The record once `done` holds; undefined when the stream is unavailable or ended early. */
-async function viaEvents(http: Http, requestId: string, signal: AbortSignal, onRecord?: (r: ProofRecord) => void): Promise<ProofRecord | undefined> {
+async function viaEvents(http: Http, requestId: string, signal: AbortSignal, done: (r: ProofRecord) => boolean, onRecord?: (r: ProofRecord) => void): Promise<ProofRecord | undefined> {
   let res: Response;
   try {
     res = await http.raw(`${path(requestId)}/events`, { headers: { accept: "text/event-stream" }, signal });
@@ -43,8 +44,8 @@ async function viaEvents(http: Http, requestId: string, signal: AbortSignal, onR
   let buffer = "";
   try {
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return undefined;
+      const { value, done: ended } = await reader.read();
+      if (ended) return undefined;
       buffer += value.replace(/\r\n/g, "\n");
       let end: number;
       while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -54,7 +55,7 @@ async function viaEvents(http: Http, requestId: string, signal: AbortSignal, onR
         if (!data) continue;
         const record = JSON.parse(data) as ProofRecord;
         onRecord?.(record);
-        if (proofDone(record)) return record;
+        if (done(record)) return record;
       }
     }
   } catch {
@@ -81,7 +82,22 @@ export async function pollRecord(http: Http, requestId: string, done: (r: ProofR
 }
 
 /** Resolves with the record once proved or failed (a failed proof is returned, not thrown). */
-export async function waitForProof(http: Http, requestId: string, o: WaitOptions = {}): Promise<ProofRecord> {
+export function waitForProof(http: Http, requestId: string, o: WaitOptions = {}): Promise<ProofRecord> {
+  return waitFor(http, requestId, proofDone, "proof", o);
+}
+
+/**
+ * Resolves with the record once its settlement is final (settled or failed), or once its proof
+ * failed (nothing will be settled then). A request without an escrow request is refused as soon
+ * as its proof is done: it has no settlement to wait for.
+ */
+export async function waitForSettlement(http: Http, requestId: string, o: WaitOptions = {}): Promise<ProofRecord> {
+  const r = await waitFor(http, requestId, (x) => x.status === "failed" || settlementDone(x) || (proofDone(x) && !x.settlement), "settlement", o);
+  if (r.status !== "failed" && !r.settlement) throw new ZkinferClientError("INVALID_ARGUMENT", `requestId: request ${requestId} has no escrow request, so no settlement to wait for`, "requestId");
+  return r;
+}
+
+async function waitFor(http: Http, requestId: string, done: (r: ProofRecord) => boolean, what: string, o: WaitOptions): Promise<ProofRecord> {
   if (typeof requestId !== "string" || requestId === "") throw new ZkinferClientError("INVALID_ARGUMENT", `requestId: expected the infer answer's requestId, got ${JSON.stringify(requestId)}`, "requestId");
   const timeoutMs = o.timeoutMs ?? DEFAULT_WAIT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -90,11 +106,11 @@ export async function waitForProof(http: Http, requestId: string, o: WaitOptions
     const timer = setTimeout(() => stop.abort(), timeoutMs);
     o.signal?.addEventListener("abort", () => stop.abort(), { once: true });
     try {
-      const r = await viaEvents(http, requestId, stop.signal, o.onRecord);
+      const r = await viaEvents(http, requestId, stop.signal, done, o.onRecord);
       if (r) return r;
     } finally {
       clearTimeout(timer);
     }
   }
-  return pollRecord(http, requestId, proofDone, o, "proof", deadline);
+  return pollRecord(http, requestId, done, o, what, deadline);
 }

@@ -113,6 +113,15 @@ describe("ZkinferClient", () => {
     await zk.waitForProof(r.requestId, { timeoutMs: 60_000 });
   });
 
+  it("refuses to wait for the settlement of a request that has no escrow request, once its proof is done", async () => {
+    const r = await zk.infer("digits-mlp", digits[2]);
+    for (const sse of [true, false]) {
+      const e = await zk.waitForSettlement(r.requestId, { timeoutMs: 60_000, pollMs: 100, sse }).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: "INVALID_ARGUMENT", field: "requestId" });
+      expect((e as Error).message).toBe(`requestId: request ${r.requestId} has no escrow request, so no settlement to wait for`);
+    }
+  });
+
   it("verifies a proof locally: every check passes on the record as served", async () => {
     const v = await zk.verifyLocally(proved, "digits-mlp");
     expect(v.reason).toBeUndefined();
@@ -141,8 +150,13 @@ describe("ZkinferClient", () => {
 
   it("pays for a proof: opens the escrow request, infers with it, and returns the settlement receipt", async () => {
     const before = await p.chain.provider.getBalance(p.operator.address);
-    const paid = await zk.inferPaid({ signer: p.client, modelId: "digits-mlp", input: digits[3], wait: { timeoutMs: 60_000 } });
+    const seen: string[] = [];
+    const watched = new ZkinferClient({ baseUrl: server.url, fetch: (url, init) => (seen.push(new URL(url).pathname), fetch(url, init)) });
+    const paid = await watched.inferPaid({ signer: p.client, modelId: "digits-mlp", input: digits[3], wait: { timeoutMs: 60_000 } });
     expect(paid.record.settlement).toMatchObject({ status: "settled", error: null, txHash: paid.receipt.hash });
+    // The proof and then the settlement came from the event stream: the record was never polled.
+    expect(seen.filter((s) => s === `/v1/proofs/${paid.result.requestId}/events`)).toHaveLength(2);
+    expect(seen).not.toContain(`/v1/proofs/${paid.result.requestId}`);
     expect(paid.receipt.status).toBe(1);
     expect(paid.result.escrowRequestId).toBe(paid.request.requestId);
     expect(paid.record.output).toEqual(paid.result.output);
