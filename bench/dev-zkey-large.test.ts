@@ -4,13 +4,11 @@
  * still be snarkjs' bytes. `npm run test:large`: the domain needs a 2^16 ptau, a minute of CPU to
  * generate, and no model of `npm test` needs one (prover/dev-zkey/*.test.ts cover the rest).
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { loadSnarkjs, terminateSnarkjsCurves } from "../prover/snarkjs.ts";
-import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../prover/setup.ts";
-import { writeDevPhase2Key, type Phase2Step } from "../prover/dev-zkey/phase2.ts";
+import { afterAll, describe, it } from "vitest";
+import { terminateSnarkjsCurves } from "../prover/snarkjs.ts";
 import type { Lc } from "../prover/dev-zkey/r1cs-writer.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
-import { devPtauFor, expectSameAsSnarkjs, expectSameBytes, handmade } from "../test/helpers/dev-zkey-compare.ts";
+import { devPtauFor, expectPhase2AsSnarkjsBeacon, expectSameAsSnarkjs, handmade } from "../test/helpers/dev-zkey-compare.ts";
 
 const tmp = makeTempDir("zkinfer-dev-zkey-large-");
 afterAll(async () => { tmp.remove(); await terminateSnarkjsCurves(); });
@@ -28,13 +26,6 @@ describe("dev-zkey on a 2^15 domain", () => {
 
   it("writes, in one pass, the bytes of snarkjs' beacon over the contributed key", async () => {
     const r1cs = domain15();
-    const ptau = await devPtauFor(r1cs);
-    const secret: Phase2Step = { kind: "secret", name: "fixed test secret", seed: new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff) };
-    const beacon: Phase2Step = { kind: "beacon", name: "test beacon", hash: Buffer.from(DEV_BEACON, "hex"), iterationsExp: DEV_BEACON_ITERATIONS_EXP };
-    const [contributed, theirs, ours] = ["contributed", "theirs", "ours"].map((n) => tmp.file(`phase2-${n}.zkey`));
-    expect((await writeDevPhase2Key(r1cs, ptau, contributed, [secret])).written).toBe(true);
-    expect(await (await loadSnarkjs()).zKey.beacon(contributed, theirs, "test beacon", DEV_BEACON, DEV_BEACON_ITERATIONS_EXP)).not.toBe(false);
-    expect((await writeDevPhase2Key(r1cs, ptau, ours, [secret, beacon])).written).toBe(true);
-    expectSameBytes("phase 2 on 2^15", ours, theirs);
+    await expectPhase2AsSnarkjsBeacon(tmp, "phase2-2-15", r1cs, await devPtauFor(r1cs));
   }, 600_000);
 });

@@ -15,10 +15,10 @@ import { calculateWtns } from "../witness.ts";
 import { ensureDevPtau } from "../ptau/index.ts";
 import { MIN_DEV_POWER, requiredPower } from "../ceremony/ptau.ts";
 import { readZkeyTranscript } from "../ceremony/transcript.ts";
-import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../setup.ts";
-import { secretStep, writeDevPhase2Key, type Phase2Step } from "./phase2.ts";
+import { secretStep, writeDevPhase2Key } from "./phase2.ts";
 import { randomConstraints, writeR1cs } from "./r1cs-writer.ts";
 import { makeTempDir } from "../../test/helpers/temp-dir.ts";
+import { expectPhase2AsSnarkjsBeacon, TEST_BEACON_NAME, testBeacon } from "../../test/helpers/dev-zkey-compare.ts";
 
 const tmp = makeTempDir("zkinfer-dev-phase2-test-");
 let r1cs: string, wasm: string, ptau: string;
@@ -31,8 +31,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => { tmp.remove(); await terminateSnarkjsCurves(); });
 
-const beaconName = "test beacon";
-const beacon: Phase2Step = { kind: "beacon", name: beaconName, hash: Buffer.from(DEV_BEACON, "hex"), iterationsExp: DEV_BEACON_ITERATIONS_EXP };
+const beaconName = TEST_BEACON_NAME;
+const beacon = testBeacon;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** snarkjs' verifyFromR1cs, and the contribution hashes it logs (its own hashPubKey of each record). */
@@ -63,21 +63,10 @@ describe("writeDevPhase2Key (secret contribution + beacon in one pass)", () => {
     it(`leaves the beacon record and the file byte-identical to snarkjs' beacon over the contributed key (${which})`, async () => {
       const circuit = which === "publics" ? r1cs : tmp.file("random.r1cs");
       if (which === "hand-made") writeR1cs(circuit, { nOutputs: 2, nPubInputs: 3, nPrvInputs: 2, nVars: 30, constraints: randomConstraints(7, 80, 30, new Set([5, 20])) });
-      const seed = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
-      const secret: Phase2Step = { kind: "secret", name: "fixed test secret", seed };
-      const [contributed, theirs, ours] = ["contributed", "theirs", "ours"].map((n) => tmp.file(`${which}-${n}.zkey`));
-      const c = await writeDevPhase2Key(circuit, ptau, contributed, [secret]);
-      expect(c.written).toBe(true);
-      expect((await snarkjsVerify(contributed, circuit)).ok).toBe(true);
-      const snarkjsHash = await (await loadSnarkjs()).zKey.beacon(contributed, theirs, beaconName, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP);
-      const o = await writeDevPhase2Key(circuit, ptau, ours, [secret, beacon]);
-      if (!o.written || !c.written || snarkjsHash === false) throw new Error("not written");
-      expect([hex(o.hashes[0]), hex(o.hashes[1])]).toEqual([hex(c.hashes[0]), hex(snarkjsHash)]);
-      const [a, b] = [readFileSync(ours), readFileSync(theirs)];
-      let diff = 0;
-      while (diff < Math.min(a.length, b.length) && a[diff] === b[diff]) diff++;
-      expect({ length: a.length, firstDifference: diff }).toEqual({ length: b.length, firstDifference: b.length });
-      expect((await snarkjsVerify(ours, circuit)).ok).toBe(true);
+      const r = await expectPhase2AsSnarkjsBeacon(tmp, which, circuit, ptau);
+      expect((await snarkjsVerify(r.contributed, circuit)).ok).toBe(true);
+      expect([hex(r.oursHashes[0]), hex(r.oursHashes[1])]).toEqual([hex(r.contributedHashes[0]), hex(r.snarkjsBeaconHash)]);
+      expect((await snarkjsVerify(r.ours, circuit)).ok).toBe(true);
     });
   }
 

@@ -12,6 +12,8 @@ import { loadSnarkjs } from "../../prover/snarkjs.ts";
 import { ensureDevPtau } from "../../prover/ptau/index.ts";
 import { MIN_DEV_POWER, requiredPower } from "../../prover/ceremony/ptau.ts";
 import { newDevZKey } from "../../prover/dev-zkey/index.ts";
+import { writeDevPhase2Key, type Phase2Step } from "../../prover/dev-zkey/phase2.ts";
+import { DEV_BEACON, DEV_BEACON_ITERATIONS_EXP } from "../../prover/setup.ts";
 import { writeR1cs, type R1csSpec } from "../../prover/dev-zkey/r1cs-writer.ts";
 import type { TempDir } from "./temp-dir.ts";
 
@@ -44,4 +46,23 @@ export function handmade(tmp: TempDir, name: string, spec: R1csSpec): string {
   const file = tmp.file(`${name}.r1cs`);
   writeR1cs(file, spec);
   return file;
+}
+
+export const TEST_BEACON_NAME = "test beacon";
+export const testBeacon: Phase2Step = { kind: "beacon", name: TEST_BEACON_NAME, hash: Buffer.from(DEV_BEACON, "hex"), iterationsExp: DEV_BEACON_ITERATIONS_EXP };
+const fixedSecret: Phase2Step = { kind: "secret", name: "fixed test secret", seed: new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff) };
+
+/**
+ * With one fixed secret: our key with only the secret contribution, snarkjs' beacon over it, and
+ * our one-pass key (secret, then beacon) must be the same bytes. Returns the three files and the
+ * contribution hashes for further checks.
+ */
+export async function expectPhase2AsSnarkjsBeacon(tmp: TempDir, name: string, r1cs: string, ptau: string) {
+  const [contributed, theirs, ours] = ["contributed", "theirs", "ours"].map((n) => tmp.file(`${name}-${n}.zkey`));
+  const c = await writeDevPhase2Key(r1cs, ptau, contributed, [fixedSecret]);
+  const snarkjsHash = await (await loadSnarkjs()).zKey.beacon(contributed, theirs, TEST_BEACON_NAME, DEV_BEACON, DEV_BEACON_ITERATIONS_EXP);
+  const o = await writeDevPhase2Key(r1cs, ptau, ours, [fixedSecret, testBeacon]);
+  if (!c.written || !o.written || snarkjsHash === false) throw new Error(`${name}: not written (${c.written ? "" : c.why} ${o.written ? "" : o.why})`);
+  expectSameBytes(name, ours, theirs);
+  return { contributed, ours, contributedHashes: c.hashes, oursHashes: o.hashes, snarkjsBeaconHash: snarkjsHash as Uint8Array };
 }
